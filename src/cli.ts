@@ -1,0 +1,178 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { APIS } from '../suites/index.ts';
+import { API_IDS, type ApiId } from './core/api.ts';
+import { UsageError, describeError } from './core/errors.ts';
+import { EXIT } from './core/outcome.ts';
+import { selftest } from './core/selftest.ts';
+import { mockTarget } from './core/targets.ts';
+import { catalogJson, catalogMarkdown } from './report/catalog.ts';
+import { runConformance } from './run.ts';
+import { TOOL } from './tool.ts';
+
+const print = (...lines: string[]) => {
+  for (const l of lines) process.stdout.write(`${l}\n`);
+};
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function apiOption() {
+  return new Option('--api <id>', `only this API (repeatable): ${API_IDS.join(', ')}`).argParser(
+    (value: string, previous: string[] = []) => {
+      if (!(API_IDS as readonly string[]).includes(value))
+        throw new InvalidArgumentError(`unknown api "${value}" (known: ${API_IDS.join(', ')})`);
+      return [...previous, value];
+    },
+  );
+}
+
+function apisFrom(ids: string[] | undefined) {
+  return (ids?.length ? ids : API_IDS).map((id) => APIS[id as ApiId]);
+}
+
+/** Ctrl-C once: stop after the current rule's cleanups and write the reports. Twice: leave now. */
+function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  process.on('SIGINT', () => {
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    process.stderr.write(
+      '\ninterrupted: releasing what the current rule holds and writing reports (Ctrl-C again to quit now)\n',
+    );
+    controller.abort();
+  });
+  return controller.signal;
+}
+
+export function buildCli(): Command {
+  const program = new Command('certconform')
+    .description('Conformance harness for certificate-lifecycle REST APIs')
+    .version(TOOL.version)
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+
+  program
+    .command('run')
+    .description(
+      'run the suites: against every bundled mock (no --profile) or the targets the profiles describe',
+    )
+    .option(
+      '-p, --profile <file>',
+      'target profile, YAML or JSON (repeatable: several targets in one run)',
+      collect,
+    )
+    .addOption(apiOption())
+    .option('-r, --rule <id|glob>', 'only rules matching (repeatable), e.g. RF-CSR-* ', collect)
+    .option('-o, --out <dir>', 'report directory (default reports/<timestamp>)')
+    .option('-e, --expectations <file>', 'known-deviations file applied to every target (replaces their own)')
+    .option('--allow-destructive', 'run rules that change target state, whatever the profiles say')
+    .action(
+      async (o: {
+        profile?: string[];
+        api?: ApiId[];
+        rule?: string[];
+        out?: string;
+        expectations?: string;
+        allowDestructive?: boolean;
+      }) => {
+        const { exitCode } = await runConformance({
+          profiles: o.profile ?? [],
+          only: o.api,
+          rules: o.rule,
+          out: o.out,
+          expectations: o.expectations,
+          allowDestructive: o.allowDestructive,
+          print,
+          signal: interruptSignal(),
+        });
+        process.exitCode = exitCode;
+      },
+    );
+
+  program
+    .command('mock <api>')
+    .description('run a bundled mock standalone until Ctrl-C')
+    .option('--port <n>', 'port (default: any free port)', (v) => Number(v))
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--variant <name>', 'allowed behaviour variant')
+    .option('--fault <name>', 'switch on a named fault (repeatable)', collect)
+    .action(async (id: string, o: { port?: number; host: string; variant?: string; fault?: string[] }) => {
+      const api = APIS[id as ApiId];
+      if (!api) throw new UsageError(`unknown api "${id}" (known: ${API_IDS.join(', ')})`);
+      const variant = o.variant ?? api.defaultVariant;
+      if (!(variant in api.variants))
+        throw new UsageError(
+          `--variant: unknown variant "${variant}" (known: ${Object.keys(api.variants).join(', ')})`,
+        );
+      for (const f of o.fault ?? [])
+        if (!(f in api.faults)) throw new UsageError(`--fault: unknown fault "${f}" for ${id}`);
+      const mock = await api.startMock({ variant, faults: o.fault ?? [], host: o.host, port: o.port });
+      const t = mockTarget(api, variant, mock);
+      print(
+        `${api.title} mock (${variant}${o.fault?.length ? `, faults: ${o.fault.join(', ')}` : ''}) listening on ${mock.url}`,
+      );
+      print(
+        `auth: ${t.auth.scheme}${t.auth.username ? ` as ${t.auth.username}` : ''}; accounts: ${Object.keys(t.accounts).join(', ') || 'none'}`,
+      );
+      print('Ctrl-C to stop.');
+      await new Promise<void>((resolve) => process.once('SIGINT', resolve));
+      await mock.close();
+    });
+
+  program
+    .command('rules')
+    .description('print the rule catalog with citations')
+    .addOption(apiOption())
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['markdown', 'json']).default('markdown'),
+    )
+    .action((o: { api?: string[]; format: 'markdown' | 'json' }) => {
+      const apis = apisFrom(o.api);
+      process.stdout.write(o.format === 'json' ? catalogJson(apis) : catalogMarkdown(apis));
+    });
+
+  program
+    .command('selftest')
+    .description('prove the suites: every variant clean, every fault caught by its rules and nothing else')
+    .addOption(apiOption())
+    .option('--fault <name>', 'only this fault (repeatable)', collect)
+    .action(async (o: { api?: string[]; fault?: string[] }) => {
+      let ok = true;
+      for (const api of apisFrom(o.api)) {
+        const started = Date.now();
+        print(
+          `\n${api.title} (${api.id}): ${api.rules.length} rules, ${Object.keys(api.faults).length} faults, ${Object.keys(api.variants).length} variants`,
+        );
+        const report = await selftest(api, { faults: o.fault, onProgress: (line) => print(`  ${line}`) });
+        for (const v of report.variants) for (const p of v.problems) print(`  [${v.variant}] ${p}`);
+        for (const c of report.coverage) print(`  coverage: ${c}`);
+        const caught = report.faults.filter((f) => f.caught && f.problems.length === 0).length;
+        const clean = report.variants.filter((v) => v.problems.length === 0).length;
+        print(
+          `  score: ${caught}/${report.faults.length} faults caught cleanly, ${clean}/${report.variants.length} variants clean, ${report.coverage.length} coverage gaps (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+        );
+        ok &&= report.ok;
+      }
+      print('', ok ? 'selftest: OK' : 'selftest: FAILED');
+      process.exitCode = ok ? EXIT.ok : EXIT.failed;
+    });
+
+  return program;
+}
+
+export async function main(argv = process.argv): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`certconform: ${err.message}\n`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
+    process.stderr.write(
+      `certconform: internal error: ${describeError(err)}\n${(err as Error)?.stack ?? ''}\n`,
+    );
+    process.exitCode = EXIT.errored;
+  }
+}

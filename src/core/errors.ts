@@ -1,0 +1,30 @@
+/** A documented requirement is not met by the target. Becomes `fail` (MUST/VENDOR) or `warn` (SHOULD). */
+export class Violation extends Error {
+  override name = 'Violation';
+}
+
+/** The rule does not apply to this target; the message is the reason. */
+export class NotApplicable extends Error {
+  override name = 'NotApplicable';
+}
+
+/** The harness could not talk to the target (connection, TLS, timeout). Always `error`, never `fail`. */
+export class TransportError extends Error {
+  override name = 'TransportError';
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** A usage problem: bad profile, bad option, missing env var. Exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

@@ -1,0 +1,241 @@
+import http from 'node:http';
+import https from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TransportError, Violation } from '../core/errors.ts';
+import { currentEvidence, excerpt, type Evidence } from './evidence.ts';
+import type { Redactor } from './redact.ts';
+
+export interface TlsOptions {
+  /** PEM CA bundle to trust (contents, not a path). */
+  ca?: string;
+  /** Accept any server certificate (lab devices with self-signed certificates). */
+  insecure?: boolean;
+  /** Client certificate and key (PEM contents) for mutual TLS. */
+  cert?: string;
+  key?: string;
+  passphrase?: string;
+}
+
+export interface ClientOptions {
+  baseUrl: string;
+  tls?: TlsOptions;
+  timeoutMs: number;
+  /** Bounded retries of a 503 that carries Retry-After. */
+  retries?: number;
+  /** A Retry-After longer than this is not waited for; the 503 is returned as is. */
+  maxRetryAfterMs?: number;
+  redactor: Redactor;
+  /** Headers added to every request (auth), computed per request so sessions can refresh. */
+  defaultHeaders?: () => Record<string, string> | Promise<Record<string, string>>;
+}
+
+export interface RequestOptions {
+  headers?: Record<string, string>;
+  /** Serialized as JSON with Content-Type application/json unless a content-type header is given. */
+  json?: unknown;
+  body?: string | Buffer;
+  /** Skip the default (auth) headers, e.g. to test that unauthenticated requests are refused. */
+  noDefaultHeaders?: boolean;
+  timeoutMs?: number;
+  /** Some rules must see the first 503 themselves. */
+  noRetry?: boolean;
+}
+
+export class HttpResponse {
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    readonly status: number,
+    readonly headers: http.IncomingHttpHeaders,
+    readonly body: Buffer,
+  ) {}
+
+  get text(): string {
+    return this.body.toString('utf8');
+  }
+
+  header(name: string): string | undefined {
+    const v = this.headers[name.toLowerCase()];
+    return Array.isArray(v) ? v.join(', ') : v;
+  }
+
+  get contentType(): string {
+    return (this.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  }
+
+  /** The body as JSON. A body that is not JSON is the target's fault: a Violation naming what came back. */
+  json<T = unknown>(): T {
+    try {
+      return JSON.parse(this.text) as T;
+    } catch {
+      const kind = this.contentType || 'no content type';
+      const start = this.text.trim().slice(0, 60).replace(/\s+/g, ' ');
+      throw new Violation(
+        `${this.method} ${this.url} answered ${this.status} with a body that is not JSON (${kind}): ${start ? JSON.stringify(start) : 'empty body'}`,
+      );
+    }
+  }
+
+  toString(): string {
+    return `${this.method} ${this.url} → ${this.status}`;
+  }
+}
+
+/**
+ * HTTP(S) client for talking to targets. Every exchange is recorded as evidence in the current rule's scope,
+ * every request has a timeout, and 503 + Retry-After is retried a bounded number of times.
+ * Built on node:http(s) so TLS options map one to one and nock can stand in for a target in tests.
+ */
+export class HttpClient {
+  private readonly agent: http.Agent;
+
+  constructor(readonly options: ClientOptions) {
+    const tls = options.tls ?? {};
+    this.agent = options.baseUrl.startsWith('https:')
+      ? new https.Agent({
+          keepAlive: true,
+          ca: tls.ca,
+          cert: tls.cert,
+          key: tls.key,
+          passphrase: tls.passphrase,
+          rejectUnauthorized: !tls.insecure,
+        })
+      : new http.Agent({ keepAlive: true });
+  }
+
+  get baseUrl(): string {
+    return this.options.baseUrl;
+  }
+
+  resolve(pathOrUrl: string): URL {
+    return new URL(pathOrUrl, this.options.baseUrl);
+  }
+
+  get(path: string, opts?: RequestOptions): Promise<HttpResponse> {
+    return this.request('GET', path, opts);
+  }
+  post(path: string, opts?: RequestOptions): Promise<HttpResponse> {
+    return this.request('POST', path, opts);
+  }
+  put(path: string, opts?: RequestOptions): Promise<HttpResponse> {
+    return this.request('PUT', path, opts);
+  }
+  patch(path: string, opts?: RequestOptions): Promise<HttpResponse> {
+    return this.request('PATCH', path, opts);
+  }
+  delete(path: string, opts?: RequestOptions): Promise<HttpResponse> {
+    return this.request('DELETE', path, opts);
+  }
+
+  async request(method: string, path: string, opts: RequestOptions = {}): Promise<HttpResponse> {
+    const retries = opts.noRetry ? 0 : (this.options.retries ?? 2);
+    for (let attempt = 0; ; attempt++) {
+      const res = await this.once(method, path, opts);
+      if (res.status !== 503 || attempt >= retries) return res;
+      const wait = retryAfterMs(res.header('retry-after'));
+      if (wait === undefined || wait > (this.options.maxRetryAfterMs ?? 10_000)) return res;
+      await sleep(wait);
+    }
+  }
+
+  private async once(method: string, path: string, opts: RequestOptions): Promise<HttpResponse> {
+    const url = this.resolve(path);
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...(opts.noDefaultHeaders ? {} : await this.options.defaultHeaders?.()),
+    };
+    for (const [k, v] of Object.entries(opts.headers ?? {})) headers[k.toLowerCase()] = v;
+    let body: Buffer | undefined;
+    if (opts.json !== undefined) {
+      body = Buffer.from(JSON.stringify(opts.json));
+      headers['content-type'] ??= 'application/json';
+    } else if (opts.body !== undefined) {
+      body = Buffer.isBuffer(opts.body) ? opts.body : Buffer.from(opts.body);
+    }
+    if (body) headers['content-length'] = String(body.length);
+
+    const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs;
+    const started = Date.now();
+    const record: Evidence = { method, url: url.href, status: null, durationMs: 0 };
+    if (body) record.request = excerpt(this.options.redactor.text(body.toString('utf8')));
+    currentEvidence()?.push(record);
+
+    try {
+      const res = await this.send(url, method, headers, body, timeoutMs);
+      record.status = res.status;
+      record.response = excerpt(this.options.redactor.text(res.text));
+      return res;
+    } catch (err) {
+      record.error = err instanceof Error ? err.message : String(err);
+      throw err;
+    } finally {
+      record.durationMs = Date.now() - started;
+    }
+  }
+
+  private send(
+    url: URL,
+    method: string,
+    headers: Record<string, string>,
+    body: Buffer | undefined,
+    timeoutMs: number,
+  ): Promise<HttpResponse> {
+    const lib = url.protocol === 'https:' ? https : http;
+    const where = `${method} ${url.href}`;
+    return new Promise((resolve, reject) => {
+      const req = lib.request(url, { method, headers, agent: this.agent });
+      // One deadline for the whole exchange, not just idle time: a trickling target must not hang the run.
+      const timer = setTimeout(() => {
+        req.destroy(new TransportError(`${where}: no complete answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      req.on('error', (err) => {
+        clearTimeout(timer);
+        reject(
+          err instanceof TransportError ? err : new TransportError(`${where}: ${transportReason(err)}`, err),
+        );
+      });
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (err) => {
+          clearTimeout(timer);
+          reject(new TransportError(`${where}: response broken off: ${transportReason(err)}`, err));
+        });
+        res.on('aborted', () => {
+          clearTimeout(timer);
+          reject(new TransportError(`${where}: response body truncated (connection closed early)`));
+        });
+        res.on('end', () => {
+          clearTimeout(timer);
+          if (!res.complete) {
+            reject(new TransportError(`${where}: response body truncated (connection closed early)`));
+            return;
+          }
+          resolve(
+            new HttpResponse(method, url.href, res.statusCode ?? 0, res.headers, Buffer.concat(chunks)),
+          );
+        });
+      });
+      req.end(body);
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+function transportReason(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const code = e.code ? `${e.code}: ` : '';
+  return `${code}${e.message ?? String(err)}`;
+}
+
+/** Retry-After is either delay-seconds or an HTTP-date (RFC 9110 §10.2.3). */
+export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

@@ -1,0 +1,30 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** One exchange with the target, as shown in reports. Bodies are short, redacted excerpts. */
+export interface Evidence {
+  method: string;
+  url: string;
+  /** HTTP status, or null when no response arrived (see `error`). */
+  status: number | null;
+  durationMs: number;
+  request?: string;
+  response?: string;
+  error?: string;
+}
+
+/** Rules run inside a recording scope; every request made in it (by the rule or by shared helpers) lands there. */
+const scope = new AsyncLocalStorage<Evidence[]>();
+
+export function recordEvidence<T>(sink: Evidence[], fn: () => Promise<T>): Promise<T> {
+  return scope.run(sink, fn);
+}
+
+export function currentEvidence(): Evidence[] | undefined {
+  return scope.getStore();
+}
+
+export const EXCERPT_CHARS = 600;
+
+export function excerpt(text: string): string {
+  return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}… (${text.length} chars)` : text;
+}

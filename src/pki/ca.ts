@@ -1,0 +1,102 @@
+import { createHash, createPublicKey, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { repoPath } from '../paths.ts';
+import { importRsaPkcs8, RSA_SHA256 } from './keys.ts';
+import { toPem } from './pem.ts';
+import { x509, type CryptoKey, type CryptoKeyPair } from './x509.ts';
+
+export interface IssueOptions {
+  subject: string;
+  publicKey: x509.PublicKey | CryptoKey;
+  notBefore?: Date;
+  notAfter?: Date;
+  serialNumber?: string;
+  dnsNames?: string[];
+  ipAddresses?: string[];
+  extendedKeyUsages?: string[];
+  keyUsages?: number;
+}
+
+/**
+ * A certificate authority backed by a committed TEST ONLY key (fixtures/pki/ca). Used by mocks that issue
+ * certificates and by suites that sign a device's CSR to complete an end-to-end flow.
+ */
+export class TestCa {
+  private constructor(
+    readonly name: string,
+    readonly cert: x509.X509Certificate,
+    private readonly keys: CryptoKeyPair,
+  ) {}
+
+  static async load(name = 'test-ca'): Promise<TestCa> {
+    const dir = repoPath('fixtures/pki/ca');
+    const keyPem = readFileSync(`${dir}/${name}.key.pem`, 'utf8');
+    const cert = new x509.X509Certificate(readFileSync(`${dir}/${name}.cert.pem`, 'utf8'));
+    return new TestCa(name, cert, await importRsaPkcs8(keyPem));
+  }
+
+  get certPem(): string {
+    return this.cert.toString('pem') + '\n';
+  }
+
+  async issue(opts: IssueOptions): Promise<x509.X509Certificate> {
+    const extensions: x509.Extension[] = [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(
+        opts.keyUsages ?? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+        true,
+      ),
+      await x509.AuthorityKeyIdentifierExtension.create(this.cert, false),
+    ];
+    const sans = [
+      ...(opts.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
+      ...(opts.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
+    ];
+    if (sans.length) extensions.push(new x509.SubjectAlternativeNameExtension(sans));
+    if (opts.extendedKeyUsages?.length)
+      extensions.push(new x509.ExtendedKeyUsageExtension(opts.extendedKeyUsages));
+    const notBefore = opts.notBefore ?? new Date(Date.now() - 60_000);
+    return x509.X509CertificateGenerator.create({
+      serialNumber: opts.serialNumber ?? '01' + randomBytes(15).toString('hex'),
+      subject: opts.subject,
+      issuer: this.cert.subject,
+      notBefore,
+      notAfter: opts.notAfter ?? new Date(notBefore.getTime() + 365 * 24 * 3600 * 1000),
+      signingAlgorithm: RSA_SHA256,
+      publicKey: opts.publicKey,
+      signingKey: this.keys.privateKey,
+      extensions,
+    });
+  }
+
+  /** Signs a PKCS#10 request: the certificate carries the request's subject and public key. */
+  async signCsr(
+    csr: x509.Pkcs10CertificateRequest,
+    opts: Partial<IssueOptions> = {},
+  ): Promise<x509.X509Certificate> {
+    return this.issue({ subject: csr.subject, publicKey: csr.publicKey, ...opts });
+  }
+
+  async issued(cert: x509.X509Certificate): Promise<boolean> {
+    return (
+      cert.issuer === this.cert.subject &&
+      (await cert.verify({ publicKey: this.cert.publicKey, signatureOnly: true }))
+    );
+  }
+}
+
+export function certPem(cert: x509.X509Certificate): string {
+  return toPem('CERTIFICATE', cert.rawData);
+}
+
+export function sha1Thumbprint(cert: x509.X509Certificate): string {
+  return createHash('sha1').update(Buffer.from(cert.rawData)).digest('hex').toUpperCase();
+}
+
+export function spkiOfCert(cert: x509.X509Certificate): Buffer {
+  return Buffer.from(cert.publicKey.rawData);
+}
+
+export function publicKeyOfCert(cert: x509.X509Certificate) {
+  return createPublicKey({ key: spkiOfCert(cert), format: 'der', type: 'spki' });
+}

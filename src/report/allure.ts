@@ -1,0 +1,79 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { Status as AllureStatus, type Label } from 'allure-js-commons';
+import { FileSystemWriter, ReporterRuntime, type Writer } from 'allure-js-commons/sdk/reporter';
+import type { Status } from '../core/outcome.ts';
+import type { Redactor } from '../http/redact.ts';
+import type { RunRecord } from './run.ts';
+
+const STATUS: Record<Status, AllureStatus> = {
+  pass: AllureStatus.PASSED,
+  warn: AllureStatus.PASSED,
+  fail: AllureStatus.FAILED,
+  xpass: AllureStatus.FAILED,
+  error: AllureStatus.BROKEN,
+  skip: AllureStatus.SKIPPED,
+  xfail: AllureStatus.SKIPPED,
+};
+
+/** Wraps allure's file writer so every result and attachment passes through the redactor first. */
+function redactingWriter(inner: FileSystemWriter, redactor: Redactor): Writer {
+  return {
+    writeResult: (r) => inner.writeResult(JSON.parse(redactor.text(JSON.stringify(r)))),
+    writeGroup: (g) => inner.writeGroup(g),
+    writeAttachment: (name, content) =>
+      inner.writeAttachment(name, Buffer.from(redactor.text(content.toString('utf8')))),
+    writeAttachmentFromPath: (name, from) => inner.writeAttachmentFromPath(name, from),
+    writeEnvironmentInfo: (info) => inner.writeEnvironmentInfo(info),
+    writeCategoriesDefinitions: (c) => inner.writeCategoriesDefinitions(c),
+    writeGlobals: (name, g) => inner.writeGlobals(name, g),
+  };
+}
+
+/** Allure results (render with `npx allure generate`): one test per (target, rule), evidence attached as JSON. */
+export function writeAllure(dir: string, run: RunRecord, redactor: Redactor): void {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const runtime = new ReporterRuntime({
+    writer: redactingWriter(new FileSystemWriter({ resultsDir: dir }), redactor),
+    environmentInfo: Object.fromEntries(
+      run.targets.map((t) => [`target ${t.name}`, `${t.api} ${t.baseUrl} (${t.vendor})`]),
+    ),
+  });
+  const start = Date.parse(run.startedAt);
+  for (const r of run.results) {
+    const target = run.targets.find((t) => t.name === r.target);
+    const cite = run.citations[r.rule];
+    const labels: Label[] = [
+      { name: 'parentSuite', value: target?.api ?? '' },
+      { name: 'suite', value: r.target },
+      { name: 'tag', value: r.level },
+      { name: 'severity', value: r.level === 'SHOULD' ? 'minor' : 'critical' },
+      { name: 'AS_ID', value: r.rule },
+    ];
+    const uuid = runtime.startTest({
+      name: `${r.rule} ${r.title}`,
+      fullName: `${r.target}#${r.rule}`,
+      historyId: `${r.target}#${r.rule}`,
+      testCaseId: r.rule,
+      start,
+      labels,
+      links: cite?.url ? [{ url: cite.url, name: `${cite.source} ${cite.section}`, type: 'link' }] : [],
+      description: cite ? `${cite.source}, ${cite.section}: “${cite.quote}”` : undefined,
+    });
+    runtime.updateTest(uuid, (t) => {
+      t.status = STATUS[r.status];
+      const message = [r.status !== 'pass' ? r.status.toUpperCase() : '', r.message, r.reason]
+        .filter(Boolean)
+        .join(': ');
+      if (message) t.statusDetails = { message };
+    });
+    if (r.evidence.length) {
+      runtime.writeAttachment(uuid, null, 'evidence', Buffer.from(JSON.stringify(r.evidence, null, 2)), {
+        contentType: 'application/json',
+      });
+    }
+    runtime.stopTest(uuid, { stop: start + r.durationMs });
+    runtime.writeTest(uuid);
+  }
+  runtime.writeEnvironmentInfo();
+}

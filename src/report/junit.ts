@@ -1,0 +1,80 @@
+import { XMLBuilder } from 'fast-xml-parser';
+import type { RuleResult } from '../core/engine.ts';
+import type { RunRecord } from './run.ts';
+
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  format: true,
+  suppressEmptyNode: true,
+});
+
+function evidenceText(r: RuleResult): string {
+  return r.evidence
+    .map(
+      (e) =>
+        `${e.method} ${e.url} -> ${e.status ?? e.error ?? 'no response'}${e.response ? `\n  ${e.response.replace(/\n/g, '\n  ')}` : ''}`,
+    )
+    .join('\n');
+}
+
+function testcase(r: RuleResult, api: string) {
+  const tc: Record<string, unknown> = {
+    '@classname': `${api}.${r.target}`,
+    '@name': `${r.rule} ${r.title}`,
+    '@time': (r.durationMs / 1000).toFixed(3),
+  };
+  const detail = [r.message, r.reason, evidenceText(r)].filter(Boolean).join('\n\n');
+  switch (r.status) {
+    case 'fail':
+      tc.failure = { '@message': r.message ?? 'failed', '@type': r.level, '#text': detail };
+      break;
+    case 'xpass':
+      tc.failure = { '@message': `unexpected pass: ${r.message ?? ''}`, '@type': 'xpass', '#text': detail };
+      break;
+    case 'error':
+      tc.error = { '@message': r.message ?? 'error', '@type': 'error', '#text': detail };
+      break;
+    case 'skip':
+      tc.skipped = { '@message': r.reason ?? r.message ?? 'skipped' };
+      break;
+    case 'xfail':
+      tc.skipped = { '@message': `known deviation: ${r.reason ?? ''} (${r.message ?? ''})` };
+      break;
+    case 'warn':
+      tc['system-out'] = `WARN (SHOULD): ${detail}`;
+      break;
+    case 'pass':
+      break;
+  }
+  return tc;
+}
+
+/** JUnit XML for CI: one testsuite per target; fail/xpass are failures, error is an error, skip/xfail are skipped. */
+export function junitXml(run: RunRecord): string {
+  const suites = run.targets.map((t) => {
+    const rs = run.results.filter((r) => r.target === t.name);
+    return {
+      '@name': `${t.api}: ${t.name}`,
+      '@tests': rs.length,
+      '@failures': rs.filter((r) => r.status === 'fail' || r.status === 'xpass').length,
+      '@errors': rs.filter((r) => r.status === 'error').length,
+      '@skipped': rs.filter((r) => r.status === 'skip' || r.status === 'xfail').length,
+      '@time': (rs.reduce((n, r) => n + r.durationMs, 0) / 1000).toFixed(3),
+      testcase: rs.map((r) => testcase(r, t.api)),
+    };
+  });
+  const doc = {
+    '?xml': { '@version': '1.0', '@encoding': 'UTF-8' },
+    testsuites: {
+      '@name': 'certconform',
+      '@tests': run.results.length,
+      '@failures': run.summary.fail + run.summary.xpass,
+      '@errors': run.summary.error,
+      '@skipped': run.summary.skip + run.summary.xfail,
+      '@time': (run.durationMs / 1000).toFixed(3),
+      testsuite: suites,
+    },
+  };
+  return builder.build(doc) as string;
+}

@@ -1,0 +1,21 @@
+import type { ApiId, Target } from '../core/api.ts';
+import type { RuleResult } from '../core/engine.ts';
+import type { Summary } from '../core/outcome.ts';
+
+/** Everything a run produced so far; reporters render it (again) whenever results arrive. */
+export interface RunRecord {
+  tool: { name: string; version: string };
+  startedAt: string;
+  durationMs: number;
+  targets: Array<{ name: string; api: ApiId; baseUrl: string; vendor: string }>;
+  summary: Summary;
+  results: RuleResult[];
+  /** Links from rule ID to citation text, for reports that show sources. */
+  citations: Record<string, { source: string; section: string; quote: string; url?: string }>;
+  /** True when the run stopped early (Ctrl-C, fatal error): the reports hold what was done. */
+  incomplete?: string;
+}
+
+export function targetInfo(t: Target): RunRecord['targets'][number] {
+  return { name: t.name, api: t.api, baseUrl: t.baseUrl, vendor: t.vendor };
+}
