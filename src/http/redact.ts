@@ -15,7 +15,7 @@ const SECRET_HEADERS = new Set([
 ]);
 
 /** JSON/XML/form field names whose values are secrets. */
-const SECRET_FIELD = String.raw`(?:password|passwd|passphrase|secret|token|access_?token|refresh_?token|challengepassword|apikey|api_key|privatekey|private_key)`;
+const SECRET_FIELD = String.raw`(?:password|passwd|passphrase|secret|token|access_?token|refresh_?token|challengepassword|apikey|api_key|privatekey|private_key|pkcs12blob)`;
 
 const PATTERNS: Array<[RegExp, string]> = [
   [

@@ -1,0 +1,180 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { HttpClient } from '../../src/http/client.ts';
+import { Redactor } from '../../src/http/redact.ts';
+import { repoPath } from '../../src/paths.ts';
+import { openPfx } from '../../suites/keyfactor/pfx/pkcs12.ts';
+import type { RunningMock } from '../../src/core/api.ts';
+import { keyfactorMockTarget, startKeyfactorMock } from './index.ts';
+import { USERS, VARIANT_CONFIG } from './state.ts';
+
+const ca = readFileSync(repoPath('fixtures/pki/ca/test-ca.cert.pem'), 'utf8');
+const basic = (u: { username: string; password: string }) =>
+  `Basic ${Buffer.from(`${u.username}:${u.password}`).toString('base64')}`;
+const admin = { authorization: basic(USERS.admin), 'x-keyfactor-requested-with': 'APIClient' };
+
+describe('keyfactor mock (default variant)', () => {
+  let mock: RunningMock;
+  let http: HttpClient;
+  let base: string;
+  const ids = VARIANT_CONFIG.default.ids;
+
+  beforeAll(async () => {
+    mock = await startKeyfactorMock({ variant: 'default', faults: [] });
+    base = keyfactorMockTarget('default', mock).baseUrl;
+    http = new HttpClient({ baseUrl: base, tls: { ca }, timeoutMs: 10_000, redactor: new Redactor() });
+  });
+  afterAll(async () => {
+    http.close();
+    await mock.close();
+  });
+
+  const renew = (body: unknown, headers: Record<string, string> = admin) =>
+    http.post(`${base}/Enrollment/Renew`, { json: body, headers });
+  const now = () => new Date().toISOString();
+
+  it('serves HTTPS under /KeyfactorAPI with a certificate from the test CA', () => {
+    expect(base).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/KeyfactorAPI$/);
+  });
+
+  it('answers 401 with the error shape when no credentials are given', async () => {
+    const res = await http.get(`${base}/Enrollment/AvailableRenewal/Id/${ids.renewable}`, {
+      headers: { 'x-keyfactor-requested-with': 'APIClient' },
+    });
+    expect(res.status).toBe(401);
+    expect(res.json()).toEqual({ ErrorCode: expect.any(String), Message: expect.any(String) });
+  });
+
+  it('refuses a request without x-keyfactor-requested-with', async () => {
+    const res = await http.get(`${base}/Enrollment/AvailableRenewal/Id/${ids.renewable}`, {
+      headers: { authorization: admin.authorization },
+    });
+    expect(res.status).toBe(400);
+    expect(res.json<{ Message: string }>().Message).toMatch(/X-Keyfactor-Requested-With/);
+  });
+
+  it('answers unknown routes 404 with a message naming the route', async () => {
+    const res = await http.get(`${base}/Enrollment/Nope`, { headers: admin });
+    expect(res.status).toBe(404);
+    expect(res.json<{ Message: string }>().Message).toContain('/KeyfactorAPI/Enrollment/Nope');
+  });
+
+  it("answers a malformed JSON body with 400 and the error shape, not fastify's", async () => {
+    const res = await http.post(`${base}/Enrollment/Renew`, {
+      body: '{"CertificateId":',
+      headers: { ...admin, 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(400);
+    expect(Object.keys(res.json<object>()).sort()).toEqual(['ErrorCode', 'Message']);
+  });
+
+  it('renews with the documented response fields and casing', async () => {
+    const res = await renew({
+      CertificateId: ids.renewable,
+      Timestamp: now(),
+      CertificateAuthority: 'ca01.certconform.test\\CertConform Issuing CA',
+      Template: 'WebServer',
+    });
+    expect(res.status).toBe(200);
+    const body = res.json<Record<string, unknown>>();
+    expect(Object.keys(body).sort()).toEqual(
+      [
+        'DispositionMessage',
+        'IssuerDN',
+        'KeyfactorID',
+        'KeyfactorRequestID',
+        'Password',
+        'RequestDisposition',
+        'SerialNumber',
+        'Thumbprint',
+      ].sort(),
+    );
+    expect(body.Thumbprint).toMatch(/^[0-9A-F]{40}$/);
+  });
+
+  it('refuses both CertificateId and Thumbprint, and neither', async () => {
+    const both = await renew({
+      CertificateId: ids.renewable,
+      Thumbprint: 'AB',
+      Timestamp: now(),
+      CertificateAuthority: 'x',
+      Template: 'y',
+    });
+    expect(both.status).toBe(400);
+    const neither = await renew({ Timestamp: now() });
+    expect(neither.status).toBe(400);
+    expect(neither.json<{ Message: string }>().Message).toMatch(/not both/);
+  });
+
+  it('renews a one-click certificate without CA and template, but not a seeded-only one', async () => {
+    expect((await renew({ CertificateId: ids.oneClick, Timestamp: now() })).status).toBe(200);
+    expect((await renew({ CertificateId: ids.renewable, Timestamp: now() })).status).toBe(400);
+  });
+
+  it('scopes the collection user to its collection', async () => {
+    const scoped = { authorization: basic(USERS.collectionUser), 'x-keyfactor-requested-with': 'APIClient' };
+    const path = `${base}/Enrollment/AvailableRenewal/Id/${ids.inCollection}`;
+    expect((await http.get(path, { headers: scoped })).status).toBe(403);
+    expect((await http.get(`${path}?collectionId=7`, { headers: scoped })).status).toBe(200);
+    expect(
+      (
+        await http.get(`${base}/Enrollment/AvailableRenewal/Id/${ids.renewable}?collectionId=7`, {
+          headers: scoped,
+        })
+      ).status,
+    ).toBe(403);
+  });
+
+  it('answers a PFX that opens with the answered password and holds the key', async () => {
+    const res = await http.post(`${base}/Enrollment/PFX`, {
+      json: {
+        RenewalCertificateId: ids.renewable,
+        CertificateAuthority: 'ca01.certconform.test\\CertConform Issuing CA',
+        Template: 'WebServer',
+        Timestamp: now(),
+      },
+      headers: { ...admin, 'x-certificateformat': 'PFX' },
+    });
+    expect(res.status).toBe(200);
+    const info = res.json<{ CertificateInformation: { Pkcs12Blob: string; Password: string } }>()
+      .CertificateInformation;
+    const pfx = openPfx(Buffer.from(info.Pkcs12Blob, 'base64'), info.Password);
+    expect(pfx.keys).toHaveLength(1);
+    expect(pfx.certs).toHaveLength(2);
+    expect(() => openPfx(Buffer.from(info.Pkcs12Blob, 'base64'), 'wrong')).toThrow(/password/i);
+  });
+
+  it('requires the x-certificateformat header on PFX enrollment', async () => {
+    const res = await http.post(`${base}/Enrollment/PFX`, { json: { Timestamp: now() }, headers: admin });
+    expect(res.status).toBe(400);
+    expect(res.json()).toEqual({
+      ErrorCode: '0xA0110007',
+      Message: "You must supply a certificate format in the 'X-CertificateFormat' header of the request.",
+    });
+  });
+});
+
+describe('keyfactor mock (bearer variant)', () => {
+  it('accepts the Bearer token and refuses Basic credentials', async () => {
+    const mock = await startKeyfactorMock({ variant: 'bearer', faults: [] });
+    const http = new HttpClient({
+      baseUrl: mock.url,
+      tls: { ca },
+      timeoutMs: 10_000,
+      redactor: new Redactor(),
+    });
+    try {
+      const url = `${keyfactorMockTarget('bearer', mock).baseUrl}/Enrollment/AvailableRenewal/Id/101`;
+      const h = { 'x-keyfactor-requested-with': 'APIClient' };
+      expect(
+        (await http.get(url, { headers: { ...h, authorization: `Bearer ${USERS.admin.token}` } })).status,
+      ).toBe(200);
+      expect((await http.get(url, { headers: { ...h, authorization: basic(USERS.admin) } })).status).toBe(
+        401,
+      );
+    } finally {
+      http.close();
+      await mock.close();
+    }
+  });
+});

@@ -1,0 +1,143 @@
+import { check, checkEqual, notApplicable, show } from '../../../src/core/check.ts';
+import { RENEW, seededPfxRenewal } from '../renew/flows.ts';
+import {
+  noteIssued,
+  checkRefused,
+  field,
+  idValue,
+  kfRule,
+  okJson,
+  originalCertificate,
+  param,
+  renewalTypeOf,
+  renewBody,
+  type Run,
+} from '../context.ts';
+
+const BY_ID = '#/paths/~1Enrollment~1AvailableRenewal~1Id~1{id}/get';
+const TYPES_TABLE = 'Available Renewal Types: 0 None, 1 Seeded PFX, 2 One-click';
+
+/** The certificates the profile names, with the renewal type the profile says each has (undefined: 1 or 2). */
+function configuredCertificates(t: Run): Array<{ id: number; role: string }> {
+  const p = t.ctx.params;
+  const out: Array<{ id: number; role: string }> = [];
+  if (p.certificateId) out.push({ id: p.certificateId, role: 'certificateId' });
+  if (p.oneClickCertificateId) out.push({ id: p.oneClickCertificateId, role: 'oneClickCertificateId' });
+  if (p.noRenewalCertificateId) out.push({ id: p.noRenewalCertificateId, role: 'noRenewalCertificateId' });
+  if (out.length === 0)
+    notApplicable(
+      'the profile names no certificate (params.certificateId, oneClickCertificateId, noRenewalCertificateId)',
+    );
+  return out;
+}
+
+export const availableRenewalType = kfRule({
+  id: 'KF-AVL-001',
+  title: 'AvailableRenewal by ID answers AvailableRenewalType as the integer 0, 1 or 2',
+  level: 'MUST',
+  cite: {
+    source: 'kf-openapi',
+    section: '#/components/schemas/Models.Enrollment.AvailableRenewal/properties/AvailableRenewalType',
+    quote: 'AvailableRenewalType: enum: - 0 - 1 - 2 format: int32 type: integer',
+  },
+  faults: ['available-renewal-type-string'],
+  async check(t) {
+    for (const { id, role } of configuredCertificates(t)) {
+      const body = okJson(
+        await t.ctx.kf.get(`/Enrollment/AvailableRenewal/Id/${id}`),
+        `GET /Enrollment/AvailableRenewal/Id/${id} (${role})`,
+      );
+      const type = field(body, 'AvailableRenewalType')?.value;
+      check(
+        type === 0 || type === 1 || type === 2,
+        `certificate ${id} AvailableRenewalType: expected the integer 0, 1 or 2, got ${show(type)}`,
+      );
+      const message = field(body, 'Message')?.value;
+      check(
+        message === undefined || message === null || typeof message === 'string',
+        `certificate ${id} Message: expected a string, got ${show(message)}`,
+      );
+    }
+  },
+});
+
+export const availableRenewalByThumbprint = kfRule({
+  id: 'KF-AVL-002',
+  title: 'AvailableRenewal by thumbprint answers the same renewal type as by ID for the same certificate',
+  level: 'MUST',
+  cite: {
+    source: 'kf-openapi',
+    section: '#/paths/~1Enrollment~1AvailableRenewal~1Thumbprint~1{thumbprint}/get',
+    quote: 'Returns the type of renewal available for a given certificate.',
+  },
+  faults: ['available-renewal-thumbprint-none'],
+  async check(t) {
+    for (const { id } of configuredCertificates(t)) {
+      const byId = await renewalTypeOf(t, id);
+      const tp = field((await originalCertificate(t, id)).json, 'Thumbprint')?.value;
+      check(
+        typeof tp === 'string' && tp !== '',
+        `GET /Certificates/${id}: expected a Thumbprint, got ${show(tp)}`,
+      );
+      const body = okJson(
+        await t.ctx.kf.get(`/Enrollment/AvailableRenewal/Thumbprint/${encodeURIComponent(tp)}`),
+        `GET /Enrollment/AvailableRenewal/Thumbprint/${tp}`,
+      );
+      checkEqual(
+        idValue(body, 'AvailableRenewalType'),
+        byId,
+        `certificate ${id} AvailableRenewalType by thumbprint (by ID: ${byId})`,
+      );
+    }
+  },
+});
+
+export const renewHonoursTypeNone = kfRule({
+  id: 'KF-AVL-003',
+  title: 'Renew refuses a certificate whose AvailableRenewalType is 0 (none)',
+  level: 'SHOULD',
+  cite: { source: 'kf-openapi', section: `${BY_ID}/description (${TYPES_TABLE})`, quote: '| 0 | None |' },
+  destructive: true,
+  requires: ['no-renewal-certificate', 'renewable-certificate'],
+  faults: ['renew-ignores-type-none'],
+  async check(t) {
+    const id = param(t, 'noRenewalCertificateId');
+    const type = await renewalTypeOf(t, id);
+    if (type !== 0)
+      notApplicable(`params.noRenewalCertificateId ${id} reports AvailableRenewalType ${type}, not 0`);
+    checkRefused(
+      t,
+      await t.ctx.kf.post(RENEW, renewBody(t, { CertificateId: id })),
+      `POST /Enrollment/Renew of certificate ${id} (renewal type 0)`,
+    );
+  },
+});
+
+export const oneClickAlsoSeeded = kfRule({
+  id: 'KF-AVL-004',
+  title: 'A certificate with one-click renewal (type 2) can also be renewed as a seeded PFX (type 1)',
+  level: 'MUST',
+  cite: {
+    source: 'kf-doc-available-renewal',
+    section: 'GET Enrollment Available Renewal ID: response AvailableRenewalType',
+    quote: 'if 2, 1 is also supported',
+  },
+  destructive: true,
+  requires: ['one-click-certificate', 'renewable-certificate'],
+  faults: ['one-click-refuses-seeded'],
+  async check(t) {
+    const id = param(t, 'oneClickCertificateId');
+    const type = await renewalTypeOf(t, id);
+    if (type !== 2)
+      notApplicable(`params.oneClickCertificateId ${id} reports AvailableRenewalType ${type}, not 2`);
+    const { res } = await seededPfxRenewal(t, id);
+    const body = okJson(res, `POST /Enrollment/PFX with RenewalCertificateId ${id}`);
+    noteIssued(t, body, `seeded PFX renewal of one-click certificate ${id}`);
+    const info = field(body, 'CertificateInformation')?.value;
+    const blob = field(info, 'Pkcs12Blob')?.value;
+    check(
+      typeof blob === 'string' && blob.length > 0,
+      `CertificateInformation.Pkcs12Blob: expected the PFX, got ${blob === undefined ? 'nothing' : typeof blob}`,
+    );
+  },
+});

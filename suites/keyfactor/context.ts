@@ -1,0 +1,176 @@
+import { randomBytes } from 'node:crypto';
+import { ruleFactory, type RuleRun } from '../../src/core/api.ts';
+import { check, notApplicable, show, violation } from '../../src/core/check.ts';
+import type { HttpResponse } from '../../src/http/client.ts';
+import { nameParts } from '../../src/pki/csr.ts';
+import { x509 } from '../../src/pki/x509.ts';
+import type { Fault } from '../../mocks/keyfactor/faults.ts';
+import type { Capability } from './capabilities.ts';
+import type { KfClient } from './client.ts';
+import { DEFAULT_REFUSAL_STATUSES, type KfParams } from './params.ts';
+import type { Source } from './sources.ts';
+
+export interface KfCtx {
+  kf: KfClient;
+  params: KfParams;
+  /** The CA certificate from params.caCertFile, when given. */
+  caCert?: x509.X509Certificate;
+}
+
+export type Run = RuleRun<KfCtx>;
+
+export const kfRule = ruleFactory<KfCtx, Source, Fault, Capability>();
+
+/** The current time in the documented form YYYY-MM-DDTHH:mm:ss.000Z. */
+export function timestamp(): string {
+  return new Date().toISOString();
+}
+
+/** A fresh password the suite sends (registered as a secret so no report shows it). */
+export function suitePassword(t: Run): string {
+  const pw = `Cc-${randomBytes(12).toString('base64url')}`;
+  t.secret(pw);
+  return pw;
+}
+
+export function param<K extends keyof KfParams>(t: Run, key: K): NonNullable<KfParams[K]> {
+  const v = t.ctx.params[key];
+  if (v === undefined || v === null) notApplicable(`params.${key} is not set in the profile`);
+  return v as NonNullable<KfParams[K]>;
+}
+
+/**
+ * A response field looked up without regard to case: the documents disagree on casing
+ * (KeyfactorID in the reference, KeyfactorId in the OpenAPI), and .NET serialisers accept either.
+ */
+export function field(body: unknown, name: string): { key: string; value: unknown } | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const keys = Object.keys(body).filter((k) => k.toLowerCase() === name.toLowerCase());
+  if (keys.length > 1)
+    violation(`the response carries ${keys.join(' and ')}: one field named twice in different case`);
+  const key = keys[0];
+  return key === undefined ? undefined : { key, value: (body as Record<string, unknown>)[key] };
+}
+
+/** An integer-valued field read leniently (numeric strings too): for rules that only need the value. */
+export function idValue(body: unknown, name: string): number | undefined {
+  const v = field(body, name)?.value;
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+  return Number.isInteger(n) ? n : undefined;
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** The JSON object of a 2xx answer, or a Violation saying what came back. */
+export function okJson(res: HttpResponse, what: string): Record<string, unknown> {
+  check(
+    res.status >= 200 && res.status < 300,
+    `${what}: expected a 2xx answer, got ${res.status} ${show(res.text)}`,
+  );
+  const body = res.json();
+  check(isObject(body), `${what}: expected a JSON object, got ${show(body)}`);
+  return body;
+}
+
+/**
+ * A refusal whose status the documents do not give: the profile sets the accepted statuses
+ * (params.refusalStatuses, default 400).
+ */
+export function checkRefused(t: Run, res: HttpResponse, what: string, alsoAccepted: number[] = []): void {
+  const accepted = [...(t.ctx.params.refusalStatuses ?? DEFAULT_REFUSAL_STATUSES), ...alsoAccepted];
+  const origin = t.ctx.params.refusalStatuses
+    ? 'params.refusalStatuses'
+    : 'default; the documents give no status, set params.refusalStatuses';
+  check(
+    accepted.includes(res.status),
+    `${what}: expected a refusal with HTTP ${accepted.join(' or ')} (${origin}), got ${res.status}${res.status < 300 ? ' (accepted)' : ''}`,
+  );
+}
+
+export function renewBody(t: Run, fields: Record<string, unknown>): Record<string, unknown> {
+  return {
+    Timestamp: timestamp(),
+    CertificateAuthority: param(t, 'certificateAuthority'),
+    Template: param(t, 'template'),
+    ...fields,
+  };
+}
+
+export interface CertificateRecord {
+  json: Record<string, unknown>;
+  cert: x509.X509Certificate;
+  der: Buffer;
+}
+
+/** GET /Certificates/{id}: the certificate Command holds, with its DER (ContentBytes). */
+export async function certificateRecord(
+  t: Run,
+  id: number,
+  includeLocations = false,
+): Promise<CertificateRecord> {
+  const res = await t.ctx.kf.get(`/Certificates/${id}`, {
+    query: { includeLocations: includeLocations || undefined },
+  });
+  const json = okJson(res, `GET /Certificates/${id}`);
+  const content = field(json, 'ContentBytes')?.value;
+  check(
+    typeof content === 'string' && content.length > 0,
+    `GET /Certificates/${id}: expected ContentBytes (base64 DER), got ${show(content)}`,
+  );
+  const der = Buffer.from(content, 'base64');
+  let cert: x509.X509Certificate;
+  try {
+    cert = new x509.X509Certificate(der);
+  } catch (err) {
+    violation(`GET /Certificates/${id}: ContentBytes is not a DER certificate (${(err as Error).message})`);
+  }
+  return { json, cert, der };
+}
+
+/** The old certificate, read once per run. */
+export function originalCertificate(t: Run, id: number): Promise<CertificateRecord> {
+  return t.shared(`certificate:${id}`, () => certificateRecord(t, id));
+}
+
+/** AvailableRenewalType read leniently (a numeric string counts), for rules that only need to know the type. */
+export async function renewalTypeOf(t: Run, id: number): Promise<number> {
+  return t.shared(`available-renewal:${id}`, async () => {
+    const res = await t.ctx.kf.get(`/Enrollment/AvailableRenewal/Id/${id}`);
+    const body = okJson(res, `GET /Enrollment/AvailableRenewal/Id/${id}`);
+    const type = idValue(body, 'AvailableRenewalType');
+    check(
+      type !== undefined,
+      `GET /Enrollment/AvailableRenewal/Id/${id}: no AvailableRenewalType in ${show(body)}`,
+    );
+    return type;
+  });
+}
+
+/** Distinguished names compared as sets of attribute=value pairs: order and spacing differ between tools. */
+export function sameName(a: string, b: string): boolean {
+  const norm = (n: string) =>
+    nameParts(n)
+      .map(([k, v]) => `${k.toUpperCase()}=${v.trim()}`)
+      .sort()
+      .join('\n');
+  try {
+    return norm(a) === norm(b);
+  } catch {
+    return false;
+  }
+}
+
+/** Serial numbers compared as hex numbers: case and leading zeros do not matter. */
+export function sameSerial(a: string, b: string): boolean {
+  const norm = (s: string) => s.replace(/[\s:]/g, '').replace(/^0+/, '').toUpperCase();
+  return /^[0-9a-fA-F:\s]+$/.test(a) && norm(a) === norm(b);
+}
+
+/** Puts the ID of a certificate the rule made Command issue into the result's notes. */
+export function noteIssued(t: Run, body: unknown, what: string): void {
+  const info = field(body, 'CertificateInformation')?.value ?? body;
+  const id = idValue(info, 'KeyfactorID');
+  if (id !== undefined) t.note(`${what}: Command issued certificate ${id}`);
+}

@@ -1,0 +1,265 @@
+import { check, notApplicable, show } from '../../../src/core/check.ts';
+import { DEFAULT_UNKNOWN_CERTIFICATE_ID } from '../params.ts';
+import {
+  noteIssued,
+  checkRefused,
+  field,
+  idValue,
+  kfRule,
+  okJson,
+  originalCertificate,
+  param,
+  renewalTypeOf,
+  renewBody,
+  timestamp,
+  type Run,
+} from '../context.ts';
+import { RENEW } from './flows.ts';
+
+const INPUT_TABLE = 'Table 342: POST Enrollment Renew Input Parameters';
+
+async function thumbprintOf(t: Run, id: number): Promise<string> {
+  const rec = await originalCertificate(t, id);
+  const tp = field(rec.json, 'Thumbprint')?.value;
+  check(
+    typeof tp === 'string' && tp !== '',
+    `GET /Certificates/${id}: expected a Thumbprint, got ${show(tp)}`,
+  );
+  return tp;
+}
+
+/** The certificate used for "required unless one-click" rules must not offer one-click renewal. */
+async function withoutOneClick(t: Run): Promise<number> {
+  const id = param(t, 'certificateId');
+  const type = await renewalTypeOf(t, id);
+  if (type === 2)
+    notApplicable(
+      `certificate ${id} offers one-click renewal (AvailableRenewalType 2): CertificateAuthority and Template are optional for it`,
+    );
+  return id;
+}
+
+export const renewByThumbprint = kfRule({
+  id: 'KF-REN-005',
+  title: 'Renew accepts a certificate named by its Thumbprint instead of its CertificateId',
+  level: 'MUST',
+  cite: {
+    source: 'kf-doc-renew',
+    section: `${INPUT_TABLE}: Thumbprint`,
+    quote:
+      'The thumbprint for the certificate that needs to be renewed. Either the CertificateId or the Thumbprint is required but not both.',
+  },
+  destructive: true,
+  requires: ['renewable-certificate'],
+  faults: ['renew-by-thumbprint-unsupported'],
+  async check(t) {
+    const id = param(t, 'certificateId');
+    const thumbprint = await thumbprintOf(t, id);
+    const body = okJson(
+      await t.ctx.kf.post(RENEW, renewBody(t, { Thumbprint: thumbprint })),
+      `POST /Enrollment/Renew by Thumbprint ${thumbprint}`,
+    );
+    const newId = idValue(body, 'KeyfactorID');
+    check(
+      newId !== undefined && newId !== id,
+      `KeyfactorID: expected the ID of a new certificate, got ${show(field(body, 'KeyfactorID')?.value)}`,
+    );
+    t.note(`renewed certificate ${id} (by thumbprint) into ${newId}`);
+  },
+});
+
+export const renewRefusesBothIds = kfRule({
+  id: 'KF-REN-006',
+  title: 'Renew refuses a request that carries both CertificateId and Thumbprint',
+  level: 'MUST',
+  cite: {
+    source: 'kf-doc-renew',
+    section: `${INPUT_TABLE}: CertificateId`,
+    quote: 'Either the CertificateId or the Thumbprint is required but not both.',
+  },
+  destructive: true,
+  requires: ['renewable-certificate'],
+  faults: ['renew-accepts-both-ids'],
+  async check(t) {
+    const id = param(t, 'certificateId');
+    const res = await t.ctx.kf.post(
+      RENEW,
+      renewBody(t, { CertificateId: id, Thumbprint: await thumbprintOf(t, id) }),
+    );
+    checkRefused(t, res, 'POST /Enrollment/Renew with CertificateId and Thumbprint');
+  },
+});
+
+export const renewRefusesNoId = kfRule({
+  id: 'KF-REN-007',
+  title: 'Renew refuses a request that carries neither CertificateId nor Thumbprint',
+  level: 'MUST',
+  cite: {
+    source: 'kf-doc-renew',
+    section: `${INPUT_TABLE}: CertificateId`,
+    quote: 'Required*. The integer for the certificate in Keyfactor Command that needs to be renewed.',
+  },
+  requires: ['renewable-certificate'],
+  faults: ['renew-accepts-no-id'],
+  async check(t) {
+    const res = await t.ctx.kf.post(RENEW, renewBody(t, {}));
+    checkRefused(t, res, 'POST /Enrollment/Renew without CertificateId or Thumbprint');
+  },
+});
+
+export const renewRequiresTimestamp = kfRule({
+  id: 'KF-REN-008',
+  title: 'Renew refuses a request without Timestamp',
+  level: 'MUST',
+  cite: {
+    source: 'kf-doc-renew',
+    section: `${INPUT_TABLE}: Timestamp`,
+    quote: 'Required. The current date and time.',
+  },
+  destructive: true,
+  requires: ['renewable-certificate'],
+  faults: ['renew-timestamp-optional'],
+  async check(t) {
+    const body = renewBody(t, { CertificateId: param(t, 'certificateId') });
+    delete body.Timestamp;
+    checkRefused(t, await t.ctx.kf.post(RENEW, body), 'POST /Enrollment/Renew without Timestamp');
+  },
+});
+
+export const renewRefusesNonIsoTimestamp = kfRule({
+  id: 'KF-REN-009',
+  title: 'Renew refuses a Timestamp that is not in ISO 8601 format',
+  level: 'SHOULD',
+  cite: {
+    source: 'kf-doc-renew',
+    section: `${INPUT_TABLE}: Timestamp`,
+    quote:
+      'The date and time should be given using the ISO 8601 UTC time format YYYY-MM-DDTHH:mm:ss.000Z (e.g. 2021-05-19T16:23:01Z).',
+  },
+  destructive: true,
+  requires: ['renewable-certificate'],
+  faults: ['renew-accepts-any-timestamp'],
+  async check(t) {
+    const now = new Date();
+    const usDate = `${now.getUTCMonth() + 1}/${now.getUTCDate()}/${now.getUTCFullYear()} ${now.getUTCHours()}:${String(now.getUTCMinutes()).padStart(2, '0')} PM`;
+    const res = await t.ctx.kf.post(
+      RENEW,
+      renewBody(t, { CertificateId: param(t, 'certificateId'), Timestamp: usDate }),
+    );
+    checkRefused(t, res, `POST /Enrollment/Renew with Timestamp ${show(usDate)}`);
+  },
+});
+
+export const renewAcceptsExampleTimestamp = kfRule({
+  id: 'KF-REN-010',
+  title: 'Renew accepts a UTC Timestamp without milliseconds, as in the documented example',
+  level: 'MUST',
+  cite: {
+    source: 'kf-doc-renew',
+    section: `${INPUT_TABLE}: Timestamp`,
+    quote: '(e.g. 2021-05-19T16:23:01Z)',
+  },
+  destructive: true,
+  requires: ['renewable-certificate'],
+  faults: ['renew-requires-milliseconds'],
+  async check(t) {
+    const ts = timestamp().replace(/\.\d{3}Z$/, 'Z');
+    const res = await t.ctx.kf.post(
+      RENEW,
+      renewBody(t, { CertificateId: param(t, 'certificateId'), Timestamp: ts }),
+    );
+    noteIssued(
+      t,
+      okJson(res, `POST /Enrollment/Renew with Timestamp ${ts}`),
+      'renewal with a Timestamp without milliseconds',
+    );
+  },
+});
+
+export const renewRequiresCa = kfRule({
+  id: 'KF-REN-011',
+  title: 'Renew refuses a request without CertificateAuthority for a certificate without one-click renewal',
+  level: 'MUST',
+  cite: {
+    source: 'kf-doc-renew',
+    section: `${INPUT_TABLE}: CertificateAuthority`,
+    quote: 'This field is required if one-click renewal is not supported for the certificate',
+  },
+  destructive: true,
+  requires: ['renewable-certificate'],
+  faults: ['renew-defaults-ca'],
+  async check(t) {
+    const body = renewBody(t, { CertificateId: await withoutOneClick(t) });
+    delete body.CertificateAuthority;
+    checkRefused(t, await t.ctx.kf.post(RENEW, body), 'POST /Enrollment/Renew without CertificateAuthority');
+  },
+});
+
+export const renewRequiresTemplate = kfRule({
+  id: 'KF-REN-012',
+  title: 'Renew refuses a request without Template for a certificate without one-click renewal',
+  level: 'MUST',
+  cite: {
+    source: 'kf-doc-renew',
+    section: `${INPUT_TABLE}: Template`,
+    quote: 'This field is required if one-click renewal is not supported for the certificate',
+  },
+  destructive: true,
+  requires: ['renewable-certificate'],
+  faults: ['renew-defaults-template'],
+  async check(t) {
+    const body = renewBody(t, { CertificateId: await withoutOneClick(t) });
+    delete body.Template;
+    checkRefused(t, await t.ctx.kf.post(RENEW, body), 'POST /Enrollment/Renew without Template');
+  },
+});
+
+export const renewOneClick = kfRule({
+  id: 'KF-REN-013',
+  title: 'Renew of a certificate with one-click renewal succeeds without CertificateAuthority and Template',
+  level: 'MUST',
+  cite: {
+    source: 'kf-doc-renew',
+    section: `${INPUT_TABLE}: CertificateAuthority, Template`,
+    quote: 'This field is required if one-click renewal is not supported for the certificate',
+  },
+  destructive: true,
+  requires: ['one-click-certificate'],
+  faults: ['renew-one-click-requires-ca'],
+  async check(t) {
+    const id = param(t, 'oneClickCertificateId');
+    const type = await renewalTypeOf(t, id);
+    if (type !== 2)
+      notApplicable(
+        `params.oneClickCertificateId ${id} reports AvailableRenewalType ${type}, not 2 (one-click)`,
+      );
+    const body = okJson(
+      await t.ctx.kf.post(RENEW, { CertificateId: id, Timestamp: timestamp() }),
+      `POST /Enrollment/Renew (one-click) of certificate ${id}`,
+    );
+    noteIssued(t, body, `one-click renewal of certificate ${id}`);
+    const newId = idValue(body, 'KeyfactorID');
+    check(
+      newId !== undefined && newId !== id,
+      `KeyfactorID: expected the ID of a new certificate, got ${show(field(body, 'KeyfactorID')?.value)}`,
+    );
+  },
+});
+
+export const renewRefusesUnknownCertificate = kfRule({
+  id: 'KF-REN-014',
+  title: 'Renew refuses a CertificateId that does not exist with a client error, not a server error',
+  level: 'SHOULD',
+  cite: {
+    source: 'kf-doc-renew',
+    section: 'POST Enrollment Renew',
+    quote: 'is used to enroll for a certificate renewal for a certificate that exists in Keyfactor Command',
+  },
+  requires: ['renewable-certificate'],
+  faults: ['renew-unknown-id-500'],
+  async check(t) {
+    const id = t.ctx.params.unknownCertificateId ?? DEFAULT_UNKNOWN_CERTIFICATE_ID;
+    const res = await t.ctx.kf.post(RENEW, renewBody(t, { CertificateId: id }));
+    checkRefused(t, res, `POST /Enrollment/Renew of unknown certificate ${id}`, [404]);
+  },
+});

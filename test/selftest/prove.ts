@@ -1,0 +1,22 @@
+import { expect } from 'vitest';
+import { APIS } from '../../suites/index.ts';
+import type { ApiId } from '../../src/core/api.ts';
+import { selftest } from '../../src/core/selftest.ts';
+
+/** The self-test of one API as a vitest assertion: on failure, the message lists every problem. */
+export async function proveApi(id: ApiId): Promise<void> {
+  const api = APIS[id];
+  const report = await selftest(api);
+  const problems = [
+    ...report.coverage,
+    ...report.variants.flatMap((v) => v.problems.map((p) => `[variant ${v.variant}] ${p}`)),
+    ...report.faults.flatMap((f) =>
+      (f.caught ? f.problems : [`fault ${f.fault} not caught`, ...f.problems]).map(
+        (p) => `[fault ${f.fault}] ${p}`,
+      ),
+    ),
+  ];
+  expect(problems).toEqual([]);
+  expect(api.rules.length).toBeGreaterThan(0);
+  expect(report.faults.length).toBe(Object.keys(api.faults).length);
+}
