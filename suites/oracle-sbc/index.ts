@@ -1,22 +1,72 @@
 import { defineApi } from '../../src/core/api.ts';
+import {
+  FAULTS,
+  VARIANTS,
+  mockTarget,
+  startMock,
+  type Fault,
+  type Variant,
+} from '../../mocks/oracle-sbc/index.ts';
+import { privilegeRules } from './auth/privileges.ts';
+import { tokenRules } from './auth/token.ts';
+import { CAPABILITIES, type Capability } from './capabilities.ts';
+import { generateLockRules } from './certificates/generate-request/lock.ts';
+import { csrRules } from './certificates/generate-request/csr.ts';
+import { regenerateRules } from './certificates/generate-request/regenerate.ts';
+import { generateRefusalRules, generateValidationRules } from './certificates/generate-request/validation.ts';
+import { importRules } from './certificates/import/import.ts';
+import { SbcClient } from './client.ts';
+import { recordRules } from './configuration/certificate-record.ts';
+import { managementRules } from './configuration/management.ts';
+import { lockRules } from './lock/lock.ts';
+import { NOT_TESTED } from './not-tested.ts';
+import { PARAMS_SCHEMA } from './params.ts';
+import { SOURCES, type Source } from './sources.ts';
+import { httpsRules } from './transport/https.ts';
+import { mediaTypeRules } from './transport/media-types.ts';
+import { versionRules } from './transport/versions.ts';
 
-// Placeholder until the oracle-sbc suite lands: no rules, no mock.
-export const oracleSbcApi = defineApi<unknown, 'none', never, 'default', never>({
+export const oracleSbcApi = defineApi<SbcClient, Source, Fault, Variant, Capability>({
   id: 'oracle-sbc',
-  title: 'Oracle SBC certificates',
+  title:
+    'Oracle Communications SBC REST API v1.2: generateRequest, the configuration lock and the replace-certificate flow',
   rulePrefix: 'SBC',
-  sources: { none: { title: 'placeholder' } },
-  capabilities: {},
-  faults: {},
-  variants: { default: { description: 'placeholder', vendor: 'none' } },
+  sources: SOURCES,
+  capabilities: CAPABILITIES,
+  faults: FAULTS,
+  variants: VARIANTS,
   defaultVariant: 'default',
-  rules: [],
-  paramsSchema: { type: 'object' },
-  accountRoles: [],
-  notTested: [],
-  startMock: () => Promise.reject(new Error('oracle-sbc mock not implemented yet')),
-  mockTarget: () => {
-    throw new Error('oracle-sbc mock not implemented yet');
+  rules: [
+    ...httpsRules,
+    ...mediaTypeRules,
+    ...versionRules,
+    ...tokenRules,
+    ...privilegeRules,
+    ...lockRules,
+    ...recordRules,
+    ...generateLockRules,
+    ...generateValidationRules,
+    ...csrRules,
+    ...regenerateRules,
+    ...generateRefusalRules,
+    ...importRules,
+    ...managementRules,
+  ],
+  paramsSchema: PARAMS_SCHEMA,
+  accountRoles: ['nonAdmin', 'otherAdmin'],
+  notTested: NOT_TESTED,
+  startMock,
+  mockTarget,
+  async connect({ target, redactor, http }) {
+    const client = new SbcClient(http, target, redactor);
+    if (target.auth.password) redactor.addBasic(target.auth.username ?? '', target.auth.password);
+    for (const a of Object.values(target.accounts)) if (a.password) redactor.addBasic(a.username, a.password);
+    // Authenticate once up front: a target that cannot issue a token cannot be evaluated (error, not fail).
+    await client.admin.bearer();
+    return {
+      ctx: client,
+      capability: async (cap) => client.capability(cap),
+      close: () => client.close(),
+    };
   },
-  connect: () => Promise.reject(new Error('oracle-sbc suite not implemented yet')),
 });

@@ -1,0 +1,574 @@
+import { randomBytes } from 'node:crypto';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import type { RunningMock } from '../../src/core/api.ts';
+import { KeyPool } from '../../src/pki/keys.ts';
+import { pemBlocks } from '../../src/pki/pem.ts';
+import { x509 } from '../../src/pki/x509.ts';
+import { listen, loopbackTls } from '../../src/mock/server.ts';
+import type { Fault } from './faults.ts';
+import {
+  CERTIFICATE_RECORD_DEFAULTS,
+  buildCsr,
+  invalidAttribute,
+  newKey,
+  spkiOf,
+  type GeneratedKey,
+  type RecordAttributes,
+} from './records.ts';
+import { VARIANT_CONFIG, type Variant } from './variants.ts';
+import { envelope, errorEnvelope, parseXml } from './xml.ts';
+
+export const SUPPORTED_VERSIONS = ['v1.0', 'v1.1', 'v1.2'] as const;
+export const LATEST_VERSION = 'v1.2';
+
+export const MSG = {
+  https: 'Client must connect with HTTPS',
+  unauthorized: 'Client not authorized',
+  admin: 'This request requires the client credentials to have administrator privileges',
+  lockedByOther: 'Resource locked by another user',
+  noLock: 'User does not have the lock',
+  recordNotFound: 'Certificate specified with recordName key attribute is not found',
+  unsupportedVersion: 'Unsupported versionId in URI',
+  versionInDiscovery: 'This API must not contain a version number',
+} as const;
+
+interface Session {
+  username: string;
+  admin: boolean;
+  expiresAt: number;
+}
+
+interface StoredRecord {
+  attributes: RecordAttributes;
+  key?: GeneratedKey;
+  csrPem?: string;
+  certificatePem?: string;
+}
+
+interface Task {
+  operation: 'save' | 'verify' | 'activate';
+  pollsLeft: number;
+}
+
+/** Everything the mock SBC knows; exported for the mock's own tests (lock hygiene). */
+export class SbcState {
+  readonly users = new Map<string, { password: string; admin: boolean }>();
+  readonly sessions = new Map<string, Session>();
+  lockToken: string | undefined;
+  readonly records = new Map<string, StoredRecord>();
+  saved = new Map<string, RecordAttributes>();
+  running = new Map<string, RecordAttributes>();
+  readonly tasks = new Map<string, Task>();
+  /** Test hook: awaited before each request is handled (e.g. to interrupt a run in the middle of a rule). */
+  beforeRequest: ((method: string, url: URL) => Promise<void> | void) | undefined;
+
+  constructor(readonly tokenLifetimeMs: number) {}
+
+  session(token: string | undefined, now = Date.now()): Session | undefined {
+    const s = token ? this.sessions.get(token) : undefined;
+    return s && s.expiresAt > now ? s : undefined;
+  }
+
+  /** The token holding the lock, if it is still valid: the lock dies with its token. */
+  lockHolder(): string | undefined {
+    return this.lockToken && this.session(this.lockToken) ? this.lockToken : undefined;
+  }
+}
+
+export interface SbcMock extends RunningMock {
+  /** The plain-HTTP port (answers 426). */
+  httpUrl: string;
+  state: SbcState;
+}
+
+class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  415: 'Unsupported Media Type',
+  423: 'Locked',
+  426: 'Upgrade Required',
+  500: 'Internal Server Error',
+};
+const fail = (status: number, message: string): never => {
+  throw new ApiError(status, REASONS[status] ?? 'Error', message);
+};
+
+interface Ctx {
+  req: FastifyRequest;
+  query: URLSearchParams;
+  body: string;
+  origin: string;
+  token?: string;
+  session?: Session;
+}
+
+interface Answer {
+  status: number;
+  data?: unknown;
+  links?: string[];
+}
+
+type Handler = (c: Ctx) => Promise<Answer> | Answer;
+
+/** Starts the mock SBC: HTTPS API plus a plain-HTTP port that answers 426. */
+export async function startSbcMock(opts: {
+  variant: Variant;
+  faults: readonly Fault[];
+  host?: string;
+  port?: number;
+}): Promise<SbcMock> {
+  const config = VARIANT_CONFIG[opts.variant];
+  const faults = new Set(opts.faults);
+  const state = new SbcState(config.tokenLifetimeSeconds * 1000);
+  for (const u of [config.admin, config.otherAdmin])
+    state.users.set(u.username, { password: u.password, admin: true });
+  state.users.set(config.nonAdmin.username, { password: config.nonAdmin.password, admin: false });
+  const pool = new KeyPool();
+
+  // ---- lock helpers -------------------------------------------------------------------------------------
+  const ownsLock = (token: string): boolean => {
+    const holder = state.lockHolder();
+    if (!holder) return false;
+    if (holder === token) return true;
+    return (
+      faults.has('lock-bound-to-user') && state.session(holder)?.username === state.session(token)?.username
+    );
+  };
+  const lockedMessage = (): string => {
+    const byOther = state.lockHolder() !== undefined;
+    const swap = faults.has('lock-messages-swapped');
+    return byOther !== swap ? MSG.lockedByOther : MSG.noLock;
+  };
+  /** 423 unless the caller owns the lock; `bypass` carries the fault switches of one operation. */
+  const requireLock = (c: Ctx, bypass: { whenFree?: boolean; whenOther?: boolean } = {}) => {
+    if (ownsLock(c.token!)) return;
+    const held = state.lockHolder() !== undefined;
+    if (!held && bypass.whenFree) return;
+    if (held && bypass.whenOther) return;
+    fail(423, lockedMessage());
+  };
+  const requireAdmin = (c: Ctx, bypass = false) => {
+    if (!c.session!.admin && !bypass) fail(403, MSG.admin);
+  };
+
+  const recordXml = (attrs: RecordAttributes) => ({
+    configElement: {
+      elementType: 'certificate-record',
+      attribute: Object.entries(attrs).map(([n, values]) => ({
+        name: n,
+        value: values.length ? values : [''],
+      })),
+    },
+  });
+  const recordNameOf = (c: Ctx): string => {
+    if (c.query.get('elementType') !== 'certificate-record')
+      fail(400, 'elementType must be certificate-record on this mock');
+    const name = c.query.get('name');
+    if (!name) fail(400, 'missing key attribute name');
+    return name!;
+  };
+
+  // ---- routes (path after /rest/{version}/) ------------------------------------------------------------------
+  const routes: Record<string, Partial<Record<string, Handler>>> = {
+    'auth/token': {
+      POST: (c) => {
+        const basic = /^Basic\s+(.+)$/i.exec(c.req.headers.authorization ?? '');
+        const [user, ...rest] = Buffer.from(basic?.[1] ?? '', 'base64')
+          .toString('utf8')
+          .split(':');
+        const known = user ? state.users.get(user) : undefined;
+        if (!basic || !known || (known.password !== rest.join(':') && !faults.has('bad-password-accepted'))) {
+          fail(401, MSG.unauthorized);
+        }
+        const token = randomBytes(24).toString('hex');
+        const lifetime = faults.has('expired-token-accepted') ? 365 * 24 * 3600_000 : state.tokenLifetimeMs;
+        state.sessions.set(token, { username: user!, admin: known!.admin, expiresAt: Date.now() + lifetime });
+        return { status: faults.has('token-status-201') ? 201 : 200, data: { accessToken: token } };
+      },
+    },
+    'configuration/lock': {
+      POST: (c) => {
+        requireAdmin(c, faults.has('non-admin-may-lock'));
+        if (state.lockHolder() && !ownsLock(c.token!) && !faults.has('lock-takeover'))
+          fail(423, lockedMessage());
+        state.lockToken = c.token;
+        return faults.has('lock-answers-200') ? { status: 200, data: { locked: 'true' } } : { status: 204 };
+      },
+    },
+    'configuration/unlock': {
+      POST: (c) => {
+        requireAdmin(c, faults.has('non-admin-may-lock'));
+        const holder = state.lockHolder();
+        if (!holder && faults.has('unlock-free-lock-accepted')) return { status: 204 };
+        if (!ownsLock(c.token!) && !(holder && faults.has('unlock-by-other-user')))
+          fail(423, lockedMessage());
+        state.lockToken = undefined;
+        return faults.has('unlock-answers-200')
+          ? { status: 200, data: { unlocked: 'true' } }
+          : { status: 204 };
+      },
+    },
+    'configuration/elementTypes/template': {
+      GET: (c) => {
+        if (c.query.get('elementType') !== 'certificate-record')
+          fail(404, `unknown elementType "${c.query.get('elementType') ?? ''}"`);
+        const attrs = { ...CERTIFICATE_RECORD_DEFAULTS };
+        if (faults.has('template-missing-key-size')) delete attrs['key-size'];
+        return { status: 200, data: recordXml(attrs) };
+      },
+    },
+    'configuration/configElements': {
+      GET: (c) => {
+        const name = recordNameOf(c);
+        const source =
+          c.query.get('running') === 'true' ? state.running.get(name) : state.records.get(name)?.attributes;
+        if (!source) fail(404, `certificate-record "${name}" not found`);
+        return { status: 200, data: recordXml(source!) };
+      },
+      POST: (c) => {
+        requireAdmin(c);
+        requireLock(c, { whenFree: faults.has('configelements-without-lock') });
+        const attrs = parseConfigElement(c.body);
+        const err = invalidAttribute(attrs);
+        if (err) fail(400, err);
+        const name = attrs.name![0]!;
+        if (state.records.has(name)) fail(400, `certificate-record "${name}" already exists`);
+        if (faults.has('record-ignores-trusted')) attrs.trusted = ['enabled'];
+        state.records.set(name, { attributes: attrs });
+        return { status: 200, data: recordXml(attrs) };
+      },
+      PUT: (c) => {
+        requireAdmin(c);
+        requireLock(c);
+        const update = parseConfigElement(c.body, false);
+        const name = update.name?.[0] ?? '';
+        const rec = state.records.get(name);
+        if (!rec) fail(404, `certificate-record "${name}" not found`);
+        const merged = { ...rec!.attributes, ...update };
+        const err = invalidAttribute(merged);
+        if (err) fail(400, err);
+        rec!.attributes = merged;
+        return { status: 200, data: recordXml(merged) };
+      },
+      DELETE: (c) => {
+        requireAdmin(c);
+        requireLock(c);
+        const name = recordNameOf(c);
+        if (!state.records.delete(name)) fail(404, `certificate-record "${name}" not found`);
+        return faults.has('record-delete-answers-200')
+          ? { status: 200, data: { deleted: name } }
+          : { status: 204 };
+      },
+    },
+    'configuration/certificates/generateRequest': {
+      PUT: async (c) => {
+        requireAdmin(c, faults.has('non-admin-may-generate'));
+        requireLock(c, {
+          whenFree: faults.has('generate-without-lock'),
+          whenOther: faults.has('generate-ignores-lock-owner'),
+        });
+        const name = c.query.get('recordName');
+        if (!name) {
+          if (faults.has('missing-record-name-404')) fail(404, MSG.recordNotFound);
+          fail(400, 'missing required query parameter recordName');
+        }
+        const rec = state.records.get(name!);
+        if (!rec) {
+          if (faults.has('unknown-record-500')) fail(500, 'internal error');
+          fail(404, faults.has('unknown-record-message-missing') ? 'Not Found' : MSG.recordNotFound);
+        }
+        const regenerate = c.query.get('reGenerate');
+        if (
+          regenerate !== null &&
+          !['true', 'false'].includes(regenerate) &&
+          !faults.has('regenerate-value-unchecked')
+        ) {
+          // The documented atomicity: a refused request leaves the record as it was (unless the fault says otherwise).
+          if (faults.has('refused-generate-modifies-record')) {
+            rec!.attributes['key-size'] = [rec!.attributes['key-size']?.[0] === '2048' ? '1024' : '2048'];
+          }
+          fail(400, `invalid value "${regenerate}" for reGenerate (expected true or false)`);
+        }
+        if (rec!.key && regenerate === 'true' && faults.has('regenerate-refused'))
+          fail(400, 'a CSR was already generated for this record');
+        if (!rec!.key || regenerate === 'true') {
+          const key =
+            rec!.key && faults.has('regenerate-reuses-key')
+              ? rec!.key
+              : await newKey(rec!.attributes, pool, faults);
+          rec!.key = key;
+          rec!.csrPem = await buildCsr(rec!.attributes, key, faults);
+          rec!.certificatePem = undefined;
+        }
+        const echoed = faults.has('csr-record-name-wrong') ? `${name}-0` : name;
+        return {
+          status: 200,
+          data: { CertificateRequest: { recordName: echoed, certificateSignedRequest: rec!.csrPem } },
+        };
+      },
+    },
+    'configuration/certificates/import': {
+      PUT: async (c) => {
+        requireAdmin(c);
+        requireLock(c, { whenFree: faults.has('import-without-lock') });
+        let doc: Record<string, unknown> | undefined;
+        try {
+          doc = parseXml(c.body).ImportCertificate as Record<string, unknown> | undefined;
+        } catch (err) {
+          fail(400, (err as Error).message);
+        }
+        if (!doc || typeof doc !== 'object') fail(400, 'request body must be an ImportCertificate element');
+        const name = String(doc!.recordName ?? '');
+        const format = String(doc!.format ?? '');
+        const text = String(doc!.certificateRequest ?? '');
+        if (!name || !text) fail(400, 'recordName and certificateRequest are required');
+        if (!['x509', 'pkcs7'].includes(format))
+          fail(400, `invalid format "${format}" (expected x509 or pkcs7)`);
+        const rec = state.records.get(name);
+        if (!rec) fail(faults.has('import-unknown-record-400') ? 400 : 404, MSG.recordNotFound);
+        let cert: x509.X509Certificate | undefined;
+        try {
+          cert =
+            format === 'x509'
+              ? new x509.X509Certificate(pemBlocks(text)[0]?.der ?? Buffer.alloc(0))
+              : new x509.X509Certificates(text)[0];
+        } catch {
+          cert = undefined;
+        }
+        if (!cert) {
+          if (faults.has('import-malformed-accepted')) return { status: 200, data: { recordName: name } };
+          fail(400, 'the certificate is not a valid X.509 certificate');
+        }
+        if (!rec!.key) fail(400, 'no private key: generate a certificate request for this record first');
+        const matches = Buffer.from(cert!.publicKey.rawData).equals(await spkiOf(rec!.key!.keys));
+        if (!matches && !faults.has('import-foreign-key-accepted'))
+          fail(400, 'the certificate does not match the private key of the certificate-record');
+        rec!.certificatePem = text;
+        return { status: 200, data: faults.has('import-echo-missing') ? '' : { recordName: name } };
+      },
+    },
+    'configuration/management': {
+      PUT: (c) => management(c, ['save', 'verify']),
+      POST: (c) => management(c, ['activate']),
+    },
+  };
+
+  const management = (c: Ctx, allowed: Task['operation'][]): Answer => {
+    requireAdmin(c);
+    const action = c.query.get('action') as Task['operation'];
+    if (!allowed.includes(action)) fail(400, `invalid action "${c.query.get('action') ?? ''}"`);
+    requireLock(c, { whenFree: action === 'save' && faults.has('management-without-lock') });
+    if (action === 'save') state.saved = cloneRecords(state);
+    if (action === 'activate') state.running = new Map(state.saved);
+    const id = randomBytes(8).toString('hex');
+    state.tasks.set(id, { operation: action, pollsLeft: config.taskPolls });
+    const path = `/rest/${LATEST_VERSION}/configuration/management/operations/${id}`;
+    const link = config.absoluteLinks ? `${c.origin}${path}` : path;
+    return { status: 202, links: action === 'save' && faults.has('save-without-poll-link') ? [] : [link] };
+  };
+
+  const pollTask = (id: string): Answer => {
+    const task = state.tasks.get(id);
+    if (!task) fail(404, `no operation ${id}`);
+    let status = 'success';
+    if (task!.pollsLeft > 0) {
+      task!.pollsLeft--;
+      status = config.inProgressStatus;
+    } else if (task!.operation === 'activate' && faults.has('activate-reports-failure')) status = 'failure';
+    const operation =
+      task!.operation === 'verify' && faults.has('verify-reports-wrong-operation') ? 'save' : task!.operation;
+    return { status: 200, data: { operationState: { operation, status } } };
+  };
+
+  // ---- the HTTPS app -----------------------------------------------------------------------------------------
+  const tls = await loopbackTls('oracle-sbc-mock');
+  const app = Fastify({ https: { key: tls.key, cert: tls.cert } });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  const send = (reply: FastifyReply, status: number, body?: string, error = false) => {
+    if (body === undefined) return reply.code(status).send();
+    if (error && faults.has('error-body-not-envelope')) {
+      const text = /<message>([^<]*)<\/message>/.exec(body)?.[1] ?? 'error';
+      return reply
+        .code(status)
+        .type('text/plain')
+        .send(`${status} ${REASONS[status] ?? ''}: ${text}`);
+    }
+    const type = !error && faults.has('content-type-not-xml') ? 'text/plain' : 'application/xml';
+    return reply.code(status).type(type).send(body);
+  };
+
+  const dispatch = async (req: FastifyRequest, reply: FastifyReply, plainHttp: boolean) => {
+    const url = new URL(req.url, 'https://sbc.invalid');
+    const origin = `https://${req.headers.host ?? '127.0.0.1'}`;
+    try {
+      await state.beforeRequest?.(req.method, url);
+      if (plainHttp && !faults.has('plain-http-served')) {
+        fail(426, faults.has('upgrade-message-missing') ? 'Upgrade Required' : MSG.https);
+      }
+      const answer = await route(req, url, origin);
+      if (answer.status === 204 || (answer.data === undefined && !answer.links))
+        return send(reply, answer.status);
+      return send(reply, answer.status, envelope(answer.data ?? '', { links: answer.links }));
+    } catch (err) {
+      if (err instanceof ApiError) {
+        if (err.status === 401 && faults.has('unauthorized-message-missing'))
+          return send(reply, 401, errorEnvelope(err.reason, 'Unauthorized', config.errorShape), true);
+        return send(reply, err.status, errorEnvelope(err.reason, err.message, config.errorShape), true);
+      }
+      req.log.error(err);
+      return send(
+        reply,
+        500,
+        errorEnvelope('Internal Server Error', 'internal error', config.errorShape),
+        true,
+      );
+    }
+  };
+
+  const route = async (req: FastifyRequest, url: URL, origin: string): Promise<Answer> => {
+    const path = url.pathname.replace(/\/+$/, '');
+    const method = req.method.toUpperCase();
+    if (path === '/rest/api/supportedversions') {
+      if (method !== 'GET')
+        fail(faults.has('wrong-verb-404') ? 404 : 405, `${method} is not supported on ${path}`);
+      checkMedia(req, false);
+      return { status: 200, data: { supportedVersions: versionsData() } };
+    }
+    const m = /^\/rest\/([^/]+)\/(.+)$/.exec(path);
+    if (!m) fail(404, `no resource at ${path}`);
+    const [, version, rest] = m!;
+    if (rest === 'api/supportedversions') {
+      if (faults.has('versioned-discovery-served'))
+        return { status: 200, data: { supportedVersions: versionsData() } };
+      fail(404, MSG.versionInDiscovery);
+    }
+    const known =
+      (SUPPORTED_VERSIONS as readonly string[]).includes(version!) ||
+      (faults.has('unknown-version-served') && version === 'v9.9');
+    if (!known) fail(404, MSG.unsupportedVersion);
+    if (rest!.startsWith('configuration/certificates/') && version !== 'v1.2' && version !== 'v9.9')
+      fail(404, MSG.unsupportedVersion);
+
+    const ops = /^configuration\/management\/operations\/([0-9a-f]+)$/.exec(rest!);
+    const handlers: Partial<Record<string, Handler>> | undefined = ops
+      ? { GET: () => pollTask(ops[1]!) }
+      : routes[rest!];
+    if (!handlers) fail(404, `no resource at ${path}`);
+    const handler = handlers![method];
+    if (!handler) fail(faults.has('wrong-verb-404') ? 404 : 405, `${method} is not supported on ${path}`);
+
+    const body = typeof req.body === 'string' ? req.body : '';
+    checkMedia(req, body.length > 0, rest === 'auth/token');
+    const c: Ctx = { req, query: url.searchParams, body, origin };
+    if (rest !== 'auth/token') {
+      const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      const session = state.session(bearer);
+      if (!session) {
+        const anyToken = faults.has('unknown-token-accepted') && bearer !== undefined;
+        const noToken = faults.has('missing-bearer-accepted') && bearer === undefined;
+        if (!anyToken && !noToken) fail(401, MSG.unauthorized);
+        c.token = bearer ?? 'anonymous';
+        c.session = { username: 'anonymous', admin: true, expiresAt: Infinity };
+      } else {
+        c.token = bearer;
+        c.session = session;
+      }
+    }
+    return handler!(c);
+  };
+
+  const checkMedia = (req: FastifyRequest, hasBody: boolean, formAllowed = false) => {
+    const accept = String(req.headers.accept ?? '*/*').toLowerCase();
+    const acceptable = accept
+      .split(',')
+      .some((a) => /^\s*(application\/xml|application\/\*|\*\/\*)\s*(;|$)/.test(a));
+    if (!acceptable && !faults.has('accept-ignored'))
+      fail(406, `cannot produce ${accept}; this API answers application/xml`);
+    if (hasBody) {
+      const type = String(req.headers['content-type'] ?? '')
+        .split(';')[0]!
+        .trim()
+        .toLowerCase();
+      const allowed = ['application/xml', ...(formAllowed ? ['application/x-www-form-urlencoded'] : [])];
+      if (!allowed.includes(type) && !faults.has('content-type-ignored'))
+        fail(415, `unsupported Content-Type "${type}"; send application/xml`);
+    }
+  };
+
+  const versionsData = () => {
+    const listed: string[] = SUPPORTED_VERSIONS.filter(
+      (v) => v !== 'v1.2' || !faults.has('versions-omit-v1.2'),
+    );
+    const latest = listed.at(-1)!;
+    if (faults.has('versions-latest-missing')) return { otherVersions: { version: listed } };
+    return { latestVersion: latest, otherVersions: { version: listed.filter((v) => v !== latest) } };
+  };
+
+  app.all('/*', (req, reply) => dispatch(req, reply, false));
+  app.all('/', (req, reply) => dispatch(req, reply, false));
+  const https = await listen(app, { host: opts.host, port: opts.port, https: true });
+
+  // The plain-HTTP port: 426 for everything (or the API itself under the plain-http-served fault).
+  const plain = Fastify();
+  plain.removeAllContentTypeParsers();
+  plain.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  plain.all('/*', (req, reply) => dispatch(req, reply, true));
+  plain.all('/', (req, reply) => dispatch(req, reply, true));
+  let http: RunningMock;
+  try {
+    // Standalone (a fixed port): plain HTTP on the next port, so a profile can name it.
+    http = await listen(plain, { host: opts.host, port: opts.port ? opts.port + 1 : 0, https: false });
+  } catch (err) {
+    await https.close();
+    throw err;
+  }
+
+  return {
+    url: https.url,
+    httpUrl: http.url,
+    state,
+    close: async () => {
+      await Promise.all([https.close(), http.close()]);
+    },
+  };
+}
+
+/** Parses <configElement> into attributes, merged over the certificate-record defaults when `withDefaults`. */
+function parseConfigElement(body: string, withDefaults = true): RecordAttributes {
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseXml(body);
+  } catch (err) {
+    return fail(400, (err as Error).message);
+  }
+  const el = doc.configElement as
+    { elementType?: unknown; attribute?: Array<{ name?: unknown; value?: unknown[] }> } | undefined;
+  if (!el || el.elementType !== 'certificate-record')
+    return fail(400, 'body must be a configElement of elementType certificate-record');
+  const attrs: RecordAttributes = withDefaults ? structuredClone(CERTIFICATE_RECORD_DEFAULTS) : {};
+  for (const a of el.attribute ?? []) {
+    if (typeof a.name !== 'string') fail(400, 'attribute without name');
+    attrs[a.name as string] = (a.value ?? []).map(String).filter((v) => v !== '');
+  }
+  return attrs;
+}
+
+function cloneRecords(state: SbcState): Map<string, RecordAttributes> {
+  return new Map([...state.records].map(([name, rec]) => [name, structuredClone(rec.attributes)]));
+}

@@ -1,0 +1,86 @@
+import type { VariantSpec } from '../../src/core/api.ts';
+
+/** Legitimately different, conforming SBCs. The suite must pass on every one. */
+export const VARIANTS = {
+  default: {
+    description:
+      'SBC with documented 10-minute tokens, RSA 4096 scratch record, management tasks that report inProgress once before success',
+    vendor: 'oracle',
+  },
+  'short-token': {
+    description:
+      'SBC configured with 5-second tokens (expiry observable within a rule), other user and record names, RSA 1024 record, management tasks that finish at once',
+    vendor: 'oracle',
+  },
+  'terse-errors': {
+    description:
+      'SBC whose error messages are a flat <messages><message> list, whose poll links are relative paths, and whose tasks report "running" twice before success (all undocumented details)',
+    vendor: 'oracle',
+  },
+} as const satisfies Record<string, VariantSpec>;
+
+export type Variant = keyof typeof VARIANTS;
+
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+export interface VariantConfig {
+  admin: Credentials;
+  /** A second administrator: the lock-owner rules need somebody else who can hold the lock. */
+  otherAdmin: Credentials;
+  /** A user without administrator privileges (403 rules). */
+  nonAdmin: Credentials;
+  /** Scratch certificate-record name the suite creates (and deletes). */
+  recordName: string;
+  keySize: 1024 | 2048 | 4096;
+  tokenLifetimeSeconds: number;
+  /** How many polls of a management task answer `inProgressStatus` before success. */
+  taskPolls: number;
+  inProgressStatus: string;
+  /** Shape of error messages: <messages><error><reasonPhrase/><message/></error></messages> or <messages><message/></messages>. */
+  errorShape: 'error-element' | 'message-list';
+  /** Poll links as absolute URLs or as paths. */
+  absoluteLinks: boolean;
+}
+
+// TEST ONLY credentials of the bundled mock.
+export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
+  default: {
+    admin: { username: 'admin', password: 'mock-admin-secret' },
+    otherAdmin: { username: 'admin2', password: 'mock-admin2-secret' },
+    nonAdmin: { username: 'operator', password: 'mock-operator-secret' },
+    recordName: 'certconform-test',
+    keySize: 4096,
+    tokenLifetimeSeconds: 600,
+    taskPolls: 1,
+    inProgressStatus: 'inProgress',
+    errorShape: 'error-element',
+    absoluteLinks: true,
+  },
+  'short-token': {
+    admin: { username: 'sbcadmin', password: 'mock-sbcadmin-secret' },
+    otherAdmin: { username: 'secadmin', password: 'mock-secadmin-secret' },
+    nonAdmin: { username: 'monitor', password: 'mock-monitor-secret' },
+    recordName: 'cc-rest-server',
+    keySize: 1024,
+    tokenLifetimeSeconds: 5,
+    taskPolls: 0,
+    inProgressStatus: 'inProgress',
+    errorShape: 'error-element',
+    absoluteLinks: true,
+  },
+  'terse-errors': {
+    admin: { username: 'rest-admin', password: 'mock-rest-admin-secret' },
+    otherAdmin: { username: 'rest-admin-b', password: 'mock-rest-admin-b-secret' },
+    nonAdmin: { username: 'readonly', password: 'mock-readonly-secret' },
+    recordName: 'cc_sbc.tls',
+    keySize: 2048,
+    tokenLifetimeSeconds: 600,
+    taskPolls: 2,
+    inProgressStatus: 'running',
+    errorShape: 'message-list',
+    absoluteLinks: false,
+  },
+};

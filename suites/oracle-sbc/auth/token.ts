@@ -1,0 +1,168 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { randomBytes } from 'node:crypto';
+import { check, show } from '../../../src/core/check.ts';
+import { MESSAGES } from '../client.ts';
+import { expectStatus, rule } from '../rule.ts';
+import { envelope, text } from '../xml.ts';
+
+const TEMPLATE = 'configuration/elementTypes/template';
+const TEMPLATE_QUERY = { elementType: 'certificate-record' };
+
+export const tokenIssued = rule({
+  id: 'SBC-AUTH-001',
+  title:
+    'POST auth/token with Basic credentials answers 200 with data/accessToken, and that token is accepted as Bearer.',
+  level: 'MUST',
+  cite: {
+    source: 'sbc-notes',
+    section: '§3 Authentication: 200 body',
+    quote: '<response><data><accessToken>…</accessToken></data><messages/><links/></response>',
+  },
+  faults: ['token-status-201'],
+  async check(t) {
+    const res = await t.ctx.admin.login();
+    expectStatus(res, 200, 'POST auth/token with Basic credentials');
+    const token = text(envelope(res).data, 'accessToken');
+    check(
+      token && token.trim() !== '',
+      `POST auth/token: expected a non-empty data/accessToken, got ${show(token)}`,
+    );
+    t.secret(token);
+    const use = await t.ctx.raw(
+      'GET',
+      TEMPLATE,
+      { authorization: `Bearer ${token}` },
+      { query: TEMPLATE_QUERY },
+    );
+    expectStatus(use, 200, 'GET elementTypes/template with the new token as Bearer');
+  },
+});
+
+export const badPasswordRefused = rule({
+  id: 'SBC-AUTH-002',
+  title: 'POST auth/token with a wrong password answers 401.',
+  level: 'MUST',
+  cite: {
+    source: 'oracle-generate-request',
+    section: 'Response: 401',
+    quote: 'Unauthorized - Request lacks valid authentication credentials.',
+  },
+  faults: ['bad-password-accepted'],
+  async check(t) {
+    const wrong = `${randomBytes(6).toString('hex')}-not-the-password`;
+    t.secret(wrong);
+    const res = await t.ctx.admin.login(wrong);
+    expectStatus(res, 401, 'POST auth/token with a wrong password');
+  },
+});
+
+export const missingTokenRefused = rule({
+  id: 'SBC-AUTH-003',
+  title: 'A request without Authorization answers 401.',
+  level: 'MUST',
+  cite: {
+    source: 'sbc-notes',
+    section: '§3 Authentication: Bad/missing token',
+    quote: '401 ("Client not authorized")',
+  },
+  faults: ['missing-bearer-accepted'],
+  async check(t) {
+    const res = await t.ctx.raw('GET', TEMPLATE, {}, { query: TEMPLATE_QUERY });
+    expectStatus(res, 401, 'GET elementTypes/template without Authorization');
+  },
+});
+
+export const unknownTokenRefused = rule({
+  id: 'SBC-AUTH-004',
+  title: 'A request with a Bearer token the SBC never issued answers 401.',
+  level: 'MUST',
+  cite: {
+    source: 'oracle-generate-request',
+    section: 'Header Parameters: Authorization',
+    quote: 'is a valid, unexpired token received in response to a prior',
+  },
+  faults: ['unknown-token-accepted'],
+  async check(t) {
+    const forged = randomBytes(24).toString('hex');
+    const res = await t.ctx.raw(
+      'GET',
+      TEMPLATE,
+      { authorization: `Bearer ${forged}` },
+      { query: TEMPLATE_QUERY },
+    );
+    expectStatus(res, 401, 'GET elementTypes/template with an unknown Bearer token');
+  },
+});
+
+export const expiredTokenRefused = rule({
+  id: 'SBC-AUTH-005',
+  title: 'A token is refused with 401 once its lifetime has passed.',
+  level: 'MUST',
+  cite: {
+    source: 'oracle-generate-request',
+    section: 'Header Parameters: Authorization',
+    quote: 'is a valid, unexpired token received in response to a prior',
+  },
+  requires: ['token-expiry-observable'],
+  faults: ['expired-token-accepted'],
+  async check(t) {
+    const session = t.ctx.session(
+      'admin (expiring token)',
+      t.target.auth.username ?? '',
+      t.target.auth.password ?? '',
+    );
+    const token = await session.bearer();
+    const fresh = await t.ctx.raw(
+      'GET',
+      TEMPLATE,
+      { authorization: `Bearer ${token}` },
+      { query: TEMPLATE_QUERY },
+    );
+    expectStatus(fresh, 200, 'GET elementTypes/template with a fresh token');
+    const waitMs = t.ctx.params.tokenLifetimeSeconds * 1000 + 1500;
+    t.note(
+      `waited ${waitMs} ms for the token to expire (params.tokenLifetimeSeconds = ${t.ctx.params.tokenLifetimeSeconds})`,
+    );
+    await sleep(waitMs);
+    const expired = await t.ctx.raw(
+      'GET',
+      TEMPLATE,
+      { authorization: `Bearer ${token}` },
+      { query: TEMPLATE_QUERY },
+    );
+    expectStatus(
+      expired,
+      401,
+      `GET elementTypes/template with a token older than its ${t.ctx.params.tokenLifetimeSeconds} s lifetime`,
+    );
+  },
+});
+
+export const unauthorizedMessage = rule({
+  id: 'SBC-AUTH-006',
+  title: 'The 401 answer says "Client not authorized".',
+  level: 'MUST',
+  cite: {
+    source: 'sbc-notes',
+    section: '§2 Envelope: documented message strings',
+    quote: '401 "Client not authorized"',
+  },
+  faults: ['unauthorized-message-missing', 'missing-bearer-accepted'],
+  async check(t) {
+    const res = await t.ctx.raw('GET', TEMPLATE, {}, { query: TEMPLATE_QUERY });
+    expectStatus(res, 401, 'GET elementTypes/template without Authorization');
+    check(
+      res.text.includes(MESSAGES.unauthorized),
+      `401 body: expected the message "${MESSAGES.unauthorized}", got ${show(res.text.trim())}`,
+    );
+  },
+});
+
+export const tokenRules = [
+  tokenIssued,
+  badPasswordRefused,
+  missingTokenRefused,
+  unknownTokenRefused,
+  expiredTokenRefused,
+  unauthorizedMessage,
+];

@@ -1,0 +1,125 @@
+import { check, notApplicable, show } from '../../../src/core/check.ts';
+import { MESSAGES } from '../client.ts';
+import { expectLocked, expectStatus, rule } from '../rule.ts';
+import { configAttributes, configElementXml, elementTypeOf, envelope } from '../xml.ts';
+
+const sameValues = (a: string[] = [], b: string[] = []) =>
+  [...a].sort().join('\u0000') === [...b].sort().join('\u0000');
+
+export const templateListsAttributes = rule({
+  id: 'SBC-REC-001',
+  title: 'The certificate-record template is a configElement listing the attributes a CSR is built from.',
+  level: 'MUST',
+  cite: {
+    source: 'sbc-notes',
+    section: '§5.4 Related config calls: template',
+    quote:
+      'GET /rest/v1.2/configuration/elementTypes/template?elementType=certificate-record → template <configElement> with defaults',
+  },
+  faults: ['template-missing-key-size'],
+  async check(t) {
+    const res = await t.ctx.admin.request('GET', 'configuration/elementTypes/template', {
+      query: { elementType: 'certificate-record' },
+    });
+    expectStatus(res, 200, 'GET elementTypes/template?elementType=certificate-record');
+    const data = envelope(res).data;
+    check(
+      elementTypeOf(data) === 'certificate-record',
+      `template: expected configElement/elementType "certificate-record", got ${show(elementTypeOf(data))}`,
+    );
+    const attrs = configAttributes(data)!;
+    const missing = t.ctx
+      .recordAttributes('x')
+      .map(([name]) => name)
+      .filter((name) => !attrs.has(name));
+    check(
+      missing.length === 0,
+      `template: the certificate-record attributes ${missing.join(', ')} are missing (got ${show([...attrs.keys()])})`,
+    );
+  },
+});
+
+export const recordCreated = rule({
+  id: 'SBC-REC-002',
+  title:
+    'A certificate-record created with POST configElements under the lock is stored with every attribute as sent.',
+  level: 'MUST',
+  cite: {
+    source: 'sbc-notes',
+    section: '§5.4 Related config calls: configElements',
+    quote: 'POST /rest/{v}/configuration/configElements (create)',
+  },
+  destructive: true,
+  faults: ['record-ignores-trusted'],
+  async check(t) {
+    const name = `${t.ctx.params.recordName}-rec`;
+    await t.ctx.acquire(t);
+    await t.ctx.createRecord(t, name);
+    const { attributes } = await t.ctx.getRecord(name);
+    check(attributes, `GET configElements: certificate-record "${name}" not found after it was created`);
+    for (const [attr, sent] of t.ctx.recordAttributes(name)) {
+      const stored = attributes.get(attr);
+      check(
+        sameValues(stored, sent),
+        `certificate-record "${name}" attribute ${attr}: sent ${show(sent)}, stored ${show(stored)}`,
+      );
+    }
+  },
+});
+
+export const createNeedsLock = rule({
+  id: 'SBC-REC-003',
+  title:
+    'Creating a configuration element without the lock answers 423 "User does not have the lock" and creates nothing.',
+  level: 'MUST',
+  cite: {
+    source: 'sbc-notes',
+    section: '§4 Configuration lock: Any config-modifying call without the lock',
+    quote: '423 Locked (same two messages)',
+  },
+  destructive: true,
+  faults: ['configelements-without-lock', 'lock-messages-swapped'],
+  async check(t) {
+    const name = `${t.ctx.params.recordName}-nolock`;
+    const before = await t.ctx.getRecord(name);
+    if (before.attributes)
+      notApplicable(
+        `certificate-record "${name}" already exists; delete it or choose another params.recordName`,
+      );
+    await t.ctx.ensureLockFree(t);
+    t.cleanup(() => t.ctx.deleteRecord(name));
+    const res = await t.ctx.admin.request('POST', 'configuration/configElements', {
+      body: configElementXml(t.ctx.recordAttributes(name)),
+    });
+    expectLocked(res, MESSAGES.noLock, 'POST configElements without the lock');
+    const after = await t.ctx.getRecord(name);
+    check(!after.attributes, `certificate-record "${name}" exists after a refused create`);
+  },
+});
+
+export const recordDeleted = rule({
+  id: 'SBC-REC-004',
+  title: 'DELETE configElements under the lock answers 204 and the record is gone.',
+  level: 'MUST',
+  cite: {
+    source: 'sbc-notes',
+    section: '§5.4 Related config calls: configElements',
+    quote: 'DELETE …/configElements?elementType=…&name=X → 204',
+  },
+  destructive: true,
+  faults: ['record-delete-answers-200'],
+  async check(t) {
+    const name = `${t.ctx.params.recordName}-del`;
+    await t.ctx.acquire(t);
+    await t.ctx.createRecord(t, name);
+    const res = await t.ctx.admin.request('DELETE', 'configuration/configElements', {
+      query: { elementType: 'certificate-record', name },
+    });
+    expectStatus(res, 204, `DELETE configElements certificate-record "${name}"`);
+    check(res.body.length === 0, `DELETE configElements: 204 must have no body, got ${show(res.text)}`);
+    const after = await t.ctx.getRecord(name);
+    check(!after.attributes, `certificate-record "${name}" still exists after DELETE answered 204`);
+  },
+});
+
+export const recordRules = [templateListsAttributes, recordCreated, createNeedsLock, recordDeleted];

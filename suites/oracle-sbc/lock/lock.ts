@@ -1,0 +1,155 @@
+import { check, show } from '../../../src/core/check.ts';
+import { MESSAGES } from '../client.ts';
+import { expectLocked, expectStatus, isSuccess, rule } from '../rule.ts';
+
+export const lockTaken = rule({
+  id: 'SBC-LOCK-001',
+  title: 'POST configuration/lock on a free lock answers 204 No Content.',
+  level: 'MUST',
+  cite: {
+    source: 'sbc-notes',
+    section: '§4 Configuration lock: POST /rest/{version}/configuration/lock',
+    quote: '204 No Content',
+  },
+  faults: ['lock-answers-200'],
+  async check(t) {
+    const res = await t.ctx.acquire(t);
+    expectStatus(res, 204, 'POST configuration/lock');
+    check(res.body.length === 0, `POST configuration/lock: 204 must have no body, got ${show(res.text)}`);
+  },
+});
+
+export const lockReleased = rule({
+  id: 'SBC-LOCK-002',
+  title: 'POST configuration/unlock by the lock owner answers 204 No Content.',
+  level: 'MUST',
+  cite: {
+    source: 'sbc-notes',
+    section: '§4 Configuration lock: POST /rest/{version}/configuration/unlock',
+    quote: '204 No Content',
+  },
+  faults: ['unlock-answers-200'],
+  async check(t) {
+    await t.ctx.acquire(t);
+    const res = await t.ctx.admin.unlock();
+    expectStatus(res, 204, 'POST configuration/unlock by the owner');
+    check(res.body.length === 0, `POST configuration/unlock: 204 must have no body, got ${show(res.text)}`);
+  },
+});
+
+export const unlockWithoutLock = rule({
+  id: 'SBC-LOCK-003',
+  title: 'Unlock when nobody holds the lock answers 423 "User does not have the lock".',
+  level: 'MUST',
+  cite: {
+    source: 'sbc-notes',
+    section: '§4 Configuration lock: POST /rest/{version}/configuration/unlock',
+    quote: '"User does not have the lock" when nobody does',
+  },
+  faults: ['unlock-free-lock-accepted', 'lock-messages-swapped'],
+  async check(t) {
+    await t.ctx.ensureLockFree(t);
+    const res = await t.ctx.admin.unlock();
+    expectLocked(res, MESSAGES.noLock, 'POST configuration/unlock while nobody holds the lock');
+  },
+});
+
+export const lockHeldByOther = rule({
+  id: 'SBC-LOCK-004',
+  title:
+    'A second administrator cannot take a lock the first one holds: 423 "Resource locked by another user".',
+  level: 'MUST',
+  cite: {
+    source: 'oracle-generate-request',
+    section: 'Response: 423',
+    quote:
+      'If another client or user currently owns the configuration lock, the error message is "Resource locked by another user".',
+  },
+  requires: ['second-admin-account'],
+  faults: ['lock-takeover', 'lock-messages-swapped'],
+  async check(t) {
+    const other = t.ctx.account('otherAdmin')!;
+    t.cleanup(() => other.release());
+    await t.ctx.acquire(t);
+    const res = await other.lock();
+    expectLocked(
+      res,
+      MESSAGES.lockedByOther,
+      `POST configuration/lock by ${other.username} while ${t.ctx.admin.username} holds it`,
+    );
+  },
+});
+
+export const unlockByOtherRefused = rule({
+  id: 'SBC-LOCK-005',
+  title:
+    'Another administrator cannot release the lock (423 "Resource locked by another user"); it stays with its owner.',
+  level: 'MUST',
+  cite: {
+    source: 'sbc-notes',
+    section: '§4 Configuration lock: POST /rest/{version}/configuration/unlock',
+    quote: '423 if caller does not own the lock ("Resource locked by another user" when someone else owns it',
+  },
+  requires: ['second-admin-account'],
+  faults: ['unlock-by-other-user', 'lock-messages-swapped'],
+  async check(t) {
+    const other = t.ctx.account('otherAdmin')!;
+    await t.ctx.acquire(t);
+    await other.bearer();
+    const res = await other.unlock();
+    expectLocked(
+      res,
+      MESSAGES.lockedByOther,
+      `POST configuration/unlock by ${other.username} while ${t.ctx.admin.username} holds the lock`,
+    );
+    const owner = await t.ctx.admin.unlock();
+    check(
+      isSuccess(owner),
+      `after the refused unlock the lock must still be ${t.ctx.admin.username}'s: its own unlock answered ${owner.status}`,
+    );
+  },
+});
+
+export const lockBelongsToToken = rule({
+  id: 'SBC-LOCK-006',
+  title:
+    'The lock belongs to the token that took it: another token of the same user gets 423 "Resource locked by another user".',
+  level: 'MUST',
+  cite: {
+    source: 'sbc-notes',
+    section: '§4 Configuration lock: Lock ownership',
+    quote: 'tied to the access token',
+  },
+  faults: ['lock-bound-to-user', 'lock-messages-swapped', 'lock-takeover', 'unlock-by-other-user'],
+  async check(t) {
+    const second = t.ctx.session(
+      'admin (second token)',
+      t.target.auth.username ?? '',
+      t.target.auth.password ?? '',
+    );
+    t.cleanup(() => second.release());
+    await t.ctx.acquire(t);
+    await second.bearer();
+    const unlock = await second.unlock();
+    expectLocked(
+      unlock,
+      MESSAGES.lockedByOther,
+      'POST configuration/unlock with a second token of the lock owner',
+    );
+    const lock = await second.lock();
+    expectLocked(
+      lock,
+      MESSAGES.lockedByOther,
+      'POST configuration/lock with a second token of the lock owner',
+    );
+  },
+});
+
+export const lockRules = [
+  lockTaken,
+  lockReleased,
+  unlockWithoutLock,
+  lockHeldByOther,
+  unlockByOtherRefused,
+  lockBelongsToToken,
+];

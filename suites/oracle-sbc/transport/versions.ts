@@ -1,0 +1,95 @@
+import type { RuleRun } from '../../../src/core/api.ts';
+import { check, show } from '../../../src/core/check.ts';
+import type { SbcClient } from '../client.ts';
+import { expectStatus, rule } from '../rule.ts';
+import { envelope, text } from '../xml.ts';
+
+async function supportedVersions(t: RuleRun<SbcClient>) {
+  const res = await t.ctx.raw('GET', '/rest/api/supportedversions', {});
+  expectStatus(res, 200, 'GET /rest/api/supportedversions');
+  const sv = envelope(res).data.supportedVersions;
+  const latest = text(sv, 'latestVersion');
+  const others = (
+    (sv as { otherVersions?: { version?: unknown[] } } | undefined)?.otherVersions?.version ?? []
+  ).map(String);
+  return { latest, others };
+}
+
+export const versionDiscovery = rule({
+  id: 'SBC-VER-001',
+  title: 'GET /rest/api/supportedversions answers 200 with supportedVersions/latestVersion.',
+  level: 'MUST',
+  cite: {
+    source: 'sbc-notes',
+    section: '§1 Transport, media types, versions: Version discovery',
+    quote: 'GET /rest/api/supportedversions (no version segment',
+  },
+  faults: ['versions-latest-missing'],
+  async check(t) {
+    const { latest } = await supportedVersions(t);
+    check(
+      latest !== undefined && /^v\d+\.\d+$/.test(latest),
+      `supportedVersions/latestVersion: expected a version such as "v1.2", got ${show(latest)}`,
+    );
+  },
+});
+
+export const versionListed = rule({
+  id: 'SBC-VER-002',
+  title: 'The supported versions include the version the certificate endpoints require (v1.2).',
+  level: 'MUST',
+  cite: {
+    source: 'oracle-generate-request',
+    section: 'Path Parameters: version',
+    quote: 'Available values: v1.2',
+  },
+  faults: ['versions-omit-v1.2'],
+  async check(t) {
+    const { latest, others } = await supportedVersions(t);
+    const all = [...(latest ? [latest] : []), ...others];
+    check(
+      all.includes(t.ctx.params.apiVersion),
+      `supported versions: expected ${t.ctx.params.apiVersion} among them, got ${show(all)}`,
+    );
+  },
+});
+
+export const versionedDiscoveryRefused = rule({
+  id: 'SBC-VER-003',
+  title: 'Version discovery with a version segment in the URI answers 404.',
+  level: 'MUST',
+  cite: {
+    source: 'sbc-notes',
+    section: '§1 Transport, media types, versions: Version discovery',
+    quote: 'a versioned URI → 404 "This API must not contain a version number"',
+  },
+  faults: ['versioned-discovery-served'],
+  async check(t) {
+    const res = await t.ctx.raw('GET', t.ctx.path('api/supportedversions'), {});
+    expectStatus(res, 404, `GET ${t.ctx.path('api/supportedversions')}`);
+  },
+});
+
+export const unknownVersionRefused = rule({
+  id: 'SBC-VER-004',
+  title: 'An unsupported version segment in the URI answers 404.',
+  level: 'MUST',
+  cite: {
+    source: 'sbc-notes',
+    section: '§1 Transport, media types, versions: Unknown version in URI',
+    quote: '404 ("Unsupported versionId in URI")',
+  },
+  faults: ['unknown-version-served'],
+  async check(t) {
+    const path = t.ctx.path('configuration/elementTypes/template', 'v9.9');
+    const res = await t.ctx.admin.request('GET', path, { query: { elementType: 'certificate-record' } });
+    expectStatus(res, 404, `GET ${path}`);
+  },
+});
+
+export const versionRules = [
+  versionDiscovery,
+  versionListed,
+  versionedDiscoveryRefused,
+  unknownVersionRefused,
+];

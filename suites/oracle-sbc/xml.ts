@@ -1,0 +1,105 @@
+import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { violation } from '../../src/core/check.ts';
+import type { HttpResponse } from '../../src/http/client.ts';
+
+const LISTS = new Set(['link', 'version', 'attribute', 'value', 'configElement']);
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false,
+  isArray: (name) => LISTS.has(name),
+});
+const builder = new XMLBuilder({ ignoreAttributes: false, format: true, suppressEmptyNode: true });
+
+export type XmlNode = Record<string, unknown>;
+
+/** The SBC's envelope: <response><data/><messages/><links/></response>. */
+export interface Envelope {
+  data: XmlNode;
+  messages: unknown;
+  links: string[];
+  /** Names of the envelope's children that are missing. */
+  missing: string[];
+}
+
+/** Parses a body as the SBC's XML envelope; anything else is the target's fault (a Violation naming what came back). */
+export function envelope(res: HttpResponse, what = `${res.method} ${new URL(res.url).pathname}`): Envelope {
+  const text = res.text;
+  const start = JSON.stringify(text.trim().slice(0, 80).replace(/\s+/g, ' '));
+  if (text.trim() === '' || XMLValidator.validate(text) !== true) {
+    violation(
+      `${what} answered ${res.status} with a body that is not well-formed XML: ${text.trim() ? start : 'empty body'}`,
+    );
+  }
+  const doc = parser.parse(text) as XmlNode;
+  const root = doc.response;
+  if (root === undefined || (typeof root !== 'object' && root !== '')) {
+    violation(`${what} answered ${res.status} with XML whose root is not <response>: ${start}`);
+  }
+  const r = (root === '' ? {} : root) as XmlNode;
+  const missing = ['data', 'messages', 'links'].filter((k) => !(k in r));
+  const links =
+    r.links && typeof r.links === 'object'
+      ? (((r.links as XmlNode).link as unknown[] | undefined) ?? [])
+      : [];
+  return {
+    data: r.data && typeof r.data === 'object' ? (r.data as XmlNode) : {},
+    messages: r.messages,
+    links: links.map(String),
+    missing,
+  };
+}
+
+/** A child element's text, or undefined. */
+export function text(node: unknown, ...path: string[]): string | undefined {
+  let cur: unknown = node;
+  for (const p of path) {
+    if (!cur || typeof cur !== 'object') return undefined;
+    cur = (cur as XmlNode)[p];
+  }
+  return typeof cur === 'string' ? cur : undefined;
+}
+
+/** Every value of a configElement's attributes. */
+export function configAttributes(node: unknown): Map<string, string[]> | undefined {
+  if (!node || typeof node !== 'object') return undefined;
+  const elements = (node as XmlNode).configElement as XmlNode[] | undefined;
+  const el = elements?.[0];
+  if (!el) return undefined;
+  const out = new Map<string, string[]>();
+  for (const a of (el.attribute as XmlNode[] | undefined) ?? []) {
+    const values = ((a.value as unknown[] | undefined) ?? [])
+      .map((v) => (typeof v === 'string' ? v : ''))
+      .filter((v) => v !== '');
+    out.set(String(a.name), values);
+  }
+  return out;
+}
+
+export function elementTypeOf(node: unknown): string | undefined {
+  const el = ((node as XmlNode | undefined)?.configElement as XmlNode[] | undefined)?.[0];
+  return typeof el?.elementType === 'string' ? el.elementType : undefined;
+}
+
+/** Searches the data section for an element with this name anywhere below it. */
+export function findText(node: unknown, name: string): string | undefined {
+  if (!node || typeof node !== 'object') return undefined;
+  for (const [k, v] of Object.entries(node as XmlNode)) {
+    if (k === name && typeof v === 'string') return v;
+    const inner = findText(v, name);
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
+}
+
+export function buildXml(body: XmlNode): string {
+  return builder.build({ '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' }, ...body });
+}
+
+export function configElementXml(attributes: Array<[string, string[]]>): string {
+  return buildXml({
+    configElement: {
+      elementType: 'certificate-record',
+      attribute: attributes.map(([name, values]) => ({ name, value: values })),
+    },
+  });
+}
