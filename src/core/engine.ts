@@ -2,7 +2,7 @@ import { HttpClient } from '../http/client.ts';
 import { recordEvidence, type Evidence } from '../http/evidence.ts';
 import type { Redactor } from '../http/redact.ts';
 import type { AnyApi, AnyRule, Connection, RuleRun, Target } from './api.ts';
-import { NotApplicable, TransportError, Violation, describeError } from './errors.ts';
+import { Inconclusive, NotApplicable, TransportError, Violation, describeError } from './errors.ts';
 import type { Expectations } from './expectations.ts';
 import type { Level, Status } from './outcome.ts';
 
@@ -190,6 +190,7 @@ function classify(rule: AnyRule, err: unknown): { status: Status; message?: stri
   if (err instanceof NotApplicable) return { status: 'skip', message: err.message };
   if (err instanceof TransportError) return { status: 'error', message: `transport: ${err.message}` };
   if (err instanceof DeadlineError) return { status: 'error', message: err.message };
+  if (err instanceof Inconclusive) return { status: 'error', message: `inconclusive: ${err.message}` };
   const e = err as Error;
   const where = e?.stack?.split('\n')[1]?.trim();
   return {

@@ -19,6 +19,14 @@ export class TransportError extends Error {
   }
 }
 
+/**
+ * The target has not finished something in the time the profile allows, and is still visibly working on it
+ * (e.g. a certificate still "pending"). Not proof of a violation: `error`, with what was seen.
+ */
+export class Inconclusive extends Error {
+  override name = 'Inconclusive';
+}
+
 /** A usage problem: bad profile, bad option, missing env var. Exit code 2. */
 export class UsageError extends Error {
   override name = 'UsageError';

@@ -86,8 +86,9 @@ export const toyApi = defineApi<Ctx, 'toy-doc', Fault, 'plain' | 'widgets', Capa
       requires: ['widgets'],
       faults: ['status-not-ok'],
       async check({ ctx, cleanup }) {
-        checkEqual((await ctx.http.post('/lock')).status, 204, 'lock status');
+        // Registered before the lock is taken, so an interrupt between the two cannot leak the lock.
         cleanup(async () => void (await ctx.http.delete('/lock')));
+        checkEqual((await ctx.http.post('/lock')).status, 204, 'lock status');
         checkEqual((await ctx.http.get('/slow')).status, 200, 'slow status');
       },
     }),

@@ -1,0 +1,17 @@
+/** What a target must offer for some rules; absent capabilities skip those rules with the reason. */
+export const CAPABILITIES = {
+  'platform-keys':
+    'a token profile with at least two platform-managed keys (params.tokenProfileUuid, params.keyUuids)',
+  'disposable-key':
+    'a platform key the suite may destroy (params.disposableKeyUuid, params.tokenProfileUuid)',
+  hybrid:
+    'alternative keys for hybrid certificates (params.altTokenProfileUuid, params.altKeyUuids, plus platform-keys)',
+  'disabled-ra-profile': 'a disabled RA profile (params.disabledRaProfileUuid)',
+  'legacy-v1':
+    'an RA profile with an end entity profile for the legacy v1 API (params.legacyRaProfileName, params.legacyRaProfileUuid)',
+  'ra-profile-name': 'the name of the v2 RA profile (params.raProfileName)',
+  authentication: 'the target requires credentials (auth.scheme is not none)',
+  'restricted-account': 'an account without certificate-issue permission (accounts.readOnly with a token)',
+} as const;
+
+export type Capability = keyof typeof CAPABILITIES;

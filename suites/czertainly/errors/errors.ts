@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import { check, checkEqual, show } from '../../../src/core/check.ts';
+import type { RuleRun } from '../../../src/core/api.ts';
+import { rule, VENDOR } from '../rule.ts';
+import type { Ctx } from '../context.ts';
+import { expectErrorMessage, expectMessageList } from '../lib/expect.ts';
+import { v2 } from '../lib/flow.ts';
+
+export const nonUuidPath422 = rule({
+  id: 'CZ-ERR-001',
+  title:
+    'A raProfileUuid path parameter that is not a UUID is refused with 422 and a JSON array of messages.',
+  level: 'VENDOR',
+  vendor: VENDOR,
+  cite: {
+    source: 'core-impl',
+    section: 'SecuredUUID path parameters (research §1.4 UUID parsing)',
+    quote: 'Invalid UUID',
+  },
+  faults: ['non-uuid-path-404'],
+  async check(t) {
+    const res = await t.ctx.http.get(v2(t.ctx, '/attributes/issue', { raProfileUuid: 'not-a-uuid' }));
+    const messages = expectMessageList(res, 'raProfileUuid "not-a-uuid"');
+    check(
+      messages.some((m) => m.includes('not-a-uuid')),
+      `422 messages should name the bad UUID, got ${show(messages)}`,
+    );
+  },
+});
+
+export const nonUuidCertificate400 = rule({
+  id: 'CZ-ERR-002',
+  title: 'A certificateUuid that is not a UUID is refused with 400 {message} on renew.',
+  level: 'VENDOR',
+  vendor: VENDOR,
+  cite: {
+    source: 'core-impl',
+    section: 'UUID.fromString of certificateUuid in renew/rekey/revoke (research §1.4)',
+    quote: 'Invalid UUID string:',
+  },
+  destructive: true,
+  faults: ['non-uuid-cert-500'],
+  async check(t) {
+    const res = await t.ctx.http.post(v2(t.ctx, '/certificates/not-a-uuid/renew'), { json: {} });
+    expectErrorMessage(res, 400, 'renew of certificateUuid "not-a-uuid"');
+  },
+});
+
+export const unknownCertificate404 = rule({
+  id: 'CZ-ERR-003',
+  title: 'An operation on a certificate that does not exist answers 404 with an ErrorMessageDto.',
+  level: 'MUST',
+  cite: {
+    source: 'seed',
+    section: 'Renew Certificate, error response',
+    quote: '{- "message": "Error message"',
+  },
+  destructive: true,
+  faults: ['unknown-certificate-plain-text'],
+  async check(t) {
+    const uuid = randomUUID();
+    const res = await t.ctx.http.post(v2(t.ctx, `/certificates/${uuid}/renew`), { json: {} });
+    expectErrorMessage(res, 404, `renew of unknown certificate ${uuid}`);
+    check(res.contentType.includes('json'), `404 content type: expected JSON, got ${show(res.contentType)}`);
+  },
+});
+
+export const badJson400 = rule({
+  id: 'CZ-ERR-004',
+  title: 'A request body that is not valid JSON is refused with 400 {message}.',
+  level: 'VENDOR',
+  vendor: VENDOR,
+  cite: {
+    source: 'core-impl',
+    section: 'api/ExceptionHandlingAdvice (HttpMessageNotReadableException → 400)',
+    quote: 'Unable to read HTTP message',
+  },
+  destructive: true,
+  faults: ['bad-json-500'],
+  async check(t) {
+    const res = await t.ctx.http.post(v2(t.ctx, '/certificates'), {
+      body: '{"attributes": [], "request": ',
+      headers: { 'content-type': 'application/json' },
+    });
+    expectErrorMessage(res, 400, 'issue with a truncated JSON body');
+  },
+});
+
+export const wrongVerb400 = rule({
+  id: 'CZ-ERR-005',
+  title: 'A wrong HTTP method on an operation path is refused with 400 {message}.',
+  level: 'VENDOR',
+  vendor: VENDOR,
+  cite: {
+    source: 'core-impl',
+    section: 'api/ExceptionHandlingAdvice (HttpRequestMethodNotSupportedException → 400)',
+    quote:
+      '[behaviour, no message] HttpRequestMethodNotSupportedException is answered with HttpStatus.BAD_REQUEST',
+  },
+  faults: ['wrong-verb-405'],
+  async check(t) {
+    const res = await t.ctx.http.get(v2(t.ctx, '/certificates'));
+    expectErrorMessage(res, 400, 'GET on the issue path');
+  },
+});
+
+export const unauthenticated401 = rule({
+  id: 'CZ-ERR-006',
+  title: 'A request without credentials is refused with 401.',
+  level: 'MUST',
+  cite: {
+    source: 'openapi-v2',
+    section: 'GET .../attributes/issue (listIssueCertificateAttributes), responses."401"',
+    quote: 'description: Unauthorized',
+  },
+  requires: ['authentication'],
+  faults: ['no-auth-accepted'],
+  async check(t) {
+    const res = await t.ctx.anon.get(v2(t.ctx, '/attributes/issue'), { noDefaultHeaders: true });
+    checkEqual(res.status, 401, 'status without credentials');
+  },
+});
+
+function forbidden(t: RuleRun<Ctx>) {
+  return t.shared('cz:forbidden', async () => {
+    const account = t.target.accounts.readOnly!;
+    t.secret(account.token!);
+    // No CSR and no key: a permitted account gets a 400 and nothing is issued.
+    return t.ctx.anon.post(v2(t.ctx, '/certificates'), {
+      json: { attributes: [] },
+      headers: { authorization: `Bearer ${account.token}` },
+      noDefaultHeaders: true,
+    });
+  });
+}
+
+export const forbidden403Body = rule({
+  id: 'CZ-ERR-007',
+  title:
+    'An account without permission gets 403 with an AuthenticationServiceExceptionDto (statusCode, code, message).',
+  level: 'MUST',
+  cite: {
+    source: 'openapi-v2',
+    section:
+      'POST .../certificates (issueCertificate), responses."403"; components.schemas.AuthenticationServiceExceptionDto (required code, message, statusCode)',
+    quote: '$ref: "#/components/schemas/AuthenticationServiceExceptionDto"',
+  },
+  requires: ['restricted-account'],
+  faults: ['forbidden-message-only'],
+  async check(t) {
+    const res = await forbidden(t);
+    checkEqual(res.status, 403, 'issue by the readOnly account: status');
+    const body = res.json<Record<string, unknown>>();
+    check(
+      typeof body.statusCode === 'number' &&
+        typeof body.code === 'string' &&
+        typeof body.message === 'string',
+      `403 body: expected {statusCode: integer, code: string, message: string}, got ${show(body)}`,
+    );
+    checkEqual(body.statusCode, 403, '403 body statusCode');
+  },
+});
+
+export const forbiddenProblemJson = rule({
+  id: 'CZ-ERR-008',
+  title: 'A 403 answer is sent as application/problem+json.',
+  level: 'VENDOR',
+  vendor: VENDOR,
+  cite: {
+    source: 'core-impl',
+    section: 'api/ExceptionHandlingAdvice (AccessDeniedException)',
+    quote:
+      '[behaviour, no message] AccessDeniedException is answered 403 with Content-Type application/problem+json',
+  },
+  requires: ['restricted-account'],
+  faults: ['forbidden-plain-json'],
+  async check(t) {
+    const res = await forbidden(t);
+    checkEqual(res.status, 403, 'issue by the readOnly account: status');
+    checkEqual(res.contentType, 'application/problem+json', '403 content type');
+  },
+});
+
+export const nonUuidRequested422 = rule({
+  id: 'CZ-ERR-009',
+  title:
+    'A certificateUuid that is not a UUID is refused with 422 and a list of messages on issueRequestedCertificate.',
+  level: 'VENDOR',
+  vendor: VENDOR,
+  cite: {
+    source: 'core-impl',
+    section: 'SecuredUUID certificateUuid of issueRequestedCertificate (research §1.4 UUID parsing)',
+    quote: 'Invalid UUID',
+  },
+  destructive: true,
+  faults: ['non-uuid-requested-400'],
+  async check(t) {
+    const res = await t.ctx.http.post(v2(t.ctx, '/certificates/not-a-uuid/issue'));
+    expectMessageList(res, 'issueRequestedCertificate of certificateUuid "not-a-uuid"');
+  },
+});

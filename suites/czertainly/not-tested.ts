@@ -1,0 +1,95 @@
+/** Seed and spec statements that are deliberately not rules, with the reason (shown in the catalog and README). */
+export const NOT_TESTED: readonly { statement: string; reason: string }[] = [
+  {
+    statement: 'format: "crmf" (CertificateRequestFormat) for issue, renew and rekey',
+    reason:
+      'the suite cannot build CRMF requests with its PKI library; only pkcs10 is exercised (an unknown format value is, CZ-ISS-011)',
+  },
+  {
+    statement: 'replaceInLocations: "True to replace renewed certificate in the associated locations"',
+    reason:
+      'needs a location (entity + connector) to push to; the suite sends false and does not configure locations',
+  },
+  {
+    statement: 'customAttributes: "List of Custom Attributes"',
+    reason:
+      'custom attributes are platform configuration; their content cannot be known in advance for a real instance',
+  },
+  {
+    statement: 'altSignatureAttributes: "List of attributes to sign the alternative private key"',
+    reason:
+      'hybrid signing attributes depend on the token provider; the hybrid rules cover altKeyUuid/altTokenProfileUuid only',
+  },
+  {
+    statement:
+      'rekey and revoke of an archived certificate ("Cannot perform operation … on archived certificate")',
+    reason: 'the same pre-check as renew, which CZ-STA-006 tests; archiving more certificates adds nothing',
+  },
+  {
+    statement:
+      'rekey and revoke through an RA profile other than the certificate’s ("RA profile is different than RA profile of request")',
+    reason:
+      'the same pre-check as renew, which CZ-REN-007 tests; an enabled second RA profile is not required by the profile',
+  },
+  {
+    statement: '502 "Connector Error" and 503 "Connector Communication Error" ({message} bodies)',
+    reason: 'cannot be provoked on a healthy instance without breaking its CA connector',
+  },
+  {
+    statement: '409 {message} ("Certificate already exists with fingerprint …") on legacy issue',
+    reason: 'only reachable when the CA returns a byte-identical certificate, which a real CA does not do',
+  },
+  {
+    statement: 'pending_approval → approved/rejected by an approver',
+    reason:
+      'approving needs a second user and the approval API; the approval variant of the mock approves by itself',
+  },
+  {
+    statement: 'Compliance check rejecting a non-compliant CSR (state rejected)',
+    reason: 'depends on compliance profiles configured on the platform',
+  },
+  {
+    statement: 'Session authentication (czertainly-session cookie)',
+    reason:
+      'supported by the harness (auth.scheme session with the cookie value as token) but not modelled by the mock',
+  },
+  {
+    statement:
+      'Key-based issue with an explicit signatureAttributes scheme and hybrid CSRs uploaded in `request`',
+    reason: 'CSRs with an alternative key cannot be built with the suite’s PKI library',
+  },
+  {
+    statement:
+      '422 {"message": "Validation error: …"} for bean-validation failures of the legacy end-entity DTOs',
+    reason:
+      'the implementation answers these with an object, not the documented list; not pinned down by the spec',
+  },
+  {
+    statement:
+      'RequestAttribute content types (AttributeContentType enum) and their validation by the connector',
+    reason:
+      'attribute definitions are specific to the RA profile and connector; the suite validates only the profile’s own attributes (CZ-ATT-003/004)',
+  },
+  {
+    statement:
+      'Attribute definition details of listIssue/listRevoke (properties, constraints, attributeCallback)',
+    reason:
+      'their content is connector specific; CZ-ATT-001/002 check the array and each definition’s uuid, name and type',
+  },
+  {
+    statement:
+      'Optional end entity fields (email, extensionData, subjectAltName) and status transitions other than NEW/GENERATED',
+    reason: 'they depend on the EJBCA end entity profile behind the legacy RA profile',
+  },
+  {
+    statement: 'CertificateAuth: "Base64 encoded X.509 certificate passed in header" ssl-client-cert',
+    reason:
+      'the header is set by the TLS-terminating ingress; the harness presents the client certificate in TLS (auth.scheme client-cert)',
+  },
+  {
+    statement:
+      'signatureAttributes / rekey "If not provided, existing attributes will be used to generate the new CSR"',
+    reason:
+      'the signature scheme chosen is not visible in the API; key-based rekey (CZ-RKY-004) runs without them unless the profile gives some',
+  },
+];

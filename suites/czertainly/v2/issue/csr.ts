@@ -1,0 +1,253 @@
+import { check, checkEqual, show } from '../../../../src/core/check.ts';
+import { rule, VENDOR } from '../../rule.ts';
+import { UUID_RE, expectErrorMessage, expectMessageList } from '../../lib/expect.ts';
+import { issueFromCsr, v2, type Issued } from '../../lib/flow.ts';
+import { newCsr, normSerial, parseCertificate, sameName } from '../../lib/pki.ts';
+import type { RuleRun } from '../../../../src/core/api.ts';
+import type { Ctx } from '../../context.ts';
+
+/** One certificate issued from a CSR, shared by the read-only issue checks. */
+export function issuedFromCsr(t: RuleRun<Ctx>): Promise<Issued> {
+  return t.shared('cz:issue:csr', () => issueFromCsr(t, 'issue'));
+}
+
+export const issueAnswers200 = rule({
+  id: 'CZ-ISS-001',
+  title: 'Issuing from a Base64 PKCS#10 CSR answers 200 with the UUID of the new certificate.',
+  level: 'MUST',
+  cite: {
+    source: 'openapi-v2',
+    section:
+      'POST /v2/operations/authorities/{authorityUuid}/raProfiles/{raProfileUuid}/certificates (issueCertificate), responses."200"',
+    quote: 'description: Certificate issued',
+  },
+  destructive: true,
+  faults: ['issue-status-201'],
+  async check(t) {
+    const issued = await issuedFromCsr(t);
+    checkEqual(issued.response.status, 200, 'issueCertificate status');
+    const body = issued.response.json<Record<string, unknown>>();
+    check(
+      typeof body.uuid === 'string' && UUID_RE.test(body.uuid),
+      `issueCertificate: uuid must be a certificate UUID, got ${show(body.uuid)}`,
+    );
+    check(
+      body.certificateData === undefined || typeof body.certificateData === 'string',
+      `issueCertificate: certificateData must be a string when present, got ${show(body.certificateData)}`,
+    );
+  },
+});
+
+export const issueIsQueued = rule({
+  id: 'CZ-ISS-002',
+  title:
+    'Issue answers before the CA has signed: certificateData is empty and the certificate is followed by its UUID.',
+  level: 'VENDOR',
+  vendor: VENDOR,
+  cite: {
+    source: 'core-impl',
+    section: 'service/v2/impl/ClientOperationServiceImpl.issueCertificate (research §1.5 issue 5)',
+    quote:
+      '[behaviour, no message] answers 200 {"certificateData":"","uuid":<new uuid>} before the queued issue action runs',
+  },
+  destructive: true,
+  faults: ['issue-synchronous-data'],
+  async check(t) {
+    const issued = await issuedFromCsr(t);
+    const body = issued.response.json<Record<string, unknown>>();
+    check(
+      body.certificateData === undefined || body.certificateData === '',
+      `issueCertificate: expected an empty certificateData (issuance is queued), got ${show(body.certificateData)}`,
+    );
+  },
+});
+
+export const detailDescribesCertificate = rule({
+  id: 'CZ-ISS-003',
+  title:
+    'The certificate detail of an issued certificate reports its serial number, subject DN and issuer DN.',
+  level: 'MUST',
+  cite: {
+    source: 'openapi-certificate',
+    section: 'components.schemas.CertificateDetailDto.properties.serialNumber',
+    quote: 'description: Certificate serial number',
+  },
+  destructive: true,
+  faults: ['detail-serial-mismatch'],
+  async check(t) {
+    const { detail, cert } = await issuedFromCsr(t);
+    checkEqual(
+      normSerial(detail.serialNumber),
+      normSerial(cert.serialNumber),
+      'detail.serialNumber vs the certificate',
+    );
+    check(
+      sameName(String(detail.subjectDn), cert.subject),
+      `detail.subjectDn ${show(detail.subjectDn)} is not the certificate subject ${show(cert.subject)}`,
+    );
+    check(
+      sameName(String(detail.issuerDn), cert.issuer),
+      `detail.issuerDn ${show(detail.issuerDn)} is not the certificate issuer ${show(cert.issuer)}`,
+    );
+  },
+});
+
+export const issuedCarriesCsrKey = rule({
+  id: 'CZ-ISS-004',
+  title: 'A certificate issued from a CSR certifies the public key of that CSR.',
+  level: 'MUST',
+  cite: {
+    source: 'seed',
+    section: 'Issue Certificate, request body: request',
+    quote: 'request required | string Certificate signing request encoded as Base64 string',
+  },
+  destructive: true,
+  faults: ['issue-wrong-key'],
+  async check(t) {
+    const { spki, csr, uuid } = await issuedFromCsr(t);
+    check(spki.equals(csr!.key.spki), `certificate ${uuid}: its public key is not the CSR's public key`);
+  },
+});
+
+export const issuedCarriesCsrSubject = rule({
+  id: 'CZ-ISS-005',
+  title: 'A certificate issued from a CSR carries the subject of that CSR.',
+  level: 'MUST',
+  cite: {
+    source: 'seed',
+    section: 'Issue Certificate, request body: request',
+    quote: 'request required | string Certificate signing request encoded as Base64 string',
+  },
+  destructive: true,
+  faults: ['issue-wrong-subject'],
+  async check(t) {
+    const { cert, csr } = await issuedFromCsr(t);
+    check(
+      sameName(cert.subject, csr!.subject),
+      `certificate subject: expected ${show(csr!.subject)}, got ${show(cert.subject)}`,
+    );
+  },
+});
+
+export const issuedChainsToAuthority = rule({
+  id: 'CZ-ISS-006',
+  title: 'An issued certificate is signed by the authority CA reported in its chain.',
+  level: 'MUST',
+  cite: {
+    source: 'openapi-certificate',
+    section: 'GET /v1/certificates/{uuid}/chain (getCertificateChain)',
+    quote: 'Get certificate chain for the certificate with the given UUID.',
+  },
+  destructive: true,
+  faults: ['sign-with-rogue-ca'],
+  async check(t) {
+    const { uuid, cert } = await issuedFromCsr(t);
+    const res = await t.ctx.http.get(`${t.ctx.api}/v1/certificates/${uuid}/chain?withEndCertificate=true`);
+    checkEqual(res.status, 200, `GET certificate ${uuid} chain status`);
+    const body = res.json<{ certificates?: Array<{ certificateContent?: string }> }>();
+    check(Array.isArray(body.certificates), `chain: expected a certificates array, got ${show(body)}`);
+    const chain = body.certificates.map((c, i) =>
+      parseCertificate(c.certificateContent, `chain certificate #${i}`),
+    );
+    const issuer = chain.find(
+      (c) => c.subject === cert.issuer && !Buffer.from(c.rawData).equals(Buffer.from(cert.rawData)),
+    );
+    check(
+      issuer,
+      `chain: no certificate named ${show(cert.issuer)} (the issuer of ${uuid}) in ${show(chain.map((c) => c.subject))}`,
+    );
+    const ok = await cert.verify({ publicKey: issuer.publicKey, signatureOnly: true }).catch(() => false);
+    check(
+      ok,
+      `certificate ${uuid}: its signature does not verify with the key of the chain's CA ${show(issuer.subject)}`,
+    );
+  },
+});
+
+export const serialUniqueInInventory = rule({
+  id: 'CZ-ISS-007',
+  title: 'Every issued certificate has a serial number no other certificate of the inventory has.',
+  level: 'MUST',
+  cite: {
+    source: 'openapi-certificate',
+    section: 'components.schemas.CertificateInLocationDto.properties.serialNumber',
+    quote: 'description: Serial number in HEX of the Certificate',
+  },
+  destructive: true,
+  faults: ['duplicate-serials'],
+  async check(t) {
+    const first = await issuedFromCsr(t);
+    const second = await issueFromCsr(t, 'serial', await newCsr(t.ctx, 'serial'));
+    check(
+      normSerial(first.cert.serialNumber) !== normSerial(second.cert.serialNumber),
+      `certificates ${first.uuid} and ${second.uuid} share the serial number ${first.cert.serialNumber}`,
+    );
+    for (const c of [first, second]) {
+      const res = await t.ctx.http.post(`${t.ctx.api}/v1/certificates`, {
+        json: {
+          filters: [
+            {
+              fieldSource: 'property',
+              fieldIdentifier: 'SERIAL_NUMBER',
+              condition: 'EQUALS',
+              value: c.detail.serialNumber,
+            },
+          ],
+          itemsPerPage: 100,
+          pageNumber: 1,
+        },
+      });
+      checkEqual(res.status, 200, 'listCertificates status');
+      const body = res.json<{ certificates?: Array<{ uuid?: string }>; totalItems?: number }>();
+      check(
+        Array.isArray(body.certificates),
+        `listCertificates: expected a certificates array, got ${show(body)}`,
+      );
+      const uuids = body.certificates.map((x) => x.uuid);
+      check(
+        uuids.length === 1 && uuids[0] === c.uuid,
+        `inventory search for serial ${c.detail.serialNumber}: expected only ${c.uuid}, got ${show(uuids)}`,
+      );
+    }
+  },
+});
+
+export const unknownFormatRefused = rule({
+  id: 'CZ-ISS-011',
+  title: 'An issue request whose format is not one of the documented values is refused with 400 {message}.',
+  level: 'VENDOR',
+  vendor: VENDOR,
+  cite: {
+    source: 'seed',
+    section: 'Issue Certificate, request body: format',
+    quote: 'format | string (CertificateRequestFormat) Default: "pkcs10" Enum: "pkcs10" "crmf"',
+  },
+  destructive: true,
+  faults: ['unknown-format-accepted'],
+  async check(t) {
+    const csr = await newCsr(t.ctx, 'format');
+    const res = await t.ctx.http.post(v2(t.ctx, '/certificates'), {
+      json: { attributes: [], request: csr.base64, format: 'pkcs7' },
+    });
+    expectErrorMessage(res, 400, 'issue with format "pkcs7"');
+  },
+});
+
+export const issueRequestedOnlyFromRequested = rule({
+  id: 'CZ-ISS-015',
+  title: 'Issuing a requested certificate that is already issued is refused with 422.',
+  level: 'VENDOR',
+  vendor: VENDOR,
+  cite: {
+    source: 'core-impl',
+    section: 'service/v2/impl/ClientOperationServiceImpl.issueRequestedCertificate',
+    quote: 'Cannot issue requested certificate with status',
+  },
+  destructive: true,
+  faults: ['issue-requested-reissues'],
+  async check(t) {
+    const { uuid } = await issuedFromCsr(t);
+    const res = await t.ctx.http.post(v2(t.ctx, `/certificates/${uuid}/issue`));
+    expectMessageList(res, `issueRequestedCertificate on issued certificate ${uuid}`);
+  },
+});

@@ -1,0 +1,153 @@
+import { check, checkEqual, show } from '../../../../src/core/check.ts';
+import { rule, VENDOR } from '../../rule.ts';
+import { expectErrorMessage } from '../../lib/expect.ts';
+import {
+  REVOCATION_REASONS,
+  checkAccepted,
+  getDetail,
+  issueFromCsr,
+  issueFromKey,
+  revoke,
+  revokeRequested,
+  revokedCertificate,
+} from '../../lib/flow.ts';
+import { checkSequence } from '../state/machine.ts';
+
+export const revokeAnswers204 = rule({
+  id: 'CZ-REV-001',
+  title: 'Revoking an issued certificate answers 204 without a body.',
+  level: 'MUST',
+  cite: {
+    source: 'openapi-v2',
+    section: 'POST .../certificates/{certificateUuid}/revoke (revokeCertificate), responses."204"',
+    quote: 'description: Certificate revoked',
+  },
+  destructive: true,
+  faults: ['revoke-200-with-body'],
+  async check(t) {
+    const { revokeResponse, uuid } = await revokeRequested(t);
+    checkEqual(revokeResponse.status, 204, `revoke of ${uuid}: status`);
+    checkEqual(revokeResponse.text, '', `revoke of ${uuid}: body`);
+  },
+});
+
+export const revokedIsReportedRevoked = rule({
+  id: 'CZ-REV-002',
+  title: 'A revoked certificate is reported in state revoked by the certificate inventory.',
+  level: 'MUST',
+  cite: {
+    source: 'openapi-certificate',
+    section: 'components.schemas.CertificateState',
+    quote: 'revoked',
+  },
+  destructive: true,
+  faults: ['revoke-not-applied'],
+  async check(t) {
+    const { uuid, revokeStates } = await revokedCertificate(t);
+    checkSequence(
+      revokeStates,
+      ['issued', 'pending_revoke', 'pending_approval', 'revoked'],
+      `revocation of ${uuid}`,
+    );
+    checkEqual((await getDetail(t.ctx, uuid)).state, 'revoked', `state of ${uuid} after revocation`);
+  },
+});
+
+export const everyReasonAccepted = rule({
+  id: 'CZ-REV-003',
+  title: 'Every documented revocation reason is accepted.',
+  level: 'MUST',
+  cite: {
+    source: 'seed',
+    section: 'Revoke Certificate, request body: reason',
+    quote:
+      'Enum: "unspecified" "keyCompromise" "cACompromise" "affiliationChanged" "superseded" "cessationOfOperation" "certificateHold" "privilegeWithdrawn" "aACompromise"',
+  },
+  destructive: true,
+  faults: ['reason-subset'],
+  async check(t) {
+    const refused: string[] = [];
+    for (const reason of REVOCATION_REASONS.filter((r) => r !== 'unspecified')) {
+      const issued = await issueFromCsr(t, `reason-${reason.toLowerCase()}`);
+      const res = await revoke(t.ctx, issued.uuid, { reason });
+      if (res.status < 200 || res.status > 299) refused.push(`${reason} → ${res.status} ${show(res.text)}`);
+    }
+    check(refused.length === 0, `revocation reasons not accepted: ${refused.join('; ')}`);
+  },
+});
+
+export const unknownReasonRefused = rule({
+  id: 'CZ-REV-004',
+  title: 'A revocation reason that is not documented is refused with 400 {message}.',
+  level: 'VENDOR',
+  vendor: VENDOR,
+  cite: {
+    source: 'core-impl',
+    section: 'api/ExceptionHandlingAdvice (HttpMessageNotReadableException)',
+    quote: 'Unable to read HTTP message',
+  },
+  destructive: true,
+  faults: ['unknown-reason-accepted'],
+  async check(t) {
+    const issued = await issueFromCsr(t, 'badreason');
+    expectErrorMessage(
+      await revoke(t.ctx, issued.uuid, { reason: 'lostItOnTheTrain' }),
+      400,
+      `revoke of ${issued.uuid} with reason "lostItOnTheTrain"`,
+    );
+  },
+});
+
+export const reasonDefaults = rule({
+  id: 'CZ-REV-005',
+  title: 'A revoke request without a reason is accepted (the reason defaults to unspecified).',
+  level: 'MUST',
+  cite: {
+    source: 'seed',
+    section: 'Revoke Certificate, request body: reason',
+    quote: 'reason | string (CertificateRevocationReason) Default: "UNSPECIFIED"',
+  },
+  destructive: true,
+  faults: ['reason-required'],
+  async check(t) {
+    const issued = await issueFromCsr(t, 'noreason');
+    checkAccepted(await revoke(t.ctx, issued.uuid, {}), `revoke of ${issued.uuid} without a reason`);
+  },
+});
+
+export const destroyKeyDestroysKey = rule({
+  id: 'CZ-REV-006',
+  title: 'Revoking with destroyKey=true destroys the platform key of the certificate.',
+  level: 'MUST',
+  cite: {
+    source: 'seed',
+    section: 'Revoke Certificate, request body: destroyKey',
+    quote: 'destroyKey | boolean Default: false Destroy Key upon successful revocation',
+  },
+  destructive: true,
+  requires: ['disposable-key'],
+  faults: ['destroy-key-ignored', 'revoke-not-applied'],
+  async check(t) {
+    const keyUuid = t.ctx.params.disposableKeyUuid!;
+    t.note(`destroys platform key ${keyUuid}`);
+    const issued = await issueFromKey(t, 'destroykey', keyUuid);
+    checkAccepted(
+      await revoke(t.ctx, issued.uuid, { reason: 'keyCompromise', destroyKey: true }),
+      `revoke of ${issued.uuid} with destroyKey`,
+    );
+    // Revocation, and the key destruction after it, are asynchronous: both get the operation timeout.
+    const deadline = Date.now() + t.ctx.operationMs;
+    let items = (await getDetail(t.ctx, issued.uuid)).key?.items ?? [];
+    while (
+      !(items.length > 0 && items.every((i) => String(i.state).startsWith('destroyed'))) &&
+      Date.now() < deadline
+    ) {
+      await new Promise((r) => setTimeout(r, 50));
+      items = (await getDetail(t.ctx, issued.uuid)).key?.items ?? [];
+    }
+    check(
+      items.length > 0 && items.every((i) => String(i.state).startsWith('destroyed')),
+      `key ${keyUuid} of ${issued.uuid}: expected its items destroyed after revocation, got states ${show(items.map((i) => i.state))}`,
+    );
+  },
+});
