@@ -32,6 +32,12 @@ export interface RunTargetOptions {
   signal?: AbortSignal;
 }
 
+interface Outcome {
+  status: Status;
+  message?: string;
+  reason?: string;
+}
+
 interface Shared {
   promise: Promise<unknown>;
   evidence: Evidence[];
@@ -138,7 +144,7 @@ async function runRule(
   const skipReason = await recordEvidence(evidence, () => whySkip(rule, connection, t));
   if (skipReason) return finish('skip', { reason: skipReason });
 
-  let outcome: { status: Status; message?: string };
+  let outcome: Outcome;
   try {
     await recordEvidence(evidence, () => withDeadline(rule.check(t), target.timeouts.ruleMs, opts.signal));
     outcome = { status: 'pass' };
@@ -152,13 +158,17 @@ async function runRule(
       await recordEvidence(evidence, async () => fn());
     } catch (err) {
       const cause = `cleanup failed: ${describeError(err)}`;
+      // A target left unrestored is worth an error even when the rule itself passed or did not apply.
       outcome =
-        outcome.status === 'pass'
+        outcome.status === 'pass' || outcome.status === 'skip'
           ? { status: 'error', message: cause }
-          : { ...outcome, message: `${outcome.message}; ${cause}` };
+          : { ...outcome, message: [outcome.message, cause].filter(Boolean).join('; ') };
     }
   }
-  return finish(outcome.status, outcome.message ? { message: redactor.text(outcome.message) } : {});
+  return finish(outcome.status, {
+    ...(outcome.message ? { message: redactor.text(outcome.message) } : {}),
+    ...(outcome.reason ? { reason: outcome.reason } : {}),
+  });
 }
 
 async function whySkip(
@@ -184,10 +194,10 @@ async function whySkip(
   return undefined;
 }
 
-function classify(rule: AnyRule, err: unknown): { status: Status; message?: string } {
+function classify(rule: AnyRule, err: unknown): Outcome {
   if (err instanceof Violation)
     return { status: rule.level === 'SHOULD' ? 'warn' : 'fail', message: err.message };
-  if (err instanceof NotApplicable) return { status: 'skip', message: err.message };
+  if (err instanceof NotApplicable) return { status: 'skip', reason: err.message };
   if (err instanceof TransportError) return { status: 'error', message: `transport: ${err.message}` };
   if (err instanceof DeadlineError) return { status: 'error', message: err.message };
   if (err instanceof Inconclusive) return { status: 'error', message: `inconclusive: ${err.message}` };
