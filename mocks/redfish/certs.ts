@@ -1,0 +1,127 @@
+import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
+import type { TestCa } from '../../src/pki/ca.ts';
+import { certPem } from '../../src/pki/ca.ts';
+import type { KeyPool } from '../../src/pki/keys.ts';
+import { RSA_SHA256, importRsaPkcs8 } from '../../src/pki/keys.ts';
+import { toPem } from '../../src/pki/pem.ts';
+import { x509, type CryptoKeyPair } from '../../src/pki/x509.ts';
+
+/** A private key the mock holds: PEM for TLS, WebCrypto pair for signing CSRs, SPKI for comparisons. */
+export interface HeldKey {
+  privatePem: string;
+  keys: CryptoKeyPair;
+  spki: Buffer;
+  bits: number;
+}
+
+const POOL_SIZES = [512, 1024, 2048, 3072, 4096];
+
+/** The pool size the mock uses for a requested length (only faults ask for lengths outside the pool). */
+export function poolBits(bits: number): number {
+  return POOL_SIZES.find((s) => s >= bits) ?? 4096;
+}
+
+export async function takeKey(pool: KeyPool, bits: number): Promise<HeldKey> {
+  const k = await pool.take(poolBits(bits));
+  return { privatePem: k.privatePem, keys: k.keys, spki: spkiOfPem(k.privatePem), bits: k.bits };
+}
+
+export async function heldKeyFromPem(privatePem: string): Promise<HeldKey> {
+  const priv = createPrivateKey(privatePem);
+  const pkcs8 = priv.export({ format: 'pem', type: 'pkcs8' }) as string;
+  return {
+    privatePem: pkcs8,
+    keys: await importRsaPkcs8(pkcs8),
+    spki: spkiOfPem(pkcs8),
+    bits: priv.asymmetricKeyDetails?.modulusLength ?? 0,
+  };
+}
+
+export function spkiOfPem(privatePem: string): Buffer {
+  return createPublicKey(privatePem).export({ format: 'der', type: 'spki' });
+}
+
+export interface CsrOptions {
+  subject: string;
+  key: HeldKey;
+  challengePassword?: string;
+}
+
+export async function makeCsr(opts: CsrOptions): Promise<string> {
+  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
+    name: opts.subject,
+    keys: opts.key.keys,
+    signingAlgorithm: RSA_SHA256,
+    attributes:
+      opts.challengePassword !== undefined
+        ? [new x509.ChallengePasswordAttribute(opts.challengePassword)]
+        : [],
+  });
+  return csr.toString('pem');
+}
+
+/** Corrupts the last signature byte: the CSR still parses but no longer verifies. */
+export function corruptCsrSignature(pem: string): string {
+  const csr = new x509.Pkcs10CertificateRequest(pem);
+  const der = Buffer.from(csr.rawData);
+  der[der.length - 1] = der[der.length - 1]! ^ 0xff;
+  return toPem('CERTIFICATE REQUEST', der).trimEnd();
+}
+
+export async function issue(
+  ca: TestCa,
+  subject: string,
+  key: HeldKey,
+  opts: { server?: boolean; notBefore?: Date; notAfter?: Date } = {},
+): Promise<x509.X509Certificate> {
+  return ca.issue({
+    subject,
+    publicKey: key.keys.publicKey,
+    ...(opts.server
+      ? { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], extendedKeyUsages: ['1.3.6.1.5.5.7.3.1'] }
+      : {}),
+    ...(opts.notBefore ? { notBefore: opts.notBefore } : {}),
+    ...(opts.notAfter ? { notAfter: opts.notAfter } : {}),
+  });
+}
+
+const NAME_FIELDS: Record<string, string> = {
+  CN: 'CommonName',
+  O: 'Organization',
+  OU: 'OrganizationalUnit',
+  C: 'Country',
+  ST: 'State',
+  L: 'City',
+  E: 'Email',
+};
+
+function identifier(name: x509.Name): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const rdn of name.toJSON()) {
+    for (const [k, vs] of Object.entries(rdn)) {
+      const field = NAME_FIELDS[k];
+      if (field && vs[0] !== undefined) out[field] = vs[0];
+    }
+  }
+  return out;
+}
+
+function colonHex(buf: Buffer): string {
+  return [...buf].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':');
+}
+
+/** The read-only Certificate properties a Redfish service derives from the X.509 certificate. */
+export function certificateProperties(cert: x509.X509Certificate): Record<string, unknown> {
+  return {
+    CertificateString: certPem(cert).trimEnd(),
+    CertificateType: 'PEM',
+    Issuer: identifier(cert.issuerName),
+    Subject: identifier(cert.subjectName),
+    ValidNotBefore: cert.notBefore.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    ValidNotAfter: cert.notAfter.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    SerialNumber: cert.serialNumber.toLowerCase().replace(/(..)(?!$)/g, '$1:'),
+    Fingerprint: colonHex(createHash('sha256').update(Buffer.from(cert.rawData)).digest()),
+    FingerprintHashAlgorithm: 'TPM_ALG_SHA256',
+    SignatureAlgorithm: 'sha256WithRSAEncryption',
+  };
+}

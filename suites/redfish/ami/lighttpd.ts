@@ -1,0 +1,112 @@
+import { createPrivateKey, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { check } from '../../../src/core/check.ts';
+import { certPem } from '../../../src/pki/ca.ts';
+import { importRsaPkcs8 } from '../../../src/pki/keys.ts';
+import { repoPath } from '../../../src/paths.ts';
+import { expectRefusedInstall, httpsTemplate, issueFor, takeSuiteKey } from '../install.ts';
+import { rule } from '../rule.ts';
+
+const LIMIT = 10240;
+const DAY = 24 * 3600 * 1000;
+/** A committed TEST ONLY 16384-bit key: its PEM is above Lighttpd's 10240 bytes (generating one takes a minute). */
+const OVERSIZE_KEY = 'fixtures/redfish/pki/rsa-16384-oversize.pem';
+
+const section = 'HTTPS Certificate Instance (Lighttpd limits)';
+const common = {
+  level: 'VENDOR',
+  vendor: 'ami',
+  destructive: true,
+  requires: ['https-certificate', 'replace-certificate'],
+} as const;
+
+export const lighttpdRules = [
+  rule({
+    ...common,
+    id: 'RF-AMI-010',
+    title: 'An HTTPS certificate larger than 10240 bytes is refused and the certificate stays',
+    cite: { source: 'seed', section, quote: 'Max server certificate size is 10240.' },
+    faults: ['https-accepts-oversize-certificate'],
+    async check(t) {
+      const tpl = await httpsTemplate(t);
+      const key = await takeSuiteKey(2048);
+      const filler = Array.from({ length: 400 }, (_, i) => `oversize-${i}.certconform.invalid`);
+      const pem = certPem(await issueFor(tpl, key.keys.publicKey, { extraDnsNames: filler }));
+      check(pem.length > LIMIT, `harness: the oversize certificate is only ${pem.length} bytes`);
+      await expectRefusedInstall(
+        t,
+        tpl,
+        `a ${pem.length}-byte certificate (+ its key)`,
+        pem + key.privatePem,
+      );
+    },
+  }),
+  rule({
+    ...common,
+    id: 'RF-AMI-011',
+    title: 'An HTTPS private key larger than 10240 bytes is refused and the certificate stays',
+    cite: { source: 'seed', section, quote: 'Max server private key size is 10240.' },
+    faults: ['https-accepts-oversize-key'],
+    async check(t) {
+      const tpl = await httpsTemplate(t);
+      const keyPem = readFileSync(repoPath(OVERSIZE_KEY), 'utf8');
+      const keys = await importRsaPkcs8(keyPem);
+      const pem = certPem(await issueFor(tpl, keys.publicKey));
+      check(keyPem.length > LIMIT, `harness: the oversize key is only ${keyPem.length} bytes`);
+      await expectRefusedInstall(t, tpl, `a ${keyPem.length}-byte private key`, pem + keyPem);
+    },
+  }),
+  rule({
+    ...common,
+    id: 'RF-AMI-012',
+    title: 'An HTTPS key shorter than 2048 bits is refused and the certificate stays',
+    cite: { source: 'seed', section, quote: 'Min server public key and private key size is 2048.' },
+    faults: ['https-accepts-short-key'],
+    async check(t) {
+      const tpl = await httpsTemplate(t);
+      const key = await takeSuiteKey(1024);
+      const pem = certPem(await issueFor(tpl, key.keys.publicKey));
+      await expectRefusedInstall(t, tpl, 'a certificate and key of 1024 bits', pem + key.privatePem);
+    },
+  }),
+  rule({
+    ...common,
+    id: 'RF-AMI-013',
+    title: 'An encrypted HTTPS private key is refused and the certificate stays',
+    cite: { source: 'seed', section, quote: 'Private key should not be encrypted.' },
+    faults: ['https-accepts-encrypted-key'],
+    async check(t) {
+      const tpl = await httpsTemplate(t);
+      const key = await takeSuiteKey(2048);
+      const passphrase = randomBytes(12).toString('hex');
+      t.secret(passphrase);
+      const encrypted = createPrivateKey(key.privatePem).export({
+        format: 'pem',
+        type: 'pkcs8',
+        cipher: 'aes-256-cbc',
+        passphrase,
+      }) as string;
+      const pem = certPem(await issueFor(tpl, key.keys.publicKey));
+      await expectRefusedInstall(t, tpl, 'an ENCRYPTED PRIVATE KEY', pem + encrypted);
+    },
+  }),
+  rule({
+    ...common,
+    id: 'RF-AMI-014',
+    title: 'An expired HTTPS certificate is refused and the certificate stays',
+    cite: { source: 'seed', section, quote: 'Certificate should not expire.' },
+    faults: ['https-accepts-expired-certificate'],
+    async check(t) {
+      const tpl = await httpsTemplate(t);
+      const key = await takeSuiteKey(2048);
+      const now = Date.now();
+      const pem = certPem(
+        await issueFor(tpl, key.keys.publicKey, {
+          notBefore: new Date(now - 3 * DAY),
+          notAfter: new Date(now - DAY),
+        }),
+      );
+      await expectRefusedInstall(t, tpl, 'a certificate that expired yesterday', pem + key.privatePem);
+    },
+  }),
+];

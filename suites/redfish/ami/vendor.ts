@@ -1,0 +1,243 @@
+import { check, checkEqual, notApplicable, show } from '../../../src/core/check.ts';
+import { certOf, discover, KIND_LABEL, nonHttpsCert, type Json } from '../context.ts';
+import { expectRedfishError } from '../expect.ts';
+import { emptyBodyRekey } from '../request/handling.ts';
+import { rekeyBitsOf, rekeyOnce, requireCsr, sweepOf, type RekeyOutcome } from '../rekey.ts';
+import { rule } from '../rule.ts';
+
+const label = (o: RekeyOutcome) => `${KIND_LABEL[o.cert.kind]} ${o.cert.uri}`;
+const RANGE_ERRORS = ['ActionParameterValueOutOfRange', 'ActionParameterValueNotInList'];
+
+/** The documented URI forms of the five Rekey locations (IDs are placeholders in the seed). */
+const DOCUMENTED = {
+  account: /^\/redfish\/v1\/AccountService\/Accounts\/[^/]+\/Certificates\/[^/]+$/,
+  https: /^\/redfish\/v1\/Managers\/[^/]+\/NetworkProtocol\/HTTPS\/Certificates\/[^/]+$/,
+  boot: /^\/redfish\/v1\/Systems\/[^/]+\/Boot\/Certificates\/[^/]+$/,
+  ldap: /^\/redfish\/v1\/AccountService\/LDAP\/Certificates\/[^/]+$/,
+  ldapClient: /^\/redfish\/v1\/AccountService\/LDAP\/Certificates\/Oem\/Ami\/ClientCertificates\/[^/]+$/,
+} as const;
+
+export const amiRules = [
+  rule({
+    id: 'RF-AMI-001',
+    title: 'Rekey without KeyBitLength generates a 2048-bit key',
+    level: 'VENDOR',
+    vendor: 'ami',
+    destructive: true,
+    cite: {
+      source: 'ami-doc',
+      section: 'Request — KeyBitLength note',
+      quote: 'If KeyBitLength is not specific, the default value is 2048.',
+    },
+    faults: ['ami-default-1024', 'empty-body-rejected'],
+    async check(t) {
+      const o = await emptyBodyRekey(t);
+      checkEqual(
+        rekeyBitsOf(requireCsr(o)),
+        2048,
+        `CSR from Rekey of the ${label(o)} without KeyBitLength: RSA modulus bits`,
+      );
+    },
+  }),
+  rule({
+    id: 'RF-AMI-002',
+    title:
+      'KeyBitLength 512 (the documented minimum) is accepted on a non-HTTPS certificate and yields a 512-bit key',
+    level: 'VENDOR',
+    vendor: 'ami',
+    destructive: true,
+    requires: ['non-https-certificate'],
+    cite: { source: 'seed', section: 'Request example', quote: '"KeyBitLength": 512,' },
+    faults: ['ami-minimum-1024', 'csr-ignores-keybitlength'],
+    async check(t) {
+      const o = await rekeyOnce(t, await nonHttpsCert(t), { KeyBitLength: 512 });
+      checkEqual(
+        rekeyBitsOf(requireCsr(o)),
+        512,
+        `CSR from Rekey of the ${label(o)} with KeyBitLength 512: RSA modulus bits`,
+      );
+    },
+  }),
+  rule({
+    id: 'RF-AMI-003',
+    title: 'KeyBitLength below 512 is refused with 400 on a non-HTTPS certificate',
+    level: 'VENDOR',
+    vendor: 'ami',
+    requires: ['non-https-certificate'],
+    cite: {
+      source: 'ami-doc',
+      section: 'Request — KeyBitLength note',
+      quote: 'The minimum value of KeyBitLength is 512.',
+    },
+    faults: ['ami-accepts-511'],
+    async check(t) {
+      const cert = await nonHttpsCert(t);
+      const res = await t.ctx.http.post(cert.rekeyTarget, { json: { KeyBitLength: 511 } });
+      expectRedfishError(
+        res,
+        [400],
+        RANGE_ERRORS,
+        `Rekey of the ${KIND_LABEL[cert.kind]} with KeyBitLength 511`,
+      );
+    },
+  }),
+  rule({
+    id: 'RF-AMI-004',
+    title: 'KeyBitLength above 2048 is refused with 400',
+    level: 'VENDOR',
+    vendor: 'ami',
+    cite: {
+      source: 'ami-doc',
+      section: 'Request — KeyBitLength note',
+      quote: 'The maximun value of KeyBitLength is 2048.',
+    },
+    faults: ['ami-accepts-4096'],
+    async check(t) {
+      const d = await discover(t);
+      const cert = d.byKind.ldap ?? d.byKind.account ?? d.byKind.boot ?? d.byKind.ldapClient ?? d.primary;
+      if (!cert) notApplicable('no certificate advertises Rekey');
+      const res = await t.ctx.http.post(cert.rekeyTarget, { json: { KeyBitLength: 4096 } });
+      expectRedfishError(
+        res,
+        [400],
+        RANGE_ERRORS,
+        `Rekey of the ${KIND_LABEL[cert.kind]} with KeyBitLength 4096`,
+      );
+    },
+  }),
+  rule({
+    id: 'RF-AMI-005',
+    title:
+      'The HTTPS certificate refuses KeyBitLength 512 (Lighttpd minimum 2048), although the seed example uses 512',
+    level: 'VENDOR',
+    vendor: 'ami',
+    requires: ['https-certificate'],
+    cite: {
+      source: 'seed',
+      section: 'HTTPS Certificate Instance (Lighttpd limits)',
+      quote: 'Min server public key and private key size is 2048.',
+    },
+    faults: ['ami-https-accepts-512'],
+    async check(t) {
+      const cert = await certOf(t, 'https');
+      const res = await t.ctx.http.post(cert.rekeyTarget, {
+        json: { KeyBitLength: 512, ChallengePassword: 'challengepassword' },
+      });
+      expectRedfishError(
+        res,
+        [400],
+        RANGE_ERRORS,
+        'Rekey of the HTTPS certificate with the seed example {"KeyBitLength": 512, ...}',
+      );
+    },
+  }),
+  rule({
+    id: 'RF-AMI-006',
+    title:
+      'After Rekey, a Boot certificate has Oem.Ami.OwnerGuid between 00000000-0000-0000-0000-000000000000 and 00000000-0000-0000-0000-FFFFFFFFFFFF',
+    level: 'VENDOR',
+    vendor: 'ami',
+    destructive: true,
+    requires: ['boot-certificate'],
+    cite: {
+      source: 'seed',
+      section: 'Request — Note (Boot Certificate Collection)',
+      quote:
+        'the Oem OwnerGuid property will set one default Guid value from 00000000-0000-0000-0000-000000000000 to 00000000-0000-0000-0000-FFFFFFFFFFFF',
+    },
+    faults: ['ami-owner-guid-out-of-range'],
+    async check(t) {
+      const o = (await sweepOf(t)).find((x) => x.cert.kind === 'boot');
+      if (!o) notApplicable('the Boot certificate was not rekeyed');
+      requireCsr(o);
+      const guid = o.after?.Oem?.Ami?.OwnerGuid;
+      check(
+        typeof guid === 'string',
+        `${o.cert.uri} after Rekey has no Oem.Ami.OwnerGuid: Oem is ${show(o.after?.Oem)}`,
+      );
+      check(
+        /^00000000-0000-0000-0000-[0-9A-Fa-f]{12}$/.test(guid),
+        `${o.cert.uri} after Rekey: Oem.Ami.OwnerGuid ${show(guid)} is outside 00000000-0000-0000-0000-000000000000..00000000-0000-0000-0000-FFFFFFFFFFFF`,
+      );
+    },
+  }),
+  rule({
+    id: 'RF-AMI-007',
+    title:
+      'All five documented Rekey locations exist and advertise Rekey (account, HTTPS, Boot, LDAP, OEM LDAP client)',
+    level: 'VENDOR',
+    vendor: 'ami',
+    cite: {
+      source: 'seed',
+      section: 'Request',
+      quote:
+        'POST https://{{ip}}/redfish/v1/AccountService/LDAP/Certificates/Oem/Ami/ClientCertificates/1/Actions/Certificate.Rekey',
+    },
+    faults: ['ami-ldap-client-missing'],
+    async check(t) {
+      const d = await discover(t);
+      for (const [kind, pattern] of Object.entries(DOCUMENTED) as [keyof typeof DOCUMENTED, RegExp][]) {
+        const c = d.byKind[kind];
+        check(
+          c,
+          `no Rekey-capable ${KIND_LABEL[kind]} found by following links from /redfish/v1 (documented form ${pattern.source.replace(/\\/g, '')})`,
+        );
+        check(pattern.test(c.uri), `${KIND_LABEL[kind]} ${c.uri} is not at the documented URI form`);
+      }
+    },
+  }),
+  rule({
+    id: 'RF-AMI-008',
+    title: 'A successful Rekey creates a new Task in TaskService',
+    level: 'VENDOR',
+    vendor: 'ami',
+    destructive: true,
+    requires: ['task-service'],
+    cite: {
+      source: 'seed',
+      section: 'Response',
+      quote:
+        'After successful post call, the new Task will be created and please check the certificate signing result in TaskService.',
+    },
+    faults: ['ami-no-task-created'],
+    async check(t) {
+      for (const o of await sweepOf(t)) {
+        if (!o.csrText) continue;
+        check(o.tasks.size > 0, `Rekey of the ${label(o)} succeeded but no new Task appeared in TaskService`);
+      }
+    },
+  }),
+  rule({
+    id: 'RF-AMI-009',
+    title: 'The Rekey response Messages name the Task that was created',
+    level: 'VENDOR',
+    vendor: 'ami',
+    destructive: true,
+    requires: ['task-service'],
+    cite: {
+      source: 'seed',
+      section: 'Response',
+      quote: 'The Messages property will contain the Task information.',
+    },
+    faults: ['ami-messages-without-task'],
+    async check(t) {
+      for (const o of await sweepOf(t)) {
+        if (!o.csrText || o.tasks.size === 0) continue;
+        const messages = (o.finalBody?.Messages ?? o.finalBody?.['@Message.ExtendedInfo'] ?? []) as Json[];
+        check(
+          Array.isArray(messages) && messages.length > 0,
+          `Rekey of the ${label(o)}: no Messages (or @Message.ExtendedInfo) array in the response`,
+        );
+        const ids = [...o.tasks.keys()].flatMap((uri) => [uri, uri.split('/').pop()!]);
+        const text = JSON.stringify(messages);
+        const named =
+          messages.some((m) => ((m?.MessageArgs ?? []) as unknown[]).some((a) => ids.includes(String(a)))) ||
+          [...o.tasks.keys()].some((u) => text.includes(u));
+        check(
+          named,
+          `Rekey of the ${label(o)}: Messages ${show(messages)} do not name the created Task (${[...o.tasks.keys()].join(', ')})`,
+        );
+      }
+    },
+  }),
+];

@@ -1,0 +1,192 @@
+import { check, checkOneOf, show } from '../../../src/core/check.ts';
+import { certOf, discover, KIND_LABEL, primaryCert, type CertKind } from '../context.ts';
+import { expectRedfishError } from '../expect.ts';
+import { rekeyOnce, requireCsr, sweepBody } from '../rekey.ts';
+import { rule } from '../rule.ts';
+
+/** Certificates whose Rekey needs ConfigureManager (everything but Boot, which sits under ComputerSystem). */
+const MANAGER_KINDS: CertKind[] = ['https', 'ldap', 'account', 'ldapClient'];
+
+export const authRules = [
+  rule({
+    id: 'RF-AUTH-001',
+    title: 'Rekey without credentials is refused with 401',
+    level: 'MUST',
+    cite: {
+      source: 'dsp0266',
+      section: 'Security — Certificates, authentication, privileges',
+      quote:
+        'All write requests to Redfish objects shall be authenticated, i.e., POST, PUT/PATCH, and DELETE',
+    },
+    faults: ['rekey-without-auth'],
+    async check(t) {
+      const cert = await primaryCert(t);
+      const res = await t.ctx.http.post(cert.rekeyTarget, { json: sweepBody(t), noDefaultHeaders: true });
+      check(
+        res.status === 401,
+        `Rekey of ${cert.uri} without credentials: expected 401, got ${res.status} ${show(res.text)}`,
+      );
+      check(!res.text.includes('BEGIN CERTIFICATE REQUEST'), 'the 401 answer carries a CSR');
+    },
+  }),
+  rule({
+    id: 'RF-AUTH-002',
+    title: 'A 401 from a service that accepts Basic auth carries WWW-Authenticate',
+    level: 'MUST',
+    requires: ['basic-auth'],
+    cite: {
+      source: 'dsp0266',
+      section: 'Response headers',
+      quote: '`WWW-Authenticate` | Yes | Required for Basic and other optional authentication mechanisms.',
+    },
+    faults: ['no-www-authenticate'],
+    async check(t) {
+      const cert = await primaryCert(t);
+      const res = await t.ctx.http.get(cert.uri, { noDefaultHeaders: true });
+      check(res.status === 401, `GET ${cert.uri} without credentials answered ${res.status}, expected 401`);
+      check(res.header('www-authenticate') !== undefined, 'the 401 answer has no WWW-Authenticate header');
+    },
+  }),
+  rule({
+    id: 'RF-AUTH-003',
+    title: 'Rekey with a wrong Basic password is refused with 401 and reveals nothing',
+    level: 'MUST',
+    requires: ['basic-auth'],
+    cite: {
+      source: 'dsp0266',
+      section: 'Status codes',
+      quote:
+        'Extended error messages shall not provide privileged information when authentication failures occur.',
+    },
+    faults: ['wrong-password-accepted', 'rekey-without-auth'],
+    async check(t) {
+      const cert = await primaryCert(t);
+      const wrong = `${t.target.auth.password ?? ''}-certconform-wrong`;
+      t.secret(wrong);
+      const value = `Basic ${Buffer.from(`${t.target.auth.username ?? ''}:${wrong}`).toString('base64')}`;
+      t.secret(value.slice(6));
+      const res = await t.ctx.http.post(cert.rekeyTarget, {
+        json: sweepBody(t),
+        noDefaultHeaders: true,
+        headers: { authorization: value },
+      });
+      check(res.status === 401, `Rekey with a wrong password: expected 401, got ${res.status}`);
+      check(!/BEGIN CERTIFICATE|CSRString/.test(res.text), 'the 401 answer carries certificate data');
+    },
+  }),
+  rule({
+    id: 'RF-AUTH-004',
+    title: 'A ReadOnly account is refused Rekey on every certificate with 403',
+    level: 'MUST',
+    requires: ['read-only-account'],
+    cite: {
+      source: 'dsp0266',
+      section: 'Security — Certificates, authentication, privileges',
+      quote: 'ReadOnly = Login, ConfigureSelf.',
+    },
+    faults: ['readonly-can-rekey'],
+    async check(t) {
+      const client = await t.ctx.as('readOnly');
+      for (const cert of Object.values((await discover(t)).byKind)) {
+        const res = await client.post(cert.rekeyTarget, { json: sweepBody(t) });
+        expectRedfishError(
+          res,
+          [403],
+          ['InsufficientPrivilege'],
+          `Rekey of the ${KIND_LABEL[cert.kind]} as ReadOnly`,
+        );
+      }
+    },
+  }),
+  rule({
+    id: 'RF-AUTH-005',
+    title: 'An Operator is refused Rekey with 403 on HTTPS, LDAP and account certificates (ConfigureManager)',
+    level: 'MUST',
+    requires: ['operator-account'],
+    cite: {
+      source: 'privilege-registry',
+      section: 'Mappings[Entity=Certificate].OperationMap.POST',
+      quote: '"POST": [{"Privilege": ["ConfigureManager"]}]',
+    },
+    faults: ['operator-can-rekey-manager-certs'],
+    async check(t) {
+      const client = await t.ctx.as('operator');
+      const d = await discover(t);
+      const certs = MANAGER_KINDS.map((k) => d.byKind[k]).filter((c) => c !== undefined);
+      check(certs.length > 0, 'no HTTPS, LDAP or account certificate with Rekey to try');
+      for (const cert of certs) {
+        const res = await client.post(cert.rekeyTarget, { json: sweepBody(t) });
+        expectRedfishError(
+          res,
+          [403],
+          ['InsufficientPrivilege'],
+          `Rekey of the ${KIND_LABEL[cert.kind]} as Operator`,
+        );
+      }
+    },
+  }),
+  rule({
+    id: 'RF-AUTH-006',
+    title: 'An Operator may Rekey a Boot certificate (ConfigureComponents under ComputerSystem)',
+    level: 'MUST',
+    destructive: true,
+    requires: ['operator-account', 'boot-certificate'],
+    cite: {
+      source: 'privilege-registry',
+      section: 'Mappings[Entity=Certificate].SubordinateOverrides[Targets=ComputerSystem].POST',
+      quote: '"Targets": ["ComputerSystem"]',
+    },
+    faults: ['operator-refused-on-boot'],
+    async check(t) {
+      const client = await t.ctx.as('operator');
+      const cert = await certOf(t, 'boot');
+      const o = await rekeyOnce(t, cert, sweepBody(t), { client });
+      checkOneOf(o.initial.status, [200, 202], `Rekey of the Boot certificate as Operator: status`);
+      requireCsr(o);
+    },
+  }),
+  rule({
+    id: 'RF-AUTH-007',
+    title: 'A session login returns X-Auth-Token and Location; the token works until the session is deleted',
+    level: 'MUST',
+    requires: ['sessions'],
+    cite: {
+      source: 'dsp0266',
+      section: 'Response headers',
+      quote: '`Location` and `X-Auth-Token` shall be included on responses that create user sessions.',
+    },
+    faults: ['session-survives-logout'],
+    async check(t) {
+      const d = await discover(t);
+      const cert = await primaryCert(t);
+      const { username, password } = t.target.auth;
+      check(username && password, 'the profile gives no username/password to log in with');
+      const res = await t.ctx.http.post(d.sessionsUri!, {
+        json: { UserName: username, Password: password },
+        noDefaultHeaders: true,
+      });
+      checkOneOf(res.status, [200, 201], 'session login status');
+      const token = res.header('x-auth-token');
+      const location = res.header('location');
+      check(token, 'session login answered without X-Auth-Token');
+      t.secret(token);
+      check(location, 'session login answered without Location');
+      let open = true;
+      t.cleanup(async () => {
+        if (open)
+          await t.ctx.http.delete(location, { noDefaultHeaders: true, headers: { 'x-auth-token': token } });
+      });
+      const withToken = { noDefaultHeaders: true, headers: { 'x-auth-token': token } };
+      const use = await t.ctx.http.get(cert.uri, withToken);
+      check(use.status === 200, `GET ${cert.uri} with the new token answered ${use.status}`);
+      const del = await t.ctx.http.delete(location, withToken);
+      check(del.status >= 200 && del.status < 300, `DELETE ${location} answered ${del.status}`);
+      open = false;
+      const after = await t.ctx.http.get(cert.uri, withToken);
+      check(
+        after.status === 401,
+        `after DELETE of the session its token still works: GET ${cert.uri} answered ${after.status}, expected 401`,
+      );
+    },
+  }),
+];

@@ -1,0 +1,54 @@
+import { check, show } from '../../../src/core/check.ts';
+import { primaryCert } from '../context.ts';
+import { messageIds } from '../expect.ts';
+import { rekeyOnce, requireCsr, sweepBody, type RekeyOutcome } from '../rekey.ts';
+import { rule } from '../rule.ts';
+
+/** A busy answer as DSP0266 describes it: 503 + Retry-After or 409, with an extended error. */
+function busyAnswer(o: RekeyOutcome): boolean {
+  const { status } = o.initial;
+  if (status !== 503 && status !== 409) return false;
+  const body = o.initial.text.trim() ? o.initial.json() : undefined;
+  check(messageIds(body).length > 0, `overlapping Rekey answered ${status} without an extended error`);
+  if (status === 503)
+    check(
+      o.initial.header('retry-after') !== undefined,
+      'overlapping Rekey answered 503 without Retry-After',
+    );
+  return true;
+}
+
+export const concurrencyRules = [
+  rule({
+    id: 'RF-CONC-001',
+    title:
+      'Two overlapping Rekeys of one certificate both succeed with different keys, or the second is told to retry (503 + Retry-After, or 409)',
+    level: 'SHOULD',
+    destructive: true,
+    cite: {
+      source: 'dsp0266',
+      section: 'Status codes',
+      quote:
+        'The service is currently unable to handle the request due to temporary overloading or maintenance of the service.',
+    },
+    faults: ['concurrent-rekey-500', 'rekey-reuses-current-key', 'rekey-repeats-pending-key'],
+    async check(t) {
+      const cert = await primaryCert(t);
+      const both = await Promise.all([rekeyOnce(t, cert, sweepBody(t)), rekeyOnce(t, cert, sweepBody(t))]);
+      const done = both.filter((o) => !busyAnswer(o));
+      for (const o of done) {
+        check(
+          [200, 202].includes(o.initial.status),
+          `overlapping Rekey of ${cert.uri} answered ${o.initial.status} ${show(o.initial.text)}`,
+        );
+        requireCsr(o);
+      }
+      check(done.length > 0, `both overlapping Rekeys of ${cert.uri} were turned away`);
+      if (done.length === 2)
+        check(
+          !requireCsr(done[0]!).spki.equals(requireCsr(done[1]!).spki),
+          'two overlapping Rekeys returned the same key',
+        );
+    },
+  }),
+];

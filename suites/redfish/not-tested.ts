@@ -1,0 +1,51 @@
+/** Seed and spec statements that are not rules, with the reason (also listed in suites/redfish/README.md). */
+export const NOT_TESTED: readonly { statement: string; reason: string }[] = [
+  {
+    statement:
+      'POST https://{{ip}}/redfish/v1/AaccountService/Accounts/{ManagerAccountId}/Certificates/{CertificateId}/Actions/Certificate.Rekey',
+    reason:
+      'typo in the seed ("AaccountService"); the suite discovers account certificates through AccountService.Accounts links and RF-AMI-007 checks the correctly spelled /AccountService/ form',
+  },
+  {
+    statement:
+      'Messages | Array | True | This property shall contain an array of messages associated with the settings.',
+    reason:
+      'contradicts the DMTF RekeyResponse schema (additionalProperties: false); RF-RESP-002 fails it and the ami variant lists that as a documented deviation; RF-AMI-009 only checks that the messages name the Task',
+  },
+  {
+    statement: '"KeyBitLength": 512 (request example) on the HTTPS certificate',
+    reason:
+      'contradicts "Min server public key and private key size is 2048"; RF-AMI-005 expects 512 refused on HTTPS and RF-AMI-002 expects it accepted on the other certificates',
+  },
+  {
+    statement:
+      'ChallengePassword: The challenge password to apply to the certificate for revocation requests.',
+    reason:
+      'revocation with the password happens at the CA, outside the BMC; RF-CSR-007 checks the password reaches the CSR',
+  },
+  {
+    statement: 'please check the certificate signing result in TaskService',
+    reason:
+      'the vendor does not document what the Task reports as "signing result"; RF-AMI-008/009 check the Task exists and is named, RF-TASK-* check the Task itself',
+  },
+  {
+    statement: 'KeyPairAlgorithm / KeyCurveId (schema parameters; EC keys)',
+    reason:
+      'AMI documents RSA only; the suite checks non-TCG names are refused (RF-REQ-015) but does not request EC keys',
+  },
+  {
+    statement: 'Task cancellation through DELETE on the task monitor (DSP0266 Asynchronous operations)',
+    reason: 'a Rekey completes in seconds and cancellation is optional; not attempted',
+  },
+  {
+    statement:
+      'After two Rekeys only the latest private key is kept (a certificate for the first CSR is refused)',
+    reason:
+      'neither DSP0266 nor the vendor documents which pending key survives; RF-CONC-001 only checks that overlapping Rekeys end well',
+  },
+  {
+    statement: 'Restoring the original HTTPS certificate after RF-E2E-* / RF-AMI-010..014',
+    reason:
+      'impossible through the API: the original private key never leaves the device; the suite leaves a test-CA certificate with the same subject and names',
+  },
+];

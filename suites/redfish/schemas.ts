@@ -1,0 +1,132 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { repoPath } from '../../src/paths.ts';
+
+/**
+ * ajv over the pinned DMTF schemas (specs/redfish/schemas), compiled once per process. The versioned
+ * definition is chosen from @odata.type, as the DMTF Service Validator does; unversioned files are anyOf
+ * over every minor version and give useless errors.
+ */
+const BASE_URI = 'http://redfish.dmtf.org/schemas/v1/';
+const DIR = repoPath('specs/redfish/schemas');
+/** Edm.DateTimeOffset as the DMTF Service Validator accepts it (seconds optional, as in DMTF's own examples). */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+let ajv: Ajv | undefined;
+let files: string[] = [];
+const cache = new Map<string, ValidateFunction>();
+
+function instance(): Ajv {
+  if (ajv) return ajv;
+  const a = new Ajv({ strict: false, allErrors: true });
+  a.addFormat('date-time', DATE_TIME);
+  a.addFormat('uri-reference', true);
+  files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
+  a.addMetaSchema(
+    JSON.parse(readFileSync(`${DIR}/redfish-schema-v1.json`, 'utf8')),
+    `${BASE_URI}redfish-schema-v1.json`,
+  );
+  for (const f of files)
+    if (f !== 'redfish-schema-v1.json')
+      a.addSchema(JSON.parse(readFileSync(`${DIR}/${f}`, 'utf8')), BASE_URI + f);
+  ajv = a;
+  return a;
+}
+
+export interface OdataType {
+  namespace: string;
+  major: number;
+  minor: number;
+  errata: number;
+  type: string;
+}
+
+/** `#Certificate.v1_5_0.Certificate` → {namespace Certificate, 1, 5, 0, type Certificate}. */
+export function parseOdataType(value: unknown): OdataType | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = /^#([A-Za-z0-9]+)\.v(\d+)_(\d+)_(\d+)\.([A-Za-z0-9]+)$/.exec(value);
+  if (!m) return undefined;
+  return { namespace: m[1]!, major: Number(m[2]), minor: Number(m[3]), errata: Number(m[4]), type: m[5]! };
+}
+
+/** The pinned file for a namespace and minor version (any errata: errata do not change the payload). */
+export function schemaFile(namespace: string, major: number, minor: number): string | undefined {
+  instance();
+  const candidates = files.filter((f) => f.startsWith(`${namespace}.v${major}_${minor}_`));
+  return candidates.sort().pop();
+}
+
+/** Validates `body` against `definition` of the schema version `odataType` names; returns readable errors. */
+export function validateAs(body: unknown, odataType: OdataType, definition = odataType.type): string[] {
+  const file = schemaFile(odataType.namespace, odataType.major, odataType.minor);
+  if (!file)
+    return [
+      `no pinned schema for ${odataType.namespace} v${odataType.major}_${odataType.minor} (schemas in specs/redfish/schemas)`,
+    ];
+  return validateRef(body, `${BASE_URI}${file}#/definitions/${definition}`);
+}
+
+/** Validates against a payload's own @odata.type; a missing or malformed @odata.type is itself an error. */
+export function validatePayload(body: unknown): string[] {
+  const type = parseOdataType((body as { '@odata.type'?: unknown } | null)?.['@odata.type']);
+  if (!type)
+    return [
+      `@odata.type missing or malformed: ${JSON.stringify((body as Record<string, unknown> | null)?.['@odata.type'])}`,
+    ];
+  return validateAs(body, type);
+}
+
+/**
+ * Validates a payload whose schema is pinned: versioned types by their version, unversioned ones
+ * (`#CertificateCollection.CertificateCollection`) by the unversioned file. undefined = no pinned schema.
+ */
+export function validatePinned(body: unknown): string[] | undefined {
+  const raw = (body as { '@odata.type'?: unknown } | null)?.['@odata.type'];
+  const type = parseOdataType(raw);
+  if (type) return schemaFile(type.namespace, type.major, type.minor) ? validateAs(body, type) : undefined;
+  const m = typeof raw === 'string' ? /^#([A-Za-z0-9]+)\.([A-Za-z0-9]+)$/.exec(raw) : null;
+  if (!m) return [`@odata.type missing or malformed: ${JSON.stringify(raw)}`];
+  instance();
+  if (!files.includes(`${m[1]}.json`)) return undefined;
+  return validateRef(body, `${BASE_URI}${m[1]}.json#/definitions/${m[2]}`);
+}
+
+export function validateError(body: unknown): string[] {
+  return validateRef(body, `${BASE_URI}redfish-error.v1_0_2.json`);
+}
+
+function validateRef(body: unknown, ref: string): string[] {
+  let validate = cache.get(ref);
+  if (!validate) {
+    const v = instance().getSchema(ref);
+    if (!v) return [`schema ${ref} not found`];
+    validate = v;
+    cache.set(ref, validate);
+  }
+  if (validate(body)) return [];
+  return (validate.errors ?? []).slice(0, 5).map((e) => {
+    const where = e.instancePath || '/';
+    const extra =
+      e.keyword === 'additionalProperties'
+        ? ` "${(e.params as { additionalProperty: string }).additionalProperty}"`
+        : e.keyword === 'enum'
+          ? ` ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues).slice(0, 120)}`
+          : '';
+    return `${where} ${e.message ?? e.keyword}${extra}`;
+  });
+}
+
+/** Base registry message definitions (for MessageArgs counts and order). */
+export const BASE_REGISTRY = JSON.parse(
+  readFileSync(repoPath('specs/redfish/registries/Base.1.22.1.json'), 'utf8'),
+) as {
+  Messages: Record<string, { Message: string; NumberOfArgs?: number; ParamTypes?: string[] }>;
+};
+
+/** Certificate.json `uris` patterns as regular expressions. */
+export function certificateUriPatterns(): RegExp[] {
+  const doc = JSON.parse(readFileSync(`${DIR}/Certificate.json`, 'utf8')) as {
+    definitions: { Certificate: { uris: string[] } };
+  };
+  return doc.definitions.Certificate.uris.map((u) => new RegExp(`^${u.replace(/\{[^}]+\}/g, '[^/]+')}$`));
+}

@@ -1,0 +1,173 @@
+import type { RuleRun } from '../../../src/core/api.ts';
+import { check, notApplicable, show } from '../../../src/core/check.ts';
+import { discover, getJson, type Json, type RedfishCtx } from '../context.ts';
+import { sweepOf, TERMINAL_TASK_STATES, type TaskSnapshot } from '../rekey.ts';
+import { validatePayload } from '../schemas.ts';
+import { rule } from '../rule.ts';
+
+/** Every Task the Rekeys of the sweep created, with every GET of it. */
+async function rekeyTasks(t: RuleRun<RedfishCtx>): Promise<Array<[string, TaskSnapshot[]]>> {
+  const tasks = (await sweepOf(t)).flatMap((o) => [...o.tasks.entries()]);
+  if (tasks.length === 0)
+    notApplicable('no Rekey created a Task (neither a 202 Task nor a new TaskService member)');
+  return tasks;
+}
+
+const isTerminal = (body: Json) => TERMINAL_TASK_STATES.includes(body?.TaskState);
+
+export const taskRules = [
+  rule({
+    id: 'RF-TASK-001',
+    title: 'GET on a Rekey Task answers 200 with a Task that validates against its schema',
+    level: 'MUST',
+    destructive: true,
+    cite: {
+      source: 'dsp0266',
+      section: 'Asynchronous operations',
+      quote:
+        'GET requests to either the Task Monitor or the Task resource shall return the current status of the operation without blocking.',
+    },
+    faults: ['task-get-202'],
+    async check(t) {
+      for (const [uri, snaps] of await rekeyTasks(t)) {
+        for (const s of snaps) {
+          check(
+            s.status === 200,
+            `GET ${uri} answered ${s.status}; a Task resource answers 200 (only the task monitor answers 202)`,
+          );
+          const errors = validatePayload(s.body);
+          check(errors.length === 0, `${uri} does not validate as a Task: ${errors.join('; ')}`);
+        }
+      }
+    },
+  }),
+  rule({
+    id: 'RF-TASK-002',
+    title:
+      'A Rekey Task has EndTime only once it is Completed, Killed, Cancelled or Exception, never before StartTime',
+    level: 'MUST',
+    destructive: true,
+    cite: {
+      source: 'task-schema',
+      section: '#/definitions/Task/properties/EndTime',
+      quote: 'This property shall not appear if the task is running or otherwise has not been completed.',
+    },
+    faults: ['task-endtime-while-running'],
+    async check(t) {
+      for (const [uri, snaps] of await rekeyTasks(t)) {
+        for (const s of snaps.filter((x) => x.body)) {
+          if (isTerminal(s.body)) {
+            check(typeof s.body.EndTime === 'string', `${uri} is ${s.body.TaskState} but has no EndTime`);
+            if (typeof s.body.StartTime === 'string')
+              check(
+                Date.parse(s.body.EndTime) >= Date.parse(s.body.StartTime),
+                `${uri}: EndTime ${s.body.EndTime} is before StartTime ${s.body.StartTime}`,
+              );
+          } else {
+            check(
+              !('EndTime' in s.body),
+              `${uri} is ${show(s.body.TaskState)} yet has EndTime ${show(s.body.EndTime)}`,
+            );
+          }
+        }
+      }
+    },
+  }),
+  rule({
+    id: 'RF-TASK-003',
+    title: 'A Rekey Task has no TaskStatus until it completes',
+    level: 'MUST',
+    destructive: true,
+    cite: {
+      source: 'task-schema',
+      section: '#/definitions/Task/properties/TaskStatus',
+      quote:
+        'This property shall contain the completion status of the task and shall not be set until the task completes.',
+    },
+    faults: ['task-status-while-running'],
+    async check(t) {
+      let running = 0;
+      for (const [uri, snaps] of await rekeyTasks(t)) {
+        for (const s of snaps.filter((x) => x.body && !isTerminal(x.body))) {
+          running++;
+          check(
+            !('TaskStatus' in s.body),
+            `${uri} is ${show(s.body.TaskState)} yet has TaskStatus ${show(s.body.TaskStatus)}`,
+          );
+        }
+      }
+      t.note(`${running} snapshot(s) of a running Task examined`);
+      if (running === 0) notApplicable('every Rekey Task was already finished when first read');
+    },
+  }),
+  rule({
+    id: 'RF-TASK-004',
+    title: 'A Rekey Task is listed in TaskService Tasks',
+    level: 'MUST',
+    destructive: true,
+    requires: ['task-service'],
+    cite: {
+      source: 'dsp0266',
+      section: 'Asynchronous operations',
+      quote: 'Services that support asynchronous operations shall implement the Task resource',
+    },
+    faults: ['task-not-listed'],
+    async check(t) {
+      const d = await discover(t);
+      const tasks = await rekeyTasks(t);
+      const collection = await getJson(t.ctx.http, d.tasksUri!);
+      const members = new Set(((collection?.Members ?? []) as Json[]).map((m) => m?.['@odata.id']));
+      for (const [uri] of tasks) check(members.has(uri), `${uri} is not a member of ${d.tasksUri}`);
+    },
+  }),
+  rule({
+    id: 'RF-TASK-005',
+    title: 'Once the Rekey result is out, its Task reaches a terminal TaskState',
+    level: 'MUST',
+    destructive: true,
+    cite: {
+      source: 'dsp0266',
+      section: 'Asynchronous operations',
+      quote:
+        'After the operation has been completed, the service shall update the TaskState with the appropriate value.',
+    },
+    faults: ['task-state-not-updated'],
+    async check(t) {
+      for (const [uri, snaps] of await rekeyTasks(t)) {
+        const last = snaps[snaps.length - 1];
+        check(
+          last?.body && isTerminal(last.body),
+          `${uri} is still ${show(last?.body?.TaskState)} after the Rekey result was returned (expected one of ${TERMINAL_TASK_STATES.join(', ')})`,
+        );
+      }
+    },
+  }),
+  rule({
+    id: 'RF-TASK-006',
+    title: 'The Rekey task monitor refuses a request without credentials',
+    level: 'MUST',
+    destructive: true,
+    cite: {
+      source: 'dsp0266',
+      section: 'Security — Certificates, authentication, privileges',
+      quote:
+        'the information in the status object shall be used to enforce the privilege(s) required to access that object',
+    },
+    faults: ['monitor-without-auth'],
+    async check(t) {
+      const monitors = (await sweepOf(t))
+        .map((o) => o.monitor)
+        .filter((m): m is string => typeof m === 'string');
+      if (monitors.length === 0) notApplicable('no Rekey answered with a task monitor');
+      for (const m of monitors) {
+        const res = await t.ctx.http.get(m, { noDefaultHeaders: true, noRetry: true });
+        if (res.status === 404 || res.status === 410)
+          notApplicable(`the task monitor ${m} is gone (${res.status})`);
+        check(
+          res.status === 401,
+          `GET ${m} without credentials answered ${res.status}, expected 401 ${res.status < 300 ? `with ${show(res.text)}` : ''}`,
+        );
+      }
+    },
+  }),
+];
