@@ -1,4 +1,5 @@
 import type { RuleResult } from '../core/engine.ts';
+import type { Evidence } from '../http/evidence.ts';
 import { STATUSES, summarize, type Status } from '../core/outcome.ts';
 import type { RunRecord } from './run.ts';
 
@@ -73,6 +74,13 @@ export function summaryMarkdown(run: RunRecord): string {
   return lines.join('\n') + '\n';
 }
 
+/** The few exchanges that best show a finding: failed ones and writes first, kept in the order they happened. */
+function telling(evidence: Evidence[], max = 5): Evidence[] {
+  const weight = (e: Evidence) => (e.status === null || e.status >= 400 ? 2 : e.method !== 'GET' ? 1 : 0);
+  const chosen = new Set([...evidence].sort((a, b) => weight(b) - weight(a)).slice(0, max));
+  return evidence.filter((e) => chosen.has(e));
+}
+
 function finding(r: RuleResult, run: RunRecord): string[] {
   const cite = run.citations[r.rule];
   const out = [
@@ -88,7 +96,7 @@ function finding(r: RuleResult, run: RunRecord): string[] {
   if (cite) out.push(`- source: ${cite.source}, ${cite.section}: “${cell(cite.quote)}”`);
   if (r.evidence.length) {
     out.push('- evidence:');
-    for (const e of r.evidence.slice(-4))
+    for (const e of telling(r.evidence))
       out.push(`  - \`${e.method} ${e.url}\` → ${e.status ?? `no response (${e.error})`}`);
   }
   out.push('');
