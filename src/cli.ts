@@ -158,6 +158,11 @@ export function buildCli(): Command {
 }
 
 export async function main(argv = process.argv): Promise<void> {
+  // `certconform rules | head`: a closed pipe is the reader's choice, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   try {
     await buildCli().parseAsync(argv);
   } catch (err) {
