@@ -89,8 +89,16 @@ export function certPem(cert: x509.X509Certificate): string {
   return toPem('CERTIFICATE', cert.rawData);
 }
 
+/** Upper-case hex SHA-1 of DER bytes: the usual certificate thumbprint. */
+export function sha1Hex(der: ArrayBuffer | Uint8Array): string {
+  return createHash('sha1')
+    .update(Buffer.from(der as Uint8Array))
+    .digest('hex')
+    .toUpperCase();
+}
+
 export function sha1Thumbprint(cert: x509.X509Certificate): string {
-  return createHash('sha1').update(Buffer.from(cert.rawData)).digest('hex').toUpperCase();
+  return sha1Hex(cert.rawData);
 }
 
 export function spkiOfCert(cert: x509.X509Certificate): Buffer {

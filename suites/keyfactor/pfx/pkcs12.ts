@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha1Hex } from '../../../src/pki/ca.ts';
 import forge from 'node-forge';
 
 export interface OpenedPfx {
@@ -44,7 +44,7 @@ export function leafOf(certs: forge.pki.Certificate[]): forge.pki.Certificate | 
 /** SHA-1 over the certificate's DER (forge keeps the parsed TBSCertificate, so re-encoding gives the original bytes). */
 export function sha1Of(cert: forge.pki.Certificate): string {
   const der = forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes();
-  return createHash('sha1').update(Buffer.from(der, 'binary')).digest('hex').toUpperCase();
+  return sha1Hex(Buffer.from(der, 'binary'));
 }
 
 export function keyMatches(key: forge.pki.rsa.PrivateKey, cert: forge.pki.Certificate): boolean {

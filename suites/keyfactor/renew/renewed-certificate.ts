@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha1Hex } from '../../../src/pki/ca.ts';
 import { check, notApplicable, show } from '../../../src/core/check.ts';
 import { field, kfRule, param, sameName, sameSerial } from '../context.ts';
 import { renewedById } from './flows.ts';
@@ -115,7 +115,7 @@ export const renewThumbprintIsSha1 = kfRule({
   faults: ['renew-thumbprint-sha256'],
   async check(t) {
     const { body, renewed } = await renewedById(t);
-    const expected = createHash('sha1').update(renewed.der).digest('hex').toUpperCase();
+    const expected = sha1Hex(renewed.der);
     const tp = field(body, 'Thumbprint')?.value;
     check(
       typeof tp === 'string' && tp.replace(/[\s:]/g, '').toUpperCase() === expected,
