@@ -3,7 +3,7 @@ import { APIS } from '../suites/index.ts';
 import { API_IDS, type ApiId } from './core/api.ts';
 import { UsageError, describeError } from './core/errors.ts';
 import { EXIT } from './core/outcome.ts';
-import { selftest } from './core/selftest.ts';
+import { SELFTEST_PARTS, selftest, type SelftestPart } from './core/selftest.ts';
 import { mockTarget } from './core/targets.ts';
 import { catalogJson, catalogMarkdown } from './report/catalog.ts';
 import { runConformance } from './run.ts';
@@ -130,23 +130,52 @@ export function buildCli(): Command {
 
   program
     .command('selftest')
-    .description('prove the suites: every variant clean, every fault caught by its rules and nothing else')
+    .description(
+      'prove the suites: every variant clean, every fault caught by its rules only, no false verdict under transport trouble, wrong credentials or concurrency',
+    )
     .addOption(apiOption())
     .option('--fault <name>', 'only this fault (repeatable)', collect)
-    .action(async (o: { api?: string[]; fault?: string[] }) => {
+    .option(
+      '--hostile',
+      'only the hostile modes (garbage, truncated, HTML 500, resets, no answer, slow answers)',
+    )
+    .option('--seed <n>', 'which requests the hostile modes hit', (v: string) => {
+      if (!/^\d+$/.test(v))
+        throw new InvalidArgumentError(`--seed must be a non-negative integer, got "${v}"`);
+      return Number(v);
+    })
+    .action(async (o: { api?: string[]; fault?: string[]; hostile?: boolean; seed?: number }) => {
       let ok = true;
-      for (const api of apisFrom(o.api)) {
+      const apis = apisFrom(o.api);
+      for (const f of o.fault ?? []) {
+        if (!apis.some((api) => f in api.faults))
+          throw new UsageError(`--fault ${f}: no such fault in ${apis.map((a) => a.id).join(', ')}`);
+      }
+      const parts: SelftestPart[] = o.hostile
+        ? ['hostile']
+        : o.fault?.length
+          ? ['variants', 'faults']
+          : [...SELFTEST_PARTS];
+      for (const api of apis) {
         const started = Date.now();
         print(
           `\n${api.title} (${api.id}): ${api.rules.length} rules, ${Object.keys(api.faults).length} faults, ${Object.keys(api.variants).length} variants`,
         );
-        const report = await selftest(api, { faults: o.fault, onProgress: (line) => print(`  ${line}`) });
+        const faults = o.fault?.filter((f) => f in api.faults);
+        if (o.fault?.length && !faults?.length) continue;
+        const report = await selftest(api, {
+          parts,
+          ...(faults ? { faults } : {}),
+          ...(o.seed !== undefined ? { seed: o.seed } : {}),
+          onProgress: (line) => print(`  ${line}`),
+        });
         for (const v of report.variants) for (const p of v.problems) print(`  [${v.variant}] ${p}`);
         for (const c of report.coverage) print(`  coverage: ${c}`);
         const caught = report.faults.filter((f) => f.caught && f.problems.length === 0).length;
         const clean = report.variants.filter((v) => v.problems.length === 0).length;
+        const calm = report.hostile.filter((h) => h.problems.length === 0).length;
         print(
-          `  score: ${caught}/${report.faults.length} faults caught cleanly, ${clean}/${report.variants.length} variants clean, ${report.coverage.length} coverage gaps (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+          `  score: ${caught}/${report.faults.length} faults caught cleanly, ${clean}/${report.variants.length} variants clean, ${calm}/${report.hostile.length} hostile modes without a false verdict, ${report.coverage.length} coverage gaps (${((Date.now() - started) / 1000).toFixed(1)} s)`,
         );
         ok &&= report.ok;
       }

@@ -63,6 +63,7 @@ export async function runConformance(
     targets: [],
     summary: summarize([]),
     results: [],
+    residue: [],
     citations: {},
   };
 
@@ -146,6 +147,7 @@ export async function runConformance(
           run.results.push(r);
           progress.result(r);
         },
+        onResidue: (r) => run.residue.push(r),
       });
       progress.flush();
       save();

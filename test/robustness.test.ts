@@ -67,12 +67,15 @@ describe('a misbehaving target', () => {
     expect(exitCode).toBe(1);
   });
 
-  it('an HTML error page is a fail naming the status', async () => {
+  it('an HTML error page (a 5xx) is an error naming the status, not a fail: nothing was evaluated', async () => {
     nock(BASE)
       .get('/status')
       .reply(502, '<html><body><h1>502 Bad Gateway</h1></body></html>', { 'content-type': 'text/html' });
     const { result } = await runAgainst();
-    expect(result).toMatchObject({ status: 'fail', message: 'GET /status status: expected 200, got 502' });
+    expect(result).toMatchObject({
+      status: 'error',
+      message: expect.stringMatching(/^not evaluated: GET .*\/status answered 502 \(a server error\)/),
+    });
     expect(result.evidence[0]).toMatchObject({
       status: 502,
       response: expect.stringContaining('Bad Gateway'),

@@ -17,7 +17,12 @@ const extras = new WeakMap<RunningMock, MockExtras>();
 export async function startMock(opts: MockOptions<Fault, Variant>): Promise<RunningMock> {
   const tls = await loopbackTls('certconform-czertainly-mock');
   const world = await buildMock({ behaviour: BEHAVIOUR[opts.variant], faults: opts.faults, tls });
-  const running = await listen(world.app, { host: opts.host, port: opts.port, https: true });
+  const running = await listen(world.app, {
+    host: opts.host,
+    port: opts.port,
+    https: true,
+    hostile: opts.hostile,
+  });
   extras.set(running, { ca: tls.ca, clientCert: world.clientCert, clientKey: world.clientKey });
   return running;
 }

@@ -14,7 +14,7 @@ export { VARIANTS, type Variant } from './variants.ts';
 export async function startKeyfactorMock(opts: MockOptions<Fault, Variant>): Promise<RunningMock> {
   const tls = await loopbackTls('keyfactor-command.certconform.test');
   const app = await buildApp(opts.variant, new Set(opts.faults), tls);
-  return listen(app, { host: opts.host, port: opts.port, https: true });
+  return listen(app, { host: opts.host, port: opts.port, https: true, hostile: opts.hostile });
 }
 
 /** What a started mock of this variant is, as a target: the same fields a profile gives for a real Command. */

@@ -1,3 +1,4 @@
+import type { HostileOptions } from '../../src/core/api.ts';
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { RunningMock } from '../../src/core/api.ts';
@@ -130,6 +131,7 @@ export async function startSbcMock(opts: {
   faults: readonly Fault[];
   host?: string;
   port?: number;
+  hostile?: HostileOptions;
 }): Promise<SbcMock> {
   const config = VARIANT_CONFIG[opts.variant];
   const faults = new Set(opts.faults);
@@ -522,7 +524,7 @@ export async function startSbcMock(opts: {
 
   app.all('/*', (req, reply) => dispatch(req, reply, false));
   app.all('/', (req, reply) => dispatch(req, reply, false));
-  const https = await listen(app, { host: opts.host, port: opts.port, https: true });
+  const https = await listen(app, { host: opts.host, port: opts.port, https: true, hostile: opts.hostile });
 
   // The plain-HTTP port: 426 for everything (or the API itself under the plain-http-served fault).
   const plain = Fastify();

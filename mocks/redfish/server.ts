@@ -900,5 +900,5 @@ export async function startRedfishMock(opts: MockOptions<Fault, Variant>): Promi
     await send(reply, status < 500 ? err(400, 'UnrecognizedRequestBody') : err(500, 'InternalError'));
   });
 
-  return listen(app, { host: opts.host, port: opts.port, https: true });
+  return listen(app, { host: opts.host, port: opts.port, https: true, hostile: opts.hostile });
 }

@@ -29,10 +29,23 @@ export interface RuleRun<Ctx> {
   readonly ruleId: string;
   /** Registers a value that must be masked in every report (e.g. a ChallengePassword the rule sends). */
   secret(value: string): void;
-  /** Runs after the rule whatever its outcome, and on interrupt: release locks, delete what was created. */
-  cleanup(fn: () => Promise<void> | void): void;
-  /** Memoised per target: expensive setups shared by several rules (their evidence is copied to each). */
-  shared<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Registers the undoing of a change *before* making it (a lock that may be taken, an object that may be
+   * created): runs after the rule whatever its outcome, and on interrupt, last registered first, retried with
+   * backoff. `what` names the change; what cannot be undone is reported as residue. An undo must succeed
+   * when the change never happened (e.g. release a lock that is not held, delete a record that is absent).
+   */
+  cleanup(what: string, fn: () => Promise<void> | void): void;
+  /**
+   * A setup the rule needs but does not judge (a helper lookup, a scratch object): a Violation inside becomes
+   * `error` "precondition <name> failed: …", so a broken setup never reads as the device failing this rule.
+   */
+  setup<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Memoised per target: an expensive setup shared by several rules (its evidence is copied to each). It is a
+   * precondition for every rule but its `owner`, the rule whose requirement it is: only that rule can fail by it.
+   */
+  shared<T>(key: string, fn: () => Promise<T>, opts?: { owner?: string }): Promise<T>;
   /** A line of context for the report, e.g. which certificate was used. */
   note(text: string): void;
 }
@@ -50,6 +63,23 @@ export interface Rule<Ctx, S extends string, F extends string, C extends string>
   destructive?: boolean;
   /** Capabilities the target must have; without one the rule is skipped with the reason. */
   requires?: readonly C[];
+  /**
+   * `none`: the rule uses no credentials of the profile (it tests unauthenticated access, or logs in itself),
+   * so it still runs when the target rejected them. Default: it needs the main account.
+   */
+  auth?: 'none';
+  /**
+   * The rule only reads state no other rule changes, so it may overlap with other such rules when the profile
+   * sets concurrency > 1. Default: the rule runs alone.
+   */
+  parallelSafe?: boolean;
+  /**
+   * A 5xx answer is a finding of this rule (e.g. "an unknown record is refused with a 4xx"), so a Violation
+   * stands even when the target answered 5xx. By default a 5xx seen during a rule means the target could not
+   * process the request: the rule's requirement was not evaluated (`error`). Such a rule re-sends the request
+   * once before judging (see `confirmServerError`), so a transient error page is not a finding.
+   */
+  judgesServerErrors?: boolean;
   /** Mock faults that must make this rule fail (proved by the self-test). */
   faults: readonly F[];
   check(t: RuleRun<Ctx>): Promise<void>;
@@ -61,8 +91,13 @@ export interface FaultSpec<V extends string> {
   variant?: V;
 }
 
-export interface VariantSpec {
+export interface VariantSpec<C extends string = string> {
   description: string;
+  /**
+   * Capabilities this variant has. The self-test fails when a rule that needs only these skips on it for a
+   * missing capability (a suite that cannot find what the device has would pass it silently).
+   */
+  capabilities?: readonly C[];
   /** Vendor this variant models; VENDOR rules of other vendors are skipped on it. */
   vendor: string;
   /** Bundled expectations file (documented vendor deviations), relative to the repo root. */
@@ -100,6 +135,12 @@ export interface Target {
 
 export interface Connection<Ctx, C extends string> {
   ctx: Ctx;
+  /**
+   * Set when the target rejected the main account's credentials (or the login could not be completed): one
+   * line, e.g. "credentials for admin were rejected by https://bmc: 401". Rules that need them end as `error`;
+   * rules with `auth: 'none'` still run.
+   */
+  authFailure?: string;
   /** true when present; otherwise the reason it is absent (shown in the skip). */
   capability(cap: C, t: RuleRun<Ctx>): Promise<true | string>;
   close(): Promise<void>;
@@ -117,11 +158,40 @@ export interface MockOptions<F extends string, V extends string> {
   faults: readonly F[];
   host?: string;
   port?: number;
+  /** Transport trouble the mock makes on some requests (self-test of error attribution). */
+  hostile?: HostileOptions;
+}
+
+export const HOSTILE_MODES = [
+  'garbage-body',
+  'truncated-body',
+  'html-500',
+  'reset-before',
+  'reset-after',
+  'no-answer',
+  'slow',
+] as const;
+export type HostileMode = (typeof HOSTILE_MODES)[number];
+
+export interface HostileOptions {
+  mode: HostileMode;
+  /** Which requests are hit: every `every`-th, starting at an offset drawn from the seed. */
+  seed: number;
+  every?: number;
+  /** The first requests are never hit (so a login gets through and the rules themselves meet the trouble). */
+  spare?: number;
 }
 
 export interface RunningMock {
   url: string;
   close(): Promise<void>;
+  /**
+   * What a run left on the mock that the harness was responsible for undoing (a held lock, a scratch record
+   * the harness created), one line each. Empty when the device is as the run found it.
+   */
+  residue?(): string[] | Promise<string[]>;
+  /** How many requests the hostile layer has hit, when it is on. */
+  hostileHits?(): number;
 }
 
 export interface ApiDefinition<Ctx, S extends string, F extends string, V extends string, C extends string> {
@@ -131,7 +201,7 @@ export interface ApiDefinition<Ctx, S extends string, F extends string, V extend
   sources: Record<S, SourceInfo>;
   capabilities: Record<C, string>;
   faults: Record<F, FaultSpec<V>>;
-  variants: Record<V, VariantSpec>;
+  variants: Record<V, VariantSpec<C>>;
   defaultVariant: V;
   rules: readonly Rule<Ctx, S, F, C>[];
   /** JSON Schema for the profile's `params` (API resource IDs, names, etc.). */
@@ -149,6 +219,11 @@ export interface ApiDefinition<Ctx, S extends string, F extends string, V extend
     /** A mock whose asynchronous operations finish in milliseconds may shorten the operation timeout. */
     timeouts?: Target['timeouts'];
   };
+  /**
+   * Work done once per run before any target is contacted (e.g. compiling schemas), so that no long
+   * synchronous step runs while a connection to a device sits idle.
+   */
+  prepare?(): Promise<void> | void;
   connect(args: ConnectArgs): Promise<Connection<Ctx, C>>;
 }
 

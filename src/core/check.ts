@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import { NotApplicable, Violation } from './errors.ts';
+import type { HttpClient, HttpResponse } from '../http/client.ts';
+import { BrokenAnswer, NotApplicable, Violation } from './errors.ts';
 
 /** Assertions used by rules. Each failure names the documented thing and says expected vs actual. */
 
@@ -41,4 +42,73 @@ export function checkMatch(actual: unknown, pattern: RegExp, what: string): void
   if (typeof actual !== 'string' || !pattern.test(actual)) {
     throw new Violation(`${what}: expected a string matching ${pattern}, got ${show(actual)}`);
   }
+}
+
+/** The answer cannot be used (unparseable, unexpected status on a helper request): `error`, never `fail`. */
+export function broken(message: string): never {
+  throw new BrokenAnswer(message);
+}
+
+/** What an answer was, in one line: "GET /x answered 500 \"…\"". */
+export function describeAnswer(res: HttpResponse): string {
+  const text = res.text.trim();
+  return `${res.method} ${new URL(res.url).pathname} answered ${res.status}${text ? ` ${show(text)}` : ''}`;
+}
+
+/**
+ * For a helper request, which is not the rule's subject: the status must be one the harness can use, or the
+ * answer is broken (`error`). A helper never turns an unexpected answer into data.
+ */
+export function expectHelperStatus(res: HttpResponse, allowed: readonly number[], purpose: string): void {
+  if (!allowed.includes(res.status))
+    broken(`${purpose}: ${describeAnswer(res)}, expected ${allowed.join(' or ')}`);
+}
+
+/** A helper GET that needs the resource: 200 with a JSON body, anything else is a broken answer. */
+export async function readJson<T = unknown>(
+  http: HttpClient,
+  path: string,
+  purpose = `read ${path}`,
+): Promise<T> {
+  const res = await http.get(path);
+  expectHelperStatus(res, [200], purpose);
+  return helperJson<T>(res, purpose);
+}
+
+/** The JSON body of a helper answer: anything unparseable is a broken answer, never the rule's violation. */
+export function helperJson<T = unknown>(res: HttpResponse, purpose: string): T {
+  try {
+    return res.json<T>();
+  } catch (err) {
+    if (err instanceof Violation) broken(`${purpose}: ${err.message}`);
+    throw err;
+  }
+}
+
+export type Lookup<T> = { present: true; body: T; res: HttpResponse } | { present: false; res: HttpResponse };
+
+/**
+ * A helper GET of something that may legitimately be missing: a 404 (or another status the document gives for
+ * "absent") says so explicitly; any other non-200 is a broken answer, never "absent".
+ */
+export async function lookup<T = unknown>(
+  http: HttpClient,
+  path: string,
+  opts: { absent?: readonly number[]; purpose?: string } = {},
+): Promise<Lookup<T>> {
+  const res = await http.get(path);
+  const absent = opts.absent ?? [404];
+  if (absent.includes(res.status)) return { present: false, res };
+  expectHelperStatus(res, [200], opts.purpose ?? `look up ${path}`);
+  return { present: true, body: helperJson<T>(res, opts.purpose ?? `look up ${path}`), res };
+}
+
+/**
+ * For rules with `judgesServerErrors`: a 5xx answer is sent once more before it is judged, so a transient
+ * error page (an overloaded web server) is not reported as the device's finding. Only for requests that
+ * change nothing when repeated.
+ */
+export async function confirmServerError(send: () => Promise<HttpResponse>): Promise<HttpResponse> {
+  const first = await send();
+  return first.status >= 500 ? send() : first;
 }

@@ -2,7 +2,16 @@ import { HttpClient } from '../http/client.ts';
 import { recordEvidence, type Evidence } from '../http/evidence.ts';
 import type { Redactor } from '../http/redact.ts';
 import type { AnyApi, AnyRule, Connection, RuleRun, Target } from './api.ts';
-import { Inconclusive, NotApplicable, TransportError, Violation, describeError } from './errors.ts';
+import {
+  BrokenAnswer,
+  CredentialsRejected,
+  Inconclusive,
+  NotApplicable,
+  PreconditionFailed,
+  TransportError,
+  Violation,
+  describeError,
+} from './errors.ts';
 import type { Expectations } from './expectations.ts';
 import type { Level, Status } from './outcome.ts';
 
@@ -21,6 +30,19 @@ export interface RuleResult {
   notes?: string[];
 }
 
+/** A change a run made to a device and could not undo. Reported loudly: the device is not as it was. */
+export interface Residue {
+  target: string;
+  /** The rule that made the change, or "(connection)" for the session itself. */
+  rule: string;
+  /** What was changed, as the rule named it when it registered the undo. */
+  what: string;
+  /** Where: the target's base URL. */
+  where: string;
+  /** Why it could not be undone: the last error of the undo. */
+  why: string;
+}
+
 export interface RunTargetOptions {
   api: AnyApi;
   target: Target;
@@ -28,6 +50,8 @@ export interface RunTargetOptions {
   redactor: Redactor;
   expectations?: Expectations;
   onResult?: (result: RuleResult) => void;
+  /** Every change that could not be undone. */
+  onResidue?: (residue: Residue) => void;
   /** Aborted on Ctrl-C: the current rule's cleanups run, the rest are reported as not run. */
   signal?: AbortSignal;
 }
@@ -43,8 +67,21 @@ interface Shared {
   evidence: Evidence[];
 }
 
+const prepared = new WeakMap<AnyApi, Promise<void>>();
+
+/** An API's once-per-run preparation (schema compilation and the like), shared by all its targets. */
+export function prepareApi(api: AnyApi): Promise<void> {
+  let p = prepared.get(api);
+  if (!p) {
+    p = Promise.resolve(api.prepare?.());
+    prepared.set(api, p);
+  }
+  return p;
+}
+
 export async function runTarget(opts: RunTargetOptions): Promise<RuleResult[]> {
   const { api, target, redactor } = opts;
+  await prepareApi(api);
   const http = new HttpClient({
     baseUrl: target.baseUrl,
     tls: target.tls,
@@ -72,30 +109,102 @@ export async function runTarget(opts: RunTargetOptions): Promise<RuleResult[]> {
   }
 
   const shared = new Map<string, Shared>();
+  const lock = new RuleLock();
   try {
     const queue = [...opts.rules];
     const workers = Array.from({ length: Math.max(1, target.concurrency) }, async () => {
       for (let rule = queue.shift(); rule; rule = queue.shift()) {
-        if (opts.signal?.aborted) {
-          report(
-            base(target, rule, {
-              status: 'skip',
-              reason: 'not run: the run was interrupted',
-              durationMs: 0,
-              evidence: [],
-            }),
-          );
-          continue;
+        // Rules that touch shared device state run alone; read-only ones may overlap (concurrency > 1).
+        const release = await lock.acquire(!rule.parallelSafe);
+        try {
+          if (opts.signal?.aborted) {
+            report(
+              base(target, rule, {
+                status: 'skip',
+                reason: 'not run: the run was interrupted',
+                durationMs: 0,
+                evidence: [],
+              }),
+            );
+            continue;
+          }
+          report(await runRule(rule, connection, shared, opts));
+        } finally {
+          release();
         }
-        report(await runRule(rule, connection, shared, opts));
       }
     });
     await Promise.all(workers);
   } finally {
-    await connection.close().catch(() => undefined);
+    const closing: Evidence[] = [];
+    const why = await undo(() => recordEvidence(closing, () => connection.close()), target);
+    if (why)
+      opts.onResidue?.({
+        target: target.name,
+        rule: '(connection)',
+        what: 'close the connection (log out, release what the session holds)',
+        where: target.baseUrl,
+        why: redactor.text(why),
+      });
     http.close();
   }
   return results;
+}
+
+/**
+ * Runs an undo until it succeeds, with backoff, within a bounded time. Returns the last error when it never
+ * succeeded (the change is then residue), or undefined.
+ */
+async function undo(fn: () => Promise<void> | void, target: Target): Promise<string | undefined> {
+  const budgetMs = Math.min(30_000, target.timeouts.ruleMs);
+  const started = Date.now();
+  let last: string | undefined;
+  for (let attempt = 0; attempt < 6; attempt++) {
+    try {
+      await fn();
+      return undefined;
+    } catch (err) {
+      last = describeError(err);
+      const wait = 150 * 3 ** attempt;
+      if (Date.now() - started + wait > budgetMs) break;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+  return last;
+}
+
+/** A readers-writer lock granted in request order: exclusive rules run alone, parallel-safe ones together. */
+class RuleLock {
+  private readers = 0;
+  private writer = false;
+  private readonly waiting: Array<{ exclusive: boolean; grant: () => void }> = [];
+
+  acquire(exclusive: boolean): Promise<() => void> {
+    return new Promise((resolve) => {
+      this.waiting.push({
+        exclusive,
+        grant: () =>
+          resolve(() => {
+            if (exclusive) this.writer = false;
+            else this.readers--;
+            this.pump();
+          }),
+      });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.waiting.length) {
+      const next = this.waiting[0]!;
+      const free = next.exclusive ? !this.writer && this.readers === 0 : !this.writer;
+      if (!free) return;
+      this.waiting.shift();
+      if (next.exclusive) this.writer = true;
+      else this.readers++;
+      next.grant();
+    }
+  }
 }
 
 async function runRule(
@@ -108,16 +217,23 @@ async function runRule(
   const started = Date.now();
   const evidence: Evidence[] = [];
   const notes: string[] = [];
-  const cleanups: Array<() => Promise<void> | void> = [];
+  const cleanups: Array<{ what: string; fn: () => Promise<void> | void }> = [];
 
   const t: RuleRun<unknown> = {
     ctx: connection.ctx,
     target,
     ruleId: rule.id,
     secret: (v) => redactor.add(v),
-    cleanup: (fn) => cleanups.push(fn),
+    cleanup: (what, fn) => cleanups.push({ what, fn }),
     note: (text) => notes.push(text),
-    async shared<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    async setup<T>(name: string, fn: () => Promise<T>): Promise<T> {
+      try {
+        return await fn();
+      } catch (err) {
+        throw asPrecondition(name, err);
+      }
+    },
+    async shared<T>(key: string, fn: () => Promise<T>, sharedOpts?: { owner?: string }): Promise<T> {
       let entry = shared.get(key);
       if (!entry) {
         const sink: Evidence[] = [];
@@ -126,6 +242,10 @@ async function runRule(
       }
       try {
         return (await entry.promise) as T;
+      } catch (err) {
+        // Only the rule whose requirement the setup is may fail by it; for every other rule it is a precondition.
+        if (sharedOpts?.owner === rule.id) throw err;
+        throw asPrecondition(key, err, sharedOpts?.owner);
       } finally {
         evidence.push(...entry.evidence);
       }
@@ -141,29 +261,34 @@ async function runRule(
       ...fields,
     });
 
-  const skipReason = await recordEvidence(evidence, () => whySkip(rule, connection, t));
-  if (skipReason) return finish('skip', { reason: skipReason });
+  const gate = await recordEvidence(evidence, () => gateRule(rule, connection, t));
+  if (gate) return finish(gate.status, gate);
 
   let outcome: Outcome;
   try {
     await recordEvidence(evidence, () => withDeadline(rule.check(t), target.timeouts.ruleMs, opts.signal));
     outcome = { status: 'pass' };
   } catch (err) {
-    outcome = classify(rule, err);
+    outcome = classify(rule, err, evidence);
   }
 
-  // Cleanups run whatever happened, last registered first; a failing cleanup is never hidden.
-  for (const fn of cleanups.reverse()) {
-    try {
-      await recordEvidence(evidence, async () => fn());
-    } catch (err) {
-      const cause = `cleanup failed: ${describeError(err)}`;
-      // A target left unrestored is worth an error even when the rule itself passed or did not apply.
-      outcome =
-        outcome.status === 'pass' || outcome.status === 'skip'
-          ? { status: 'error', message: cause }
-          : { ...outcome, message: [outcome.message, cause].filter(Boolean).join('; ') };
-    }
+  // Cleanups run whatever happened, last registered first, retried; what cannot be undone is residue.
+  for (const { what, fn } of cleanups.reverse()) {
+    const why = await undo(() => recordEvidence(evidence, async () => fn()), target);
+    if (why === undefined) continue;
+    opts.onResidue?.({
+      target: target.name,
+      rule: rule.id,
+      what,
+      where: target.baseUrl,
+      why: redactor.text(why),
+    });
+    const cause = `could not undo "${what}": ${why}`;
+    // A target left unrestored is worth an error even when the rule itself passed or did not apply.
+    outcome =
+      outcome.status === 'pass' || outcome.status === 'skip'
+        ? { status: 'error', message: cause }
+        : { ...outcome, message: [outcome.message, cause].filter(Boolean).join('; ') };
   }
   return finish(outcome.status, {
     ...(outcome.message ? { message: redactor.text(outcome.message) } : {}),
@@ -171,34 +296,68 @@ async function runRule(
   });
 }
 
-async function whySkip(
+/** Whether the rule runs at all: a skip (vendor, destructive, capability) or an error before it starts. */
+async function gateRule(
   rule: AnyRule,
   connection: Connection<unknown, string>,
   t: RuleRun<unknown>,
-): Promise<string | undefined> {
+): Promise<Outcome | undefined> {
   const { target } = t;
   if (rule.vendor && rule.vendor !== target.vendor) {
-    return `vendor rule for "${rule.vendor}"; this target's vendor is "${target.vendor}"`;
+    return {
+      status: 'skip',
+      reason: `vendor rule for "${rule.vendor}"; this target's vendor is "${target.vendor}"`,
+    };
   }
   if (rule.destructive && !target.allowDestructive) {
-    return 'destructive rule; the profile does not allow destructive rules (allowDestructive / --allow-destructive)';
+    return {
+      status: 'skip',
+      reason:
+        'destructive rule; the profile does not allow destructive rules (allowDestructive / --allow-destructive)',
+    };
   }
+  if (connection.authFailure && rule.auth !== 'none')
+    return { status: 'error', message: connection.authFailure };
   for (const cap of rule.requires ?? []) {
     try {
       const has = await connection.capability(cap, t);
-      if (has !== true) return `target lacks capability "${cap}": ${has}`;
+      if (has !== true) return { status: 'skip', reason: `target lacks capability "${cap}": ${has}` };
     } catch (err) {
-      return `could not determine capability "${cap}": ${describeError(err)}`;
+      // A probe that could not be answered says nothing about the device: not a skip, which would hide the rule.
+      if (err instanceof NotApplicable) return { status: 'skip', reason: err.message };
+      const outcome = classify(rule, asPrecondition(`capability "${cap}"`, err), []);
+      return { ...outcome, message: `could not determine capability "${cap}": ${outcome.message ?? ''}` };
     }
   }
   return undefined;
 }
 
-function classify(rule: AnyRule, err: unknown): Outcome {
-  if (err instanceof Violation)
+/** A failure inside a setup is not the device failing the rule that needed it. */
+function asPrecondition(name: string, err: unknown, owner?: string): unknown {
+  if (!(err instanceof Violation)) return err;
+  const by = owner ? ` (the requirement of ${owner})` : '';
+  return new PreconditionFailed(`precondition ${name} failed${by}: ${err.message}`);
+}
+
+function classify(rule: AnyRule, err: unknown, evidence: readonly Evidence[]): Outcome {
+  if (err instanceof Violation) {
+    // A 5xx means the target could not process a request: the requirement was not evaluated.
+    const serverError = rule.judgesServerErrors
+      ? undefined
+      : evidence.find((e) => e.status !== null && e.status >= 500 && !e.superseded);
+    if (serverError) {
+      return {
+        status: 'error',
+        message: `not evaluated: ${serverError.method} ${serverError.url} answered ${serverError.status} (a server error); the check then said: ${err.message}`,
+      };
+    }
     return { status: rule.level === 'SHOULD' ? 'warn' : 'fail', message: err.message };
+  }
   if (err instanceof NotApplicable) return { status: 'skip', reason: err.message };
   if (err instanceof TransportError) return { status: 'error', message: `transport: ${err.message}` };
+  if (err instanceof BrokenAnswer) return { status: 'error', message: `unusable answer: ${err.message}` };
+  if (err instanceof PreconditionFailed || err instanceof CredentialsRejected)
+    return { status: 'error', message: err.message };
   if (err instanceof DeadlineError) return { status: 'error', message: err.message };
   if (err instanceof Inconclusive) return { status: 'error', message: `inconclusive: ${err.message}` };
   const e = err as Error;

@@ -20,6 +20,28 @@ export class TransportError extends Error {
 }
 
 /**
+ * An answer the harness cannot use: a body that does not parse as the media type it declares, or an unexpected
+ * status on a helper request that is not the rule's subject. Always `error`: nothing was learnt about the
+ * requirement. (A rule whose requirement *is* the status or the format checks it itself and throws a Violation.)
+ */
+export class BrokenAnswer extends Error {
+  override name = 'BrokenAnswer';
+}
+
+/**
+ * A setup the rule depends on did not work (a shared renewal, a discovery step, a scratch object). Always
+ * `error`: "precondition <name> failed", naming the rule that owns that requirement when there is one.
+ */
+export class PreconditionFailed extends Error {
+  override name = 'PreconditionFailed';
+}
+
+/** The target refused the profile's credentials, or the profile lacks what a rule needs. Always `error`. */
+export class CredentialsRejected extends Error {
+  override name = 'CredentialsRejected';
+}
+
+/**
  * The target has not finished something in the time the profile allows, and is still visibly working on it
  * (e.g. a certificate still "pending"). Not proof of a violation: `error`, with what was seen.
  */

@@ -1,5 +1,19 @@
-import type { AnyApi, AnyRule } from './api.ts';
-import { runTarget, type RuleResult } from './engine.ts';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  HOSTILE_MODES,
+  type AnyApi,
+  type AnyRule,
+  type HostileMode,
+  type HostileOptions,
+  type Target,
+} from './api.ts';
+import { runTarget, type Residue, type RuleResult } from './engine.ts';
+import { summarize, type Summary } from './outcome.ts';
+import { targetInfo, type RunRecord } from '../report/run.ts';
+import { REPORT_FILES, writeReports } from '../report/write.ts';
+import { TOOL } from '../tool.ts';
 import { loadExpectations } from './expectations.ts';
 import { mockTarget } from './targets.ts';
 import { Redactor } from '../http/redact.ts';
@@ -24,30 +38,107 @@ export interface SelftestReport {
   api: string;
   variants: VariantCheck[];
   faults: FaultCheck[];
+  hostile: HostileCheck[];
+  /** Wrong credentials and concurrency 4. */
+  extra: Array<{ check: string; problems: string[] }>;
   /** Vocabulary problems: rules without faults, faults no rule claims. */
   coverage: string[];
   ok: boolean;
 }
 
 const BAD_ON_CLEAN: Status[] = ['fail', 'warn', 'error', 'xpass'];
+/** Under transport trouble or rejected credentials a rule may error or skip, but never claim a violation. */
+const FALSE_VERDICTS: Status[] = ['fail', 'warn', 'xpass'];
+
+export interface MockRun {
+  results: RuleResult[];
+  /** What the engine reported it could not undo. */
+  residue: Residue[];
+  /** What the mock itself says was left behind (ask the device, not the harness). */
+  leftOnMock: string[];
+  hostileHits: number;
+  /** Where the reports of this run were written (self-test runs that check reporting). */
+  reportsOk?: boolean;
+}
+
+export interface MockRunOptions {
+  rules?: readonly AnyRule[];
+  hostile?: HostileOptions;
+  /** Changes the target before the run (wrong credentials, concurrency). */
+  adjust?: (target: Target) => void;
+  /** Also write the reports into a temporary directory and check they are complete. */
+  writeReportsTo?: string;
+}
 
 /** Runs every rule of the API against one freshly started mock of `variant` with `faults` switched on. */
 export async function runAgainstMock(
   api: AnyApi,
   variant: string,
   faults: readonly string[],
-  rules: readonly AnyRule[] = api.rules,
-): Promise<RuleResult[]> {
-  const mock = await api.startMock({ variant, faults });
+  opts: MockRunOptions = {},
+): Promise<MockRun> {
+  const mock = await api.startMock({ variant, faults, ...(opts.hostile ? { hostile: opts.hostile } : {}) });
   try {
     const target = mockTarget(api, variant, mock);
+    opts.adjust?.(target);
     const expectations = target.expectations
       ? loadExpectations(repoPath(target.expectations), new Set(api.rules.map((r) => r.id)))
       : undefined;
-    return await runTarget({ api, target, rules, redactor: new Redactor(), expectations });
+    const residue: Residue[] = [];
+    const redactor = new Redactor();
+    const results = await runTarget({
+      api,
+      target,
+      rules: opts.rules ?? api.rules,
+      redactor,
+      expectations,
+      onResidue: (r) => residue.push(r),
+    });
+    const run: MockRun = {
+      results,
+      residue,
+      leftOnMock: (await mock.residue?.()) ?? [],
+      hostileHits: mock.hostileHits?.() ?? 0,
+    };
+    if (opts.writeReportsTo)
+      run.reportsOk = writeAndVerify(opts.writeReportsTo, target, results, residue, redactor);
+    return run;
   } finally {
     await mock.close();
   }
+}
+
+function writeAndVerify(
+  dir: string,
+  target: Target,
+  results: RuleResult[],
+  residue: Residue[],
+  redactor: Redactor,
+): boolean {
+  const record: RunRecord = {
+    tool: TOOL,
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    targets: [targetInfo(target)],
+    summary: summarize(results.map((r) => r.status)),
+    results,
+    residue,
+    citations: {},
+  };
+  writeReports(dir, record, redactor);
+  try {
+    const back = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as { results?: unknown[] };
+    return back.results?.length === results.length && REPORT_FILES.every((f) => existsSync(join(dir, f)));
+  } catch {
+    return false;
+  }
+}
+
+export interface HostileCheck {
+  mode: HostileMode;
+  hits: number;
+  counts: Summary;
+  problems: string[];
 }
 
 /**
@@ -56,8 +147,16 @@ export async function runAgainstMock(
  */
 export async function selftest(
   api: AnyApi,
-  opts: { onProgress?: (line: string) => void; faults?: string[] } = {},
+  opts: {
+    onProgress?: (line: string) => void;
+    faults?: string[];
+    /** Which checks to run (default: all). */
+    parts?: readonly SelftestPart[];
+    /** Seed of the hostile modes (which requests are hit). */
+    seed?: number;
+  } = {},
 ): Promise<SelftestReport> {
+  const parts = new Set(opts.parts ?? SELFTEST_PARTS);
   const coverage: string[] = [];
   const claimed = new Set(api.rules.flatMap((r) => r.faults));
   for (const r of api.rules)
@@ -68,12 +167,21 @@ export async function selftest(
 
   const baselines = new Map<string, Map<string, Status>>();
   const variants: VariantCheck[] = [];
-  for (const variant of Object.keys(api.variants)) {
-    const results = await runAgainstMock(api, variant, []);
+  const needBaselines = parts.has('variants') || parts.has('faults') || parts.has('concurrency');
+  for (const variant of needBaselines ? Object.keys(api.variants) : []) {
+    const { results, residue, leftOnMock } = await runAgainstMock(api, variant, []);
     baselines.set(variant, new Map(results.map((r) => [r.rule, r.status])));
     const problems = results
       .filter((r) => BAD_ON_CLEAN.includes(r.status))
       .map((r) => `${r.rule} ${r.status}: ${r.message ?? ''}`);
+    problems.push(...residueProblems(residue, leftOnMock));
+    // A rule that needs only capabilities this variant has must run on it, not skip.
+    const has = new Set<string>(api.variants[variant]?.capabilities ?? []);
+    for (const r of results) {
+      const cap = /^target lacks capability "([^"]+)"/.exec(r.reason ?? '')?.[1];
+      if (r.status === 'skip' && cap && has.has(cap))
+        problems.push(`${r.rule} skipped although the variant has "${cap}": ${r.reason}`);
+    }
     variants.push({ variant, problems, results });
     opts.onProgress?.(
       `variant ${variant}: ${problems.length === 0 ? 'clean' : `${problems.length} problem(s)`}`,
@@ -82,11 +190,12 @@ export async function selftest(
 
   const faults: FaultCheck[] = [];
   for (const [fault, spec] of Object.entries(api.faults)) {
+    if (!parts.has('faults')) break;
     if (opts.faults && !opts.faults.includes(fault)) continue;
     const variant = spec.variant ?? api.defaultVariant;
     const tied = new Set(api.rules.filter((r) => r.faults.includes(fault)).map((r) => r.id));
     const baseline = baselines.get(variant)!;
-    const results = await runAgainstMock(api, variant, [fault]);
+    const { results } = await runAgainstMock(api, variant, [fault]);
     const problems: string[] = [];
     for (const r of results) {
       const before = baseline.get(r.rule);
@@ -108,9 +217,92 @@ export async function selftest(
     );
   }
 
+  const hostile: HostileCheck[] = [];
+  for (const mode of parts.has('hostile') ? HOSTILE_MODES : []) {
+    const dir = mkdtempSync(join(tmpdir(), `certconform-hostile-${mode}-`));
+    try {
+      const run = await runAgainstMock(api, api.defaultVariant, [], {
+        hostile: { mode, seed: opts.seed ?? 1, spare: 12 },
+        // Short request timeouts so withheld answers cost little; operations keep the mock's own bounds.
+        adjust: (t) => (t.timeouts = { ...t.timeouts, requestMs: 1500 }),
+        writeReportsTo: dir,
+      });
+      const problems = falseVerdicts(run.results);
+      problems.push(...residueProblems([], run.leftOnMock));
+      if (run.hostileHits === 0) problems.push('the hostile layer hit no request');
+      if (!run.reportsOk) problems.push('the reports were not written completely');
+      const counts = summarize(run.results.map((r) => r.status));
+      hostile.push({ mode, hits: run.hostileHits, counts, problems });
+      opts.onProgress?.(
+        `hostile ${mode}: ${run.hostileHits} requests hit; ${countsLine(counts)}${problems.length ? `; ${problems.length} problem(s): ${problems.join('; ')}` : ''}`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  const extra: Array<{ check: string; problems: string[] }> = [];
+  if (parts.has('credentials')) {
+    const run = await runAgainstMock(api, api.defaultVariant, [], { adjust: wrongCredentials });
+    const problems = falseVerdicts(run.results);
+    problems.push(...residueProblems([], run.leftOnMock));
+    if (!run.results.some((r) => r.status === 'error'))
+      problems.push('no rule reported the rejected credentials as an error');
+    extra.push({ check: 'wrong credentials', problems });
+    opts.onProgress?.(
+      `wrong credentials: ${countsLine(summarize(run.results.map((r) => r.status)))}${problems.length ? `; ${problems.join('; ')}` : ''}`,
+    );
+  }
+  if (parts.has('concurrency')) {
+    const baseline = baselines.get(api.defaultVariant)!;
+    const run = await runAgainstMock(api, api.defaultVariant, [], { adjust: (t) => (t.concurrency = 4) });
+    const problems = run.results
+      .filter((r) => r.status !== baseline.get(r.rule))
+      .map(
+        (r) =>
+          `${r.rule} is ${r.status} at concurrency 4 but ${baseline.get(r.rule)} at 1${r.message ? `: ${r.message}` : ''}`,
+      );
+    problems.push(...residueProblems(run.residue, run.leftOnMock));
+    extra.push({ check: 'concurrency 4', problems });
+    opts.onProgress?.(
+      `concurrency 4: ${problems.length === 0 ? 'same verdicts as concurrency 1' : problems.join('; ')}`,
+    );
+  }
+
   const ok =
     coverage.length === 0 &&
     variants.every((v) => v.problems.length === 0) &&
-    faults.every((f) => f.problems.length === 0 && f.caught);
-  return { api: api.id, variants, faults, coverage, ok };
+    faults.every((f) => f.problems.length === 0 && f.caught) &&
+    hostile.every((h) => h.problems.length === 0) &&
+    extra.every((e) => e.problems.length === 0);
+  return { api: api.id, variants, faults, hostile, extra, coverage, ok };
+}
+
+export const SELFTEST_PARTS = ['variants', 'faults', 'hostile', 'credentials', 'concurrency'] as const;
+export type SelftestPart = (typeof SELFTEST_PARTS)[number];
+
+function falseVerdicts(results: RuleResult[]): string[] {
+  return results
+    .filter((r) => FALSE_VERDICTS.includes(r.status))
+    .map((r) => `${r.rule} ${r.status}: ${r.message ?? ''}`);
+}
+
+function residueProblems(residue: Residue[], leftOnMock: string[]): string[] {
+  return [
+    ...residue.map((r) => `residue of ${r.rule}: ${r.what} (${r.why})`),
+    ...leftOnMock.map((l) => `left on the mock: ${l}`),
+  ];
+}
+
+function countsLine(s: Summary): string {
+  return (Object.entries(s) as Array<[Status, number]>)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
+}
+
+/** Every secret of the main account changed by one character: the target must say so, the rules must not fail. */
+function wrongCredentials(t: Target): void {
+  const spoil = (v: string | undefined) => (v ? `${v.slice(0, -1)}${v.endsWith('x') ? 'y' : 'x'}` : v);
+  t.auth = { ...t.auth, password: spoil(t.auth.password), token: spoil(t.auth.token) };
 }

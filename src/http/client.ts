@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TransportError, Violation } from '../core/errors.ts';
+import { BrokenAnswer, TransportError, Violation } from '../core/errors.ts';
 import { currentEvidence, excerpt, type Evidence } from './evidence.ts';
 import type { Redactor } from './redact.ts';
 
@@ -42,6 +42,9 @@ export interface RequestOptions {
 }
 
 export class HttpResponse {
+  /** The evidence record of this exchange (set by the client). */
+  evidence: Evidence = { method: '', url: '', status: null, durationMs: 0 };
+
   constructor(
     readonly method: string,
     readonly url: string,
@@ -63,16 +66,20 @@ export class HttpResponse {
     return (this.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   }
 
-  /** The body as JSON. A body that is not JSON is the target's fault: a Violation naming what came back. */
+  /**
+   * The body as JSON. A body declared as JSON (or undeclared) that does not parse tells nothing about any
+   * requirement (a garbled or cut answer): a BrokenAnswer, which the engine reports as `error`. A body declared
+   * as another media type (text/plain, text/html) is the device answering in the wrong format: a Violation.
+   */
   json<T = unknown>(): T {
     try {
       return JSON.parse(this.text) as T;
     } catch {
       const kind = this.contentType || 'no content type';
       const start = this.text.trim().slice(0, 60).replace(/\s+/g, ' ');
-      throw new Violation(
-        `${this.method} ${this.url} answered ${this.status} with a body that is not JSON (${kind}): ${start ? JSON.stringify(start) : 'empty body'}`,
-      );
+      const what = `${this.method} ${this.url} answered ${this.status} with a body that is not JSON (${kind}): ${start ? JSON.stringify(start) : 'empty body'}`;
+      if (!this.contentType || /json/.test(this.contentType)) throw new BrokenAnswer(what);
+      throw new Violation(what);
     }
   }
 
@@ -86,21 +93,14 @@ export class HttpResponse {
  * every request has a timeout, and 503 + Retry-After is retried a bounded number of times.
  * Built on node:http(s) so TLS options map one to one and nock can stand in for a target in tests.
  */
+/** Methods that may be sent twice without changing the outcome (RFC 9110 §9.2.2). */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
 export class HttpClient {
   private readonly agent: http.Agent;
 
   constructor(readonly options: ClientOptions) {
-    const tls = options.tls ?? {};
-    this.agent = options.baseUrl.startsWith('https:')
-      ? new https.Agent({
-          keepAlive: true,
-          ca: tls.ca,
-          cert: tls.cert,
-          key: tls.key,
-          passphrase: tls.passphrase,
-          rejectUnauthorized: !tls.insecure,
-        })
-      : new http.Agent({ keepAlive: true });
+    this.agent = makeAgent(options, true);
   }
 
   get baseUrl(): string {
@@ -108,6 +108,9 @@ export class HttpClient {
   }
 
   resolve(pathOrUrl: string): URL {
+    // A missing parameter must never reach a device as ".../undefined/...": that is a harness bug.
+    if (/(^|[/=])(undefined|null)([/?&#]|$)/.test(pathOrUrl))
+      throw new Error(`refusing to send a request to ${JSON.stringify(pathOrUrl)}: a parameter is missing`);
     return new URL(pathOrUrl, this.options.baseUrl);
   }
 
@@ -134,6 +137,7 @@ export class HttpClient {
       if (res.status !== 503 || attempt >= retries) return res;
       const wait = retryAfterMs(res.header('retry-after'));
       if (wait === undefined || wait > (this.options.maxRetryAfterMs ?? 10_000)) return res;
+      res.evidence.superseded = true;
       await sleep(wait);
     }
   }
@@ -161,9 +165,19 @@ export class HttpClient {
     currentEvidence()?.push(record);
 
     try {
-      const res = await this.send(url, method, headers, body, timeoutMs);
+      const res: HttpResponse = await this.send(url, method, headers, body, timeoutMs).catch(
+        (err: unknown) => {
+          // A keep-alive socket the server closed while idle fails before any byte of an answer; an idempotent
+          // request is then sent once more on a fresh connection (RFC 9112 §9.3.1). Anything else is reported.
+          if (!(err instanceof StaleSocket) || !IDEMPOTENT.has(method)) throw err;
+          record.retried = `retried on a fresh connection after: ${err.message}`;
+          const fresh = makeAgent(this.options, false);
+          return this.send(url, method, headers, body, timeoutMs, fresh).finally(() => fresh.destroy());
+        },
+      );
       record.status = res.status;
       record.response = excerpt(this.options.redactor.text(res.text));
+      res.evidence = record;
       return res;
     } catch (err) {
       record.error = err instanceof Error ? err.message : String(err);
@@ -179,22 +193,26 @@ export class HttpClient {
     headers: Record<string, string>,
     body: Buffer | undefined,
     timeoutMs: number,
+    agent: http.Agent = this.agent,
   ): Promise<HttpResponse> {
     const lib = url.protocol === 'https:' ? https : http;
     const where = `${method} ${url.href}`;
     return new Promise((resolve, reject) => {
-      const req = lib.request(url, { method, headers, agent: this.agent });
+      const req = lib.request(url, { method, headers, agent });
+      let answered = false;
       // One deadline for the whole exchange, not just idle time: a trickling target must not hang the run.
       const timer = setTimeout(() => {
         req.destroy(new TransportError(`${where}: no complete answer within ${timeoutMs} ms`));
       }, timeoutMs);
       req.on('error', (err) => {
         clearTimeout(timer);
-        reject(
-          err instanceof TransportError ? err : new TransportError(`${where}: ${transportReason(err)}`, err),
-        );
+        if (err instanceof TransportError) reject(err);
+        else if (req.reusedSocket && !answered)
+          reject(new StaleSocket(`${where}: ${transportReason(err)}`, err));
+        else reject(new TransportError(`${where}: ${transportReason(err)}`, err));
       });
       req.on('response', (res) => {
+        answered = true;
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', (err) => {
@@ -223,6 +241,23 @@ export class HttpClient {
   close(): void {
     this.agent.destroy();
   }
+}
+
+/** A request that failed on a reused keep-alive socket before any answer arrived. */
+class StaleSocket extends TransportError {}
+
+function makeAgent(options: ClientOptions, keepAlive: boolean): http.Agent {
+  const tls = options.tls ?? {};
+  return options.baseUrl.startsWith('https:')
+    ? new https.Agent({
+        keepAlive,
+        ca: tls.ca,
+        cert: tls.cert,
+        key: tls.key,
+        passphrase: tls.passphrase,
+        rejectUnauthorized: !tls.insecure,
+      })
+    : new http.Agent({ keepAlive });
 }
 
 function transportReason(err: unknown): string {

@@ -10,6 +10,10 @@ export interface Evidence {
   request?: string;
   response?: string;
   error?: string;
+  /** Set when the request was sent a second time on a fresh connection (a stale keep-alive socket). */
+  retried?: string;
+  /** Set when this answer (a 503 with Retry-After) was replaced by a retry: it is not the answer judged. */
+  superseded?: boolean;
 }
 
 /** Rules run inside a recording scope; every request made in it (by the rule or by shared helpers) lands there. */

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { RunningMock } from '../core/api.ts';
+import type { HostileOptions, RunningMock } from '../core/api.ts';
+import { installHostile } from './hostile.ts';
 import { TestCa, certPem } from '../pki/ca.ts';
 import { KeyPool } from '../pki/keys.ts';
 
@@ -27,15 +28,20 @@ export async function loopbackTls(commonName: string, pool = new KeyPool()): Pro
 /** Starts a mock's fastify app on loopback (port 0 = any free port) and reports its base URL. */
 export async function listen(
   app: FastifyInstance,
-  opts: { host?: string; port?: number; https: boolean },
+  opts: { host?: string; port?: number; https: boolean; hostile?: HostileOptions },
 ): Promise<RunningMock> {
   const host = opts.host ?? '127.0.0.1';
+  const hostile = opts.hostile ? installHostile(app, opts.hostile) : undefined;
   await app.listen({ host, port: opts.port ?? 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const scheme = opts.https ? 'https' : 'http';
   return {
     url: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    close: () => app.close(),
+    close: () => {
+      hostile?.close();
+      return app.close();
+    },
+    ...(hostile ? { hostileHits: hostile.hits } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import type { ApiId, Target } from '../core/api.ts';
-import type { RuleResult } from '../core/engine.ts';
+import type { Residue, RuleResult } from '../core/engine.ts';
 import type { Summary } from '../core/outcome.ts';
 
 /** Everything a run produced so far; reporters render it (again) whenever results arrive. */
@@ -10,6 +10,8 @@ export interface RunRecord {
   targets: Array<{ name: string; api: ApiId; baseUrl: string; vendor: string }>;
   summary: Summary;
   results: RuleResult[];
+  /** Changes the run made to a device and could not undo: shown first in every report. */
+  residue: Residue[];
   /** Links from rule ID to citation text, for reports that show sources. */
   citations: Record<string, { source: string; section: string; quote: string; url?: string }>;
   /** True when the run stopped early (Ctrl-C, fatal error): the reports hold what was done. */

@@ -129,7 +129,7 @@ export class SbcClient {
     let pass!: () => void;
     this.turn = new Promise<void>((resolve) => (pass = resolve));
     let givenUp = false;
-    t.cleanup(() => {
+    t.cleanup('turn of the one-at-a-time queue', () => {
       givenUp = true;
       pass();
     });
@@ -194,7 +194,7 @@ export class SbcClient {
    * A lock held by somebody else is never taken over: the rule is not applicable then.
    */
   async acquire(t: RuleRun<unknown>, session = this.admin): Promise<HttpResponse> {
-    t.cleanup(() => session.release());
+    t.cleanup('configuration lock (possibly taken)', () => session.release());
     const res = await session.lock();
     if (res.status === 423) {
       notApplicable(
@@ -262,7 +262,7 @@ export class SbcClient {
       notApplicable(
         `certificate-record "${name}" already exists; delete it or choose another params.recordName`,
       );
-    t.cleanup(() => this.deleteRecord(name));
+    t.cleanup(`scratch certificate-record ${name}`, () => this.deleteRecord(name));
     const res = await this.admin.request('POST', 'configuration/configElements', {
       body: configElementXml(this.recordAttributes(name)),
     });

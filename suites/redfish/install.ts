@@ -89,7 +89,8 @@ export async function expectRefusedInstall(
   const res = await replaceCertificate(t, tpl.cert, certificateString);
   const after = fingerprintOf(await getJson(t.ctx.http, tpl.cert.uri));
   const changed = JSON.stringify(before) !== JSON.stringify(after);
-  if (changed || (res.status >= 200 && res.status < 300)) t.cleanup(() => restoreHttps(t, tpl));
+  if (changed || (res.status >= 200 && res.status < 300))
+    t.cleanup(`HTTPS certificate ${tpl.cert.uri} (restore)`, () => restoreHttps(t, tpl));
   check(
     res.status === 400,
     `ReplaceCertificate with ${what}: expected 400 with a Redfish error, got ${res.status} ${show(res.text)}`,

@@ -87,7 +87,7 @@ export const toyApi = defineApi<Ctx, 'toy-doc', Fault, 'plain' | 'widgets', Capa
       faults: ['status-not-ok'],
       async check({ ctx, cleanup }) {
         // Registered before the lock is taken, so an interrupt between the two cannot leak the lock.
-        cleanup(async () => void (await ctx.http.delete('/lock')));
+        cleanup('toy lock', async () => void (await ctx.http.delete('/lock')));
         checkEqual((await ctx.http.post('/lock')).status, 204, 'lock status');
         checkEqual((await ctx.http.get('/slow')).status, 200, 'slow status');
       },
@@ -124,7 +124,7 @@ export const toyApi = defineApi<Ctx, 'toy-doc', Fault, 'plain' | 'widgets', Capa
     });
     if (variant === 'widgets')
       app.post('/widgets/reset', async (_req, reply) =>
-        reply.code(faults.includes('status-not-ok') ? 500 : 204).send(),
+        reply.code(faults.includes('status-not-ok') ? 400 : 204).send(),
       );
     return listen(app, { host, port, https: false });
   },

@@ -43,7 +43,7 @@ export async function addEndEntity(t: RuleRun<Ctx>, label: string): Promise<EndE
     json: { username, password, subjectDN, raProfile: raProfileRef(ctx) },
   });
   checkEqual(res.status, 200, `addEndEntity ${username}: status`);
-  t.cleanup(async () => {
+  t.cleanup(`legacy end entity ${username}`, async () => {
     await ctx.http.delete(legacyUrl(ctx, `/endentity/${encodeURIComponent(username)}`));
   });
   return { username, password, subjectDN };

@@ -13,7 +13,7 @@ export const nonAdminCannotLock = rule({
   faults: ['non-admin-may-lock'],
   async check(t) {
     const nonAdmin = t.ctx.account('nonAdmin')!;
-    t.cleanup(() => nonAdmin.release());
+    t.cleanup(`configuration lock possibly taken by ${nonAdmin.username}`, () => nonAdmin.release());
     const res = await nonAdmin.lock();
     expectStatus(res, 403, `POST configuration/lock as the non-administrator ${nonAdmin.username}`);
   },

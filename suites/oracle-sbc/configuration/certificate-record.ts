@@ -87,7 +87,7 @@ export const createNeedsLock = rule({
         `certificate-record "${name}" already exists; delete it or choose another params.recordName`,
       );
     await t.ctx.ensureLockFree(t);
-    t.cleanup(() => t.ctx.deleteRecord(name));
+    t.cleanup(`scratch certificate-record ${name}`, () => t.ctx.deleteRecord(name));
     const res = await t.ctx.admin.request('POST', 'configuration/configElements', {
       body: configElementXml(t.ctx.recordAttributes(name)),
     });

@@ -69,7 +69,7 @@ export const lockHeldByOther = rule({
   faults: ['lock-takeover', 'lock-messages-swapped'],
   async check(t) {
     const other = t.ctx.account('otherAdmin')!;
-    t.cleanup(() => other.release());
+    t.cleanup(`configuration lock possibly taken by ${other.username}`, () => other.release());
     await t.ctx.acquire(t);
     const res = await other.lock();
     expectLocked(
@@ -127,7 +127,7 @@ export const lockBelongsToToken = rule({
       t.target.auth.username ?? '',
       t.target.auth.password ?? '',
     );
-    t.cleanup(() => second.release());
+    t.cleanup('configuration lock possibly taken by the second admin token', () => second.release());
     await t.ctx.acquire(t);
     await second.bearer();
     const unlock = await second.unlock();

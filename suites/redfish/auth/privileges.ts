@@ -172,7 +172,7 @@ export const authRules = [
       t.secret(token);
       check(location, 'session login answered without Location');
       let open = true;
-      t.cleanup(async () => {
+      t.cleanup(`session ${location}`, async () => {
         if (open)
           await t.ctx.http.delete(location, { noDefaultHeaders: true, headers: { 'x-auth-token': token } });
       });

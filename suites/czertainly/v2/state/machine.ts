@@ -175,7 +175,7 @@ export const archivedNotRenewed = rule({
     const issued = await issueFromCsr(t, 'archived');
     const archived = await ctx.http.patch(certificateUrl(ctx, issued.uuid, '/archive'));
     checkEqual(archived.status, 204, `archiveCertificate ${issued.uuid}: status`);
-    t.cleanup(async () => {
+    t.cleanup(`archived certificate ${issued.uuid} (unarchive)`, async () => {
       await ctx.http.patch(certificateUrl(ctx, issued.uuid, '/unarchive'));
     });
     expectMessageList(await renew(ctx, issued.uuid, {}), `renew of archived certificate ${issued.uuid}`);
