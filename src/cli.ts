@@ -2,9 +2,10 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { APIS } from '../suites/index.ts';
 import { API_IDS, type ApiId } from './core/api.ts';
 import { UsageError, describeError } from './core/errors.ts';
-import { EXIT } from './core/outcome.ts';
+import { EXIT, STOP_SIGNALS, type StopSignal } from './core/outcome.ts';
 import { SELFTEST_PARTS, selftest, type SelftestPart } from './core/selftest.ts';
 import { mockTarget } from './core/targets.ts';
+import { writeMockProfile } from './mock/profile-out.ts';
 import { catalogJson, catalogMarkdown } from './report/catalog.ts';
 import { runConformance } from './run.ts';
 import { TOOL } from './tool.ts';
@@ -28,16 +29,21 @@ function apisFrom(ids: string[] | undefined) {
   return (ids?.length ? ids : API_IDS).map((id) => APIS[id as ApiId]);
 }
 
-/** Ctrl-C once: stop after the current rule's cleanups and write the reports. Twice: leave now. */
+/**
+ * SIGINT, SIGTERM or SIGHUP once: stop after the current rules' cleanups and write the reports (CI systems and
+ * timeout(1) send SIGTERM). A second signal: leave now, with the exit code of that signal.
+ */
 function interruptSignal(): AbortSignal {
   const controller = new AbortController();
-  process.on('SIGINT', () => {
-    if (controller.signal.aborted) process.exit(EXIT.interrupted);
-    process.stderr.write(
-      '\ninterrupted: releasing what the current rule holds and writing reports (Ctrl-C again to quit now)\n',
-    );
-    controller.abort();
-  });
+  for (const name of Object.keys(STOP_SIGNALS) as StopSignal[]) {
+    process.on(name, () => {
+      if (controller.signal.aborted) process.exit(STOP_SIGNALS[name]);
+      process.stderr.write(
+        `\n${name}: releasing what the running rules hold and writing reports (send it again to quit now)\n`,
+      );
+      controller.abort(name);
+    });
+  }
   return controller.signal;
 }
 
@@ -93,28 +99,47 @@ export function buildCli(): Command {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--variant <name>', 'allowed behaviour variant')
     .option('--fault <name>', 'switch on a named fault (repeatable)', collect)
-    .action(async (id: string, o: { port?: number; host: string; variant?: string; fault?: string[] }) => {
-      const api = APIS[id as ApiId];
-      if (!api) throw new UsageError(`unknown api "${id}" (known: ${API_IDS.join(', ')})`);
-      const variant = o.variant ?? api.defaultVariant;
-      if (!(variant in api.variants))
-        throw new UsageError(
-          `--variant: unknown variant "${variant}" (known: ${Object.keys(api.variants).join(', ')})`,
+    .option(
+      '--profile-out <file>',
+      'write a profile for this mock (and its CA file beside it) for `run --profile`; stdout gets one JSON line',
+    )
+    .action(
+      async (
+        id: string,
+        o: { port?: number; host: string; variant?: string; fault?: string[]; profileOut?: string },
+      ) => {
+        const api = APIS[id as ApiId];
+        if (!api) throw new UsageError(`unknown api "${id}" (known: ${API_IDS.join(', ')})`);
+        const variant = o.variant ?? api.defaultVariant;
+        if (!(variant in api.variants))
+          throw new UsageError(
+            `--variant: unknown variant "${variant}" (known: ${Object.keys(api.variants).join(', ')})`,
+          );
+        for (const f of o.fault ?? [])
+          if (!(f in api.faults)) throw new UsageError(`--fault: unknown fault "${f}" for ${id}`);
+        const mock = await api.startMock({ variant, faults: o.fault ?? [], host: o.host, port: o.port });
+        const t = mockTarget(api, variant, mock, `mock-${api.id}-${variant}`);
+        // With --profile-out, stdout is for scripts (one JSON line); the words for people go to stderr.
+        const say = o.profileOut
+          ? (line: string) => process.stderr.write(`${line}\n`)
+          : (line: string) => print(line);
+        if (o.profileOut) {
+          const written = writeMockProfile(o.profileOut, t);
+          print(JSON.stringify({ api: api.id, variant, url: mock.url, ...written }));
+        }
+        say(
+          `${api.title} mock (${variant}${o.fault?.length ? `, faults: ${o.fault.join(', ')}` : ''}) listening on ${mock.url}`,
         );
-      for (const f of o.fault ?? [])
-        if (!(f in api.faults)) throw new UsageError(`--fault: unknown fault "${f}" for ${id}`);
-      const mock = await api.startMock({ variant, faults: o.fault ?? [], host: o.host, port: o.port });
-      const t = mockTarget(api, variant, mock);
-      print(
-        `${api.title} mock (${variant}${o.fault?.length ? `, faults: ${o.fault.join(', ')}` : ''}) listening on ${mock.url}`,
-      );
-      print(
-        `auth: ${t.auth.scheme}${t.auth.username ? ` as ${t.auth.username}` : ''}; accounts: ${Object.keys(t.accounts).join(', ') || 'none'}`,
-      );
-      print('Ctrl-C to stop.');
-      await new Promise<void>((resolve) => process.once('SIGINT', resolve));
-      await mock.close();
-    });
+        say(
+          `auth: ${t.auth.scheme}${t.auth.username ? ` as ${t.auth.username}` : ''}; accounts: ${Object.keys(t.accounts).join(', ') || 'none'}`,
+        );
+        say('Ctrl-C to stop.');
+        await new Promise<void>((resolve) => {
+          for (const name of Object.keys(STOP_SIGNALS)) process.once(name, () => resolve());
+        });
+        await mock.close();
+      },
+    );
 
   program
     .command('rules')

@@ -4,7 +4,7 @@ import type { AnyApi, AnyRule, ApiId, RunningMock, Target } from './core/api.ts'
 import { runTarget, type RuleResult } from './core/engine.ts';
 import { UsageError, describeError } from './core/errors.ts';
 import { loadExpectations, type Expectations } from './core/expectations.ts';
-import { EXIT, exitCodeFor, summarize } from './core/outcome.ts';
+import { STOP_SIGNALS, exitCodeFor, summarize, type StopSignal } from './core/outcome.ts';
 import { mockTarget } from './core/targets.ts';
 import { Redactor } from './http/redact.ts';
 import { repoPath } from './paths.ts';
@@ -54,7 +54,8 @@ export async function runConformance(
   const apis = opts.apis ?? APIS;
   const redactor = new Redactor();
   const outDir = opts.out ?? defaultOutDir();
-  const progress = new ConsoleProgress(opts.print);
+  // Everything printed passes the redactor too: a skip reason or an error can quote a device's answer.
+  const progress = new ConsoleProgress((...lines) => opts.print(...lines.map((l) => redactor.text(l))));
   const started = Date.now();
   const run: RunRecord = {
     tool: TOOL,
@@ -148,11 +149,12 @@ export async function runConformance(
           progress.result(r);
         },
         onResidue: (r) => run.residue.push(r),
+        onConnect: (info) => progress.connected(info),
       });
       progress.flush();
       save();
     }
-    if (opts.signal?.aborted) run.incomplete = 'interrupted (Ctrl-C)';
+    if (opts.signal?.aborted) run.incomplete = `interrupted (${stopSignal(opts.signal)})`;
   } catch (err) {
     if (!(err instanceof UsageError))
       run.incomplete = `stopped by an unexpected error: ${describeError(err)}`;
@@ -164,7 +166,9 @@ export async function runConformance(
 
   save();
   progress.summary(run, outDir);
-  const exitCode = opts.signal?.aborted ? EXIT.interrupted : exitCodeFor(run.summary);
+  const exitCode = opts.signal?.aborted
+    ? STOP_SIGNALS[stopSignal(opts.signal)]
+    : exitCodeFor(run.summary, run.residue.length);
   return { run, exitCode, outDir };
 }
 
@@ -177,4 +181,10 @@ function redactorForMock(target: Target, redactor: Redactor): void {
     if (a.password) redactor.addBasic(a.username, a.password);
     redactor.add(a.token);
   }
+}
+
+/** The signal that stopped the run (the abort reason the CLI gives), SIGINT when it gave none. */
+function stopSignal(signal: AbortSignal): StopSignal {
+  const reason: unknown = signal.reason;
+  return typeof reason === 'string' && reason in STOP_SIGNALS ? (reason as StopSignal) : 'SIGINT';
 }

@@ -41,7 +41,7 @@ describe('interrupting a run (Ctrl-C)', () => {
         ['TOY-VENDOR-001', 'skip', 'not run: the run was interrupted'],
       ]);
       const json = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
-      expect(json.incomplete).toBe('interrupted (Ctrl-C)');
+      expect(json.incomplete).toBe('interrupted (SIGINT)');
       expect(existsSync(join(out, 'summary.md'))).toBe(true);
     } finally {
       toyMockState.slowMs = 0;

@@ -52,6 +52,8 @@ export interface RunTargetOptions {
   onResult?: (result: RuleResult) => void;
   /** Every change that could not be undone. */
   onResidue?: (residue: Residue) => void;
+  /** After connecting: the credentials problem, when the target rejected the main account. */
+  onConnect?: (info: { authFailure?: string }) => void;
   /** Aborted on Ctrl-C: the current rule's cleanups run, the rest are reported as not run. */
   signal?: AbortSignal;
 }
@@ -99,6 +101,7 @@ export async function runTarget(opts: RunTargetOptions): Promise<RuleResult[]> {
   const connectEvidence: Evidence[] = [];
   try {
     connection = await recordEvidence(connectEvidence, () => api.connect({ target, redactor, http }));
+    opts.onConnect?.(connection.authFailure ? { authFailure: redactor.text(connection.authFailure) } : {});
   } catch (err) {
     const message = `cannot connect to ${target.baseUrl}: ${describeError(err)}`;
     for (const rule of opts.rules) {

@@ -20,8 +20,13 @@ export function summarize(statuses: Iterable<Status>): Summary {
 /** Exit codes of the run contract (DESIGN.md). */
 export const EXIT = { ok: 0, failed: 1, usage: 2, errored: 3, interrupted: 130 } as const;
 
-export function exitCodeFor(summary: Summary): number {
+/** Signals that stop a run gracefully, with the exit code a shell expects (128 + the signal's number). */
+export const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+export type StopSignal = keyof typeof STOP_SIGNALS;
+
+/** 1 for a fail or xpass; otherwise 3 for an error or residue left on a device (never 0 with residue). */
+export function exitCodeFor(summary: Summary, residue = 0): number {
   if (summary.fail > 0 || summary.xpass > 0) return EXIT.failed;
-  if (summary.error > 0) return EXIT.errored;
+  if (summary.error > 0 || residue > 0) return EXIT.errored;
   return EXIT.ok;
 }

@@ -17,15 +17,29 @@ const LABEL: Record<Status, string> = {
 export class ConsoleProgress {
   private lastError?: string;
   private folded = 0;
+  private authFailure?: string;
 
   constructor(private readonly write: (...lines: string[]) => void) {}
 
   target(t: Target): void {
     this.flush();
+    this.authFailure = undefined;
     this.write(`\n${t.api} · ${t.name} (${t.baseUrl}, vendor ${t.vendor})`);
   }
 
+  /** Said once per target; the rules it stops then show only their status. */
+  connected(info: { authFailure?: string }): void {
+    this.authFailure = info.authFailure;
+    if (info.authFailure)
+      this.write(`  ERROR ${info.authFailure}; the rules that need these credentials cannot be evaluated`);
+  }
+
   result(r: RuleResult): void {
+    if (r.status === 'error' && this.authFailure && r.message === this.authFailure) {
+      this.flush();
+      this.write(`  ${LABEL[r.status]} ${r.rule.padEnd(13)} ${r.title} (credentials rejected)`);
+      return;
+    }
     if (r.status === 'error' && r.message && r.message === this.lastError) {
       this.folded++;
       return;
@@ -66,5 +80,14 @@ export class ConsoleProgress {
       ].join(' '),
     );
     this.write('', `Reports: ${outDir} (results.json, junit.xml, summary.md, allure-results/)`);
+    if (run.incomplete) this.write(`INCOMPLETE: ${run.incomplete}`);
+    // Residue comes last, where a person looks when the run ends.
+    if (run.residue.length) {
+      this.write(
+        '',
+        `RESIDUE: ${run.residue.length} change(s) could not be undone; the device is not as it was:`,
+      );
+      for (const r of run.residue) this.write(`  ${r.target}: ${r.what} (${r.rule}, ${r.where}): ${r.why}`);
+    }
   }
 }

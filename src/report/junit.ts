@@ -52,6 +52,13 @@ function testcase(r: RuleResult, api: string) {
 
 /** JUnit XML for CI: one testsuite per target; fail/xpass are failures, error is an error, skip/xfail are skipped. */
 export function junitXml(run: RunRecord): string {
+  // Residue is a failed test case of its own, so a CI dashboard shows it where people look.
+  const residueCases = run.residue.map((r) => ({
+    '@classname': `certconform.residue.${r.target}`,
+    '@name': `RESIDUE ${r.rule}: ${r.what}`,
+    '@time': '0.000',
+    failure: { '@message': `not undone on ${r.where}: ${r.why}`, '@type': 'residue', '#text': r.why },
+  }));
   const suites = run.targets.map((t) => {
     const rs = run.results.filter((r) => r.target === t.name);
     return {
@@ -68,12 +75,25 @@ export function junitXml(run: RunRecord): string {
     '?xml': { '@version': '1.0', '@encoding': 'UTF-8' },
     testsuites: {
       '@name': 'certconform',
-      '@tests': run.results.length,
-      '@failures': run.summary.fail + run.summary.xpass,
+      '@tests': run.results.length + residueCases.length,
+      '@failures': run.summary.fail + run.summary.xpass + residueCases.length,
       '@errors': run.summary.error,
       '@skipped': run.summary.skip + run.summary.xfail,
       '@time': (run.durationMs / 1000).toFixed(3),
-      testsuite: suites,
+      testsuite: residueCases.length
+        ? [
+            {
+              '@name': 'residue: changes the run could not undo',
+              '@tests': residueCases.length,
+              '@failures': residueCases.length,
+              '@errors': 0,
+              '@skipped': 0,
+              '@time': '0.000',
+              testcase: residueCases,
+            },
+            ...suites,
+          ]
+        : suites,
     },
   };
   return builder.build(doc) as string;

@@ -8,6 +8,8 @@ export function resultsJson(run: RunRecord): string {
     startedAt: run.startedAt,
     durationMs: run.durationMs,
     ...(run.incomplete ? { incomplete: run.incomplete } : {}),
+    // What the run changed on a device and could not undo: first, so nobody misses it.
+    residue: run.residue,
     targets: run.targets,
     summary: run.summary,
     results: run.results.map((r) => ({

@@ -29,6 +29,19 @@ export function summaryMarkdown(run: RunRecord): string {
   );
   if (run.incomplete)
     lines.push('', `> **Incomplete run:** ${run.incomplete}. The results below are what was finished.`);
+  if (run.residue.length) {
+    lines.push(
+      '',
+      '## ⚠ Residue: changes this run could not undo',
+      '',
+      'The devices below are **not** as the run found them. Undo these by hand.',
+      '',
+      '| target | rule | what | where | why |',
+      '|---|---|---|---|---|',
+    );
+    for (const r of run.residue)
+      lines.push(`| ${cell(r.target)} | ${r.rule} | ${cell(r.what)} | ${cell(r.where)} | ${cell(r.why)} |`);
+  }
   lines.push('', '## Totals per target', '');
   lines.push(`| target | API | vendor | ${STATUSES.join(' | ')} |`);
   lines.push(`|---|---|---|${STATUSES.map(() => '---:').join('|')}|`);
