@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { HttpClient } from '../http/client.ts';
 import { recordEvidence, type Evidence } from '../http/evidence.ts';
 import type { Redactor } from '../http/redact.ts';
@@ -170,7 +171,7 @@ async function undo(fn: () => Promise<void> | void, target: Target): Promise<str
       last = describeError(err);
       const wait = 150 * 3 ** attempt;
       if (Date.now() - started + wait > budgetMs) break;
-      await new Promise((r) => setTimeout(r, wait));
+      await sleep(wait);
     }
   }
   return last;
@@ -268,11 +269,17 @@ async function runRule(
   if (gate) return finish(gate.status, gate);
 
   let outcome: Outcome;
+  const checking = recordEvidence(evidence, () => rule.check(t));
   try {
-    await recordEvidence(evidence, () => withDeadline(rule.check(t), target.timeouts.ruleMs, opts.signal));
+    await withDeadline(checking, target.timeouts.ruleMs, opts.signal);
     outcome = { status: 'pass' };
   } catch (err) {
     outcome = classify(rule, err, evidence);
+    if (err instanceof DeadlineError) {
+      // The check may still have a request in flight (a lock being taken): let it land before undoing, so
+      // the undo does not run first and leave what the request then creates.
+      await Promise.race([checking.catch(() => undefined), sleep(target.timeouts.requestMs)]);
+    }
   }
 
   // Cleanups run whatever happened, last registered first, retried; what cannot be undone is residue.
