@@ -5,9 +5,10 @@ import type { Status } from '../core/outcome.ts';
 import type { Redactor } from '../http/redact.ts';
 import type { RunRecord } from './run.ts';
 
+// A warn must not look like a pass: it is a failed test with minor severity and a `warn` tag.
 const STATUS: Record<Status, AllureStatus> = {
   pass: AllureStatus.PASSED,
-  warn: AllureStatus.PASSED,
+  warn: AllureStatus.FAILED,
   fail: AllureStatus.FAILED,
   xpass: AllureStatus.FAILED,
   error: AllureStatus.BROKEN,
@@ -43,10 +44,17 @@ export function writeAllure(dir: string, run: RunRecord, redactor: Redactor): vo
   for (const r of run.results) {
     const target = run.targets.find((t) => t.name === r.target);
     const cite = run.citations[r.rule];
+    const area = r.rule.split('-').slice(0, 2).join('-');
     const labels: Label[] = [
       { name: 'parentSuite', value: target?.api ?? '' },
       { name: 'suite', value: r.target },
+      { name: 'epic', value: target?.api ?? '' },
+      { name: 'feature', value: area },
+      { name: 'story', value: r.rule },
       { name: 'tag', value: r.level },
+      ...(r.status === 'warn' || r.status === 'xfail' || r.status === 'xpass'
+        ? [{ name: 'tag', value: r.status }]
+        : []),
       { name: 'severity', value: r.level === 'SHOULD' ? 'minor' : 'critical' },
       { name: 'AS_ID', value: r.rule },
     ];

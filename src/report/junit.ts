@@ -18,10 +18,16 @@ function evidenceText(r: RuleResult): string {
     .join('\n');
 }
 
-function testcase(r: RuleResult, api: string) {
+export interface JunitOptions {
+  /** A SHOULD violation as a `<failure type="warn">` instead of a passing case named `[WARN] …`. */
+  warnAsFailure?: boolean;
+}
+
+function testcase(r: RuleResult, api: string, opts: JunitOptions) {
   const tc: Record<string, unknown> = {
     '@classname': `${api}.${r.target}`,
-    '@name': `${r.rule} ${r.title}`,
+    // A warn stays a passing case by default, but its name says so where dashboards list test names.
+    '@name': `${r.status === 'warn' ? '[WARN] ' : ''}${r.rule} ${r.title}`,
     '@time': (r.durationMs / 1000).toFixed(3),
   };
   const detail = [r.message, r.reason, evidenceText(r)].filter(Boolean).join('\n\n');
@@ -42,7 +48,9 @@ function testcase(r: RuleResult, api: string) {
       tc.skipped = { '@message': `known deviation: ${r.reason ?? ''} (${r.message ?? ''})` };
       break;
     case 'warn':
-      tc['system-out'] = `WARN (SHOULD): ${detail}`;
+      if (opts.warnAsFailure)
+        tc.failure = { '@message': `SHOULD: ${r.message ?? 'warning'}`, '@type': 'warn', '#text': detail };
+      else tc['system-out'] = `WARN (SHOULD violated): ${detail}`;
       break;
     case 'pass':
       break;
@@ -51,7 +59,9 @@ function testcase(r: RuleResult, api: string) {
 }
 
 /** JUnit XML for CI: one testsuite per target; fail/xpass are failures, error is an error, skip/xfail are skipped. */
-export function junitXml(run: RunRecord): string {
+export function junitXml(run: RunRecord, opts: JunitOptions = {}): string {
+  const failing = (r: RuleResult) =>
+    r.status === 'fail' || r.status === 'xpass' || (opts.warnAsFailure === true && r.status === 'warn');
   // Residue is a failed test case of its own, so a CI dashboard shows it where people look.
   const residueCases = run.residue.map((r) => ({
     '@classname': `certconform.residue.${r.target}`,
@@ -64,11 +74,11 @@ export function junitXml(run: RunRecord): string {
     return {
       '@name': `${t.api}: ${t.name}`,
       '@tests': rs.length,
-      '@failures': rs.filter((r) => r.status === 'fail' || r.status === 'xpass').length,
+      '@failures': rs.filter(failing).length,
       '@errors': rs.filter((r) => r.status === 'error').length,
       '@skipped': rs.filter((r) => r.status === 'skip' || r.status === 'xfail').length,
       '@time': (rs.reduce((n, r) => n + r.durationMs, 0) / 1000).toFixed(3),
-      testcase: rs.map((r) => testcase(r, t.api)),
+      testcase: rs.map((r) => testcase(r, t.api, opts)),
     };
   });
   const doc = {
@@ -76,7 +86,7 @@ export function junitXml(run: RunRecord): string {
     testsuites: {
       '@name': 'certconform',
       '@tests': run.results.length + residueCases.length,
-      '@failures': run.summary.fail + run.summary.xpass + residueCases.length,
+      '@failures': run.results.filter(failing).length + residueCases.length,
       '@errors': run.summary.error,
       '@skipped': run.summary.skip + run.summary.xfail,
       '@time': (run.durationMs / 1000).toFixed(3),
