@@ -6,6 +6,7 @@ import { EXIT, STOP_SIGNALS, type StopSignal } from './core/outcome.ts';
 import { SELFTEST_PARTS, selftest, type SelftestPart } from './core/selftest.ts';
 import { mockTarget } from './core/targets.ts';
 import { writeMockProfile } from './mock/profile-out.ts';
+import { buildAllureSite } from './report/allure-site.ts';
 import { catalogJson, catalogMarkdown } from './report/catalog.ts';
 import { runConformance } from './run.ts';
 import { TOOL } from './tool.ts';
@@ -65,10 +66,21 @@ export function buildCli(): Command {
       collect,
     )
     .addOption(apiOption())
-    .option('-r, --rule <id|glob>', 'only rules matching (repeatable), e.g. RF-CSR-* ', collect)
+    .option(
+      '-r, --rule <id|glob>',
+      'only rules matching (repeatable), e.g. RF-CSR-* ',
+      (v: string, prev?: string[]) => {
+        if (!v.trim()) throw new InvalidArgumentError('must be a rule ID or a glob such as RF-CSR-*, got ""');
+        return collect(v, prev);
+      },
+    )
     .option('-o, --out <dir>', 'report directory (default reports/<timestamp>)')
     .option('-e, --expectations <file>', 'known-deviations file applied to every target (replaces their own)')
     .option('--allow-destructive', 'run rules that change target state, whatever the profiles say')
+    .option(
+      '--warn-as-failure',
+      'JUnit: a SHOULD violation is a <failure type="warn"> (default: a passing [WARN] case)',
+    )
     .action(
       async (o: {
         profile?: string[];
@@ -77,6 +89,7 @@ export function buildCli(): Command {
         out?: string;
         expectations?: string;
         allowDestructive?: boolean;
+        warnAsFailure?: boolean;
       }) => {
         const { exitCode } = await runConformance({
           profiles: o.profile ?? [],
@@ -85,6 +98,7 @@ export function buildCli(): Command {
           out: o.out,
           expectations: o.expectations,
           allowDestructive: o.allowDestructive,
+          ...(o.warnAsFailure ? { warnAsFailure: true } : {}),
           print,
           signal: interruptSignal(),
         });
@@ -95,7 +109,11 @@ export function buildCli(): Command {
   program
     .command('mock <api>')
     .description('run a bundled mock standalone until Ctrl-C')
-    .option('--port <n>', 'port (default: any free port)', (v) => Number(v))
+    .option('--port <n>', 'port (default: any free port)', (v: string) => {
+      if (!/^\d+$/.test(v) || Number(v) > 65535)
+        throw new InvalidArgumentError(`must be a port number from 0 to 65535, got "${v}"`);
+      return Number(v);
+    })
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--variant <name>', 'allowed behaviour variant')
     .option('--fault <name>', 'switch on a named fault (repeatable)', collect)
@@ -140,6 +158,13 @@ export function buildCli(): Command {
         await mock.close();
       },
     );
+
+  program
+    .command('report <run-dir>')
+    .description('build the Allure HTML site of a run offline (allure-report/index.html, one file)')
+    .action(async (dir: string) => {
+      print(`Allure report: ${await buildAllureSite(dir)}`);
+    });
 
   program
     .command('rules')

@@ -8,7 +8,8 @@ import { STOP_SIGNALS, exitCodeFor, summarize, type StopSignal } from './core/ou
 import { mockTarget } from './core/targets.ts';
 import { Redactor } from './http/redact.ts';
 import { repoPath } from './paths.ts';
-import { loadProfile, targetFromProfile } from './profile/load.ts';
+import { checkRulesMatch, preflight } from './preflight.ts';
+import { loadProfile, mockOverrides, targetFromProfile } from './profile/load.ts';
 import { ConsoleProgress } from './report/console.ts';
 import { targetInfo, type RunRecord } from './report/run.ts';
 import { writeReports } from './report/write.ts';
@@ -24,6 +25,8 @@ export interface RunOptions {
   /** Replaces every target's own expectations file. */
   expectations?: string;
   allowDestructive?: boolean;
+  /** JUnit: SHOULD violations as failures. */
+  warnAsFailure?: boolean;
   print: (...lines: string[]) => void;
   signal?: AbortSignal;
   /** The APIs to draw targets from (tests pass their own). */
@@ -37,9 +40,7 @@ interface PlannedTarget {
   expectations?: Expectations;
 }
 
-export function defaultOutDir(now = new Date()): string {
-  return repoPath('reports', now.toISOString().replace(/\..*$/, '').replace(/:/g, '-'));
-}
+export { defaultOutDir } from './preflight.ts';
 
 function selectRules(api: AnyApi, patterns: string[] | undefined): AnyRule[] {
   if (!patterns?.length) return [...api.rules];
@@ -53,7 +54,8 @@ export async function runConformance(
 ): Promise<{ run: RunRecord; exitCode: number; outDir: string }> {
   const apis = opts.apis ?? APIS;
   const redactor = new Redactor();
-  const outDir = opts.out ?? defaultOutDir();
+  // Options and paths first: a bad --out or --rule is one line, before anything is loaded or started.
+  const { outDir } = preflight({ out: opts.out, rules: opts.rules, expectations: opts.expectations });
   // Everything printed passes the redactor too: a skip reason or an error can quote a device's answer.
   const progress = new ConsoleProgress((...lines) => opts.print(...lines.map((l) => redactor.text(l))));
   const started = Date.now();
@@ -66,6 +68,7 @@ export async function runConformance(
     results: [],
     residue: [],
     citations: {},
+    ...(opts.warnAsFailure ? { reportOptions: { warnAsFailure: true } } : {}),
   };
 
   for (const api of Object.values(apis)) {
@@ -80,14 +83,25 @@ export async function runConformance(
     }
   }
 
-  if (opts.rules?.length) {
-    const any = Object.values(apis).some((api) => selectRules(api, opts.rules).length > 0);
-    if (!any) throw new UsageError(`--rule ${opts.rules.join(', ')}: no rule matches`);
-  }
-
   // Plan first: every profile is loaded and checked before anything is started, so a bad one costs nothing.
   const planned: PlannedTarget[] = [];
   const loaded = opts.profiles.map((file) => loadProfile(file, apis, redactor));
+  const selected = (
+    loaded.length ? [...new Set(loaded.map((l) => apis[l.profile.api]!))] : Object.values(apis)
+  ).filter((api) => !opts.only?.length || opts.only.includes(api.id));
+  if (selected.length === 0) throw new UsageError('nothing to run: no target matches --api');
+  checkRulesMatch(selected, opts.rules);
+  // One --expectations file for targets of several APIs: a rule of any selected API is known to it.
+  const sharedExpectations =
+    opts.expectations !== undefined
+      ? loadExpectations(opts.expectations, new Set(selected.flatMap((a) => a.rules.map((r) => r.id))))
+      : undefined;
+  for (const l of loaded)
+    if (l.profile.expectations && !sharedExpectations)
+      loadExpectations(
+        l.resolvePath(l.profile.expectations),
+        new Set(apis[l.profile.api]!.rules.map((r) => r.id)),
+      );
   const save = () => {
     run.durationMs = Date.now() - started;
     run.summary = summarize(run.results.map((r) => r.status));
@@ -108,9 +122,8 @@ export async function runConformance(
         if (l.profile.mock) {
           const variant = l.profile.mock.variant ?? api.defaultVariant;
           const mock = await api.startMock({ variant, faults: [] });
-          const target = mockTarget(api, variant, mock, l.profile.name);
-          if (l.profile.expectations) target.expectations = l.resolvePath(l.profile.expectations);
-          planned.push({ api, mock, target });
+          // The profile's timeouts, concurrency, allowDestructive and params apply to the mock too.
+          planned.push({ api, mock, target: mockOverrides(l, mockTarget(api, variant, mock)) });
         } else {
           planned.push({ api, target: targetFromProfile(l, redactor) });
         }
@@ -126,7 +139,8 @@ export async function runConformance(
         opts.expectations ??
         (p.target.expectations &&
           (p.target.mockVariant ? repoPath(p.target.expectations) : p.target.expectations));
-      if (file) p.expectations = loadExpectations(file, new Set(p.api.rules.map((r) => r.id)));
+      if (file)
+        p.expectations = sharedExpectations ?? loadExpectations(file, new Set(p.api.rules.map((r) => r.id)));
       if (p.mock) redactorForMock(p.target, redactor);
     }
     if (planned.length === 0) throw new UsageError('nothing to run: no target matches --api');

@@ -288,7 +288,8 @@ describe('error is not fail', () => {
         cite,
         faults: ['f'],
         async check(t) {
-          checkEqual('1' !== '2', true, 'serials differ');
+          const [first, second] = ['1', '2'] as string[];
+          checkEqual(first !== second, true, 'serials differ');
           const found = await lookup(t.ctx.http, '/search');
           if (found.present) checkEqual(found.body, [], 'search');
         },

@@ -1,6 +1,8 @@
 import type { RuleResult } from '../core/engine.ts';
+import type { Evidence } from '../http/evidence.ts';
 import { STATUSES, summarize, type Status, type Summary } from '../core/outcome.ts';
 import type { RunRecord } from './run.ts';
+import { telling } from './summary-md.ts';
 
 /**
  * report.html: one self-contained file (no network, no external fonts or scripts) for people who do not read
@@ -106,12 +108,13 @@ function finding(r: RuleResult, run: RunRecord): string {
   const source = cite
     ? `<blockquote>“${esc(cite.quote)}”<footer>${cite.url ? `<a href="${esc(cite.url)}">${esc(cite.source)}</a>` : esc(cite.source)}, ${esc(cite.section)}</footer></blockquote>`
     : '';
-  const exchanges = r.evidence
-    .map(
-      (e) =>
-        `<details${r.evidence.length <= 3 ? ' open' : ''}><summary><code>${esc(e.method)} ${esc(e.url)} → ${e.status ?? esc(e.error ?? 'no answer')}</code> <small>${e.durationMs} ms</small></summary>${e.request ? `<h4>request</h4><pre>${esc(e.request)}</pre>` : ''}${e.response ? `<h4>response</h4><pre>${esc(e.response)}</pre>` : ''}${e.error ? `<p class="s-error">${esc(e.error)}</p>` : ''}</details>`,
-    )
-    .join('');
+  // The exchanges that best explain the finding come open first; all of them stay one click away.
+  const best = telling(r.evidence);
+  const exchange = (e: Evidence, open: boolean) =>
+    `<details${open ? ' open' : ''}><summary><code>${esc(e.method)} ${esc(e.url)} → ${e.status ?? esc(e.error ?? 'no answer')}</code> <small>${e.durationMs} ms</small></summary>${e.request ? `<h4>request</h4><pre>${esc(e.request)}</pre>` : ''}${e.response ? `<h4>response</h4><pre>${esc(e.response)}</pre>` : ''}${e.error ? `<p class="s-error">${esc(e.error)}</p>` : ''}</details>`;
+  const exchanges = r.evidence.length
+    ? `${best.map((e) => exchange(e, true)).join('')}${r.evidence.length > best.length ? `<details class="all"><summary>all ${r.evidence.length} exchanges</summary>${r.evidence.map((e) => exchange(e, false)).join('')}</details>` : ''}`
+    : '';
   return `<article id="${id(r)}" class="finding s-${r.status}-border">
 <h3><span class="badge s-${r.status}">${r.status}</span> ${esc(r.rule)} ${esc(r.title)} <small>${r.level} · ${esc(r.target)}</small></h3>
 ${r.message ? `<p class="message">${esc(r.message)}</p>` : ''}

@@ -14,6 +14,8 @@ export interface RunRecord {
   residue: Residue[];
   /** Links from rule ID to citation text, for reports that show sources. */
   citations: Record<string, { source: string; section: string; quote: string; url?: string }>;
+  /** How reports render some outcomes (e.g. --warn-as-failure for JUnit). */
+  reportOptions?: { warnAsFailure?: boolean };
   /** True when the run stopped early (Ctrl-C, fatal error): the reports hold what was done. */
   incomplete?: string;
 }

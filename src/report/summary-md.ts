@@ -88,7 +88,7 @@ export function summaryMarkdown(run: RunRecord): string {
 }
 
 /** The few exchanges that best show a finding: failed ones and writes first, kept in the order they happened. */
-function telling(evidence: Evidence[], max = 5): Evidence[] {
+export function telling(evidence: Evidence[], max = 5): Evidence[] {
   const weight = (e: Evidence) => (e.status === null || e.status >= 400 ? 2 : e.method !== 'GET' ? 1 : 0);
   const chosen = new Set([...evidence].sort((a, b) => weight(b) - weight(a)).slice(0, max));
   return evidence.filter((e) => chosen.has(e));
