@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RuleResult } from '../src/core/engine.ts';
 import { summarize } from '../src/core/outcome.ts';
 import { htmlReport, verdict } from '../src/report/html.ts';
+import { junitXml } from '../src/report/junit.ts';
 import type { RunRecord } from '../src/report/run.ts';
 
 const result = (
@@ -98,5 +99,26 @@ describe('report.html', () => {
       kind: 'error',
       text: '1 change(s) left on the device',
     });
+  });
+});
+
+describe('junit.xml and warnings', () => {
+  const run = record([result('bmc-a', 'RF-CSR-010', 'warn', 'CSR should carry SAN')]);
+
+  it('names a warn [WARN] and says what was violated, as a passing case by default', () => {
+    const xml = junitXml(run);
+    expect(xml).toContain('name="[WARN] RF-CSR-010 title of RF-CSR-010"');
+    expect(xml).toContain('WARN (SHOULD violated): CSR should carry SAN');
+    expect(xml).not.toContain('type="warn"');
+  });
+
+  it('with --warn-as-failure it is a <failure type="warn">, counted as a failure', () => {
+    const xml = junitXml(run, { warnAsFailure: true });
+    expect(xml).toMatch(/<failure message="SHOULD: CSR should carry SAN" type="warn">/);
+    expect(xml).toMatch(/<testsuites name="certconform" tests="2" failures="2"/);
+  });
+
+  it('lists residue as a failed case of its own', () => {
+    expect(junitXml(run)).toContain('name="RESIDUE RF-E2E-001: HTTPS certificate"');
   });
 });
