@@ -5,9 +5,10 @@ import type { Variant } from './variants.ts';
 export const FAULTS = {
   // v2 issue
   'issue-status-201': { description: 'issueCertificate answers 201 instead of the documented 200.' },
-  'issue-synchronous-data': {
+  'issue-data-mismatch': {
     description:
-      'issueCertificate answers with the certificate inline in certificateData instead of queueing the issue.',
+      'A synchronous issue answer carries another certificate (the CA certificate) in certificateData than the one its uuid names.',
+    variant: 'synchronous',
   },
   'detail-serial-mismatch': {
     description: 'The certificate detail reports a serial number the certificate does not have.',
@@ -36,7 +37,8 @@ export const FAULTS = {
   'unknown-ra-profile-422': { description: 'An unknown RA profile UUID gets 422 instead of 404.' },
   'disabled-ra-profile-issues': { description: 'A disabled RA profile issues certificates.' },
   'issue-requested-ignored': {
-    description: 'issueRequestedCertificate answers 200 but the requested certificate is never issued.',
+    description:
+      'issueRequestedCertificate answers 200 but the requested certificate ends in state failed, never signed.',
   },
   'issue-requested-reissues': {
     description: 'issueRequestedCertificate accepts a certificate that is already issued.',
@@ -86,7 +88,10 @@ export const FAULTS = {
   'rekey-revokes-old': { description: 'Rekey revokes the old certificate.' },
   // revoke
   'revoke-200-with-body': { description: 'Revoke answers 200 with a JSON body instead of 204.' },
-  'revoke-not-applied': { description: 'Revoke answers 204 but the certificate never becomes revoked.' },
+  'revoke-not-applied': {
+    description:
+      'Revoke with reason superseded answers 204 but the certificate stays issued (the CA call is dropped).',
+  },
   'reason-subset': { description: 'Revoke refuses the reasons privilegeWithdrawn and aACompromise.' },
   'unknown-reason-accepted': { description: 'Revoke accepts an undocumented reason value.' },
   'reason-required': {
@@ -137,7 +142,9 @@ export const FAULTS = {
   'edit-end-entity-ignored': { description: 'Edit answers 200 but changes nothing.' },
   'reset-password-405': { description: 'resetPassword (PUT) is not routed.' },
   'delete-end-entity-ignored': { description: 'DELETE answers 200 but the end entity remains.' },
-  'legacy-issue-empty-data': { description: 'Legacy issue answers 200 with an empty certificateData.' },
+  'legacy-issue-wrong-key': {
+    description: 'Legacy issue certifies another public key than the CSR’s.',
+  },
   'legacy-revoke-404': { description: 'Legacy revoke answers 404 for a certificate it issued.' },
   'legacy-revoke-ignored': {
     description: 'Legacy revoke answers 200 but the inventory certificate stays issued.',

@@ -3,7 +3,7 @@ import { listen, loopbackTls } from '../../src/mock/server.ts';
 import type { Fault } from './faults.ts';
 import { ADMIN_TOKEN, IDS, READ_ONLY_TOKEN } from './model.ts';
 import { buildMock } from './server.ts';
-import { BEHAVIOUR, type Variant } from './variants.ts';
+import { BEHAVIOUR, VARIANTS, type Variant } from './variants.ts';
 
 interface MockExtras {
   ca: string;
@@ -23,8 +23,10 @@ export async function startMock(opts: MockOptions<Fault, Variant>): Promise<Runn
     https: true,
     hostile: opts.hostile,
   });
-  extras.set(running, { ca: tls.ca, clientCert: world.clientCert, clientKey: world.clientKey });
-  return running;
+  // hostileHits stays on the returned object; residue asks the mock's own state.
+  const mock: RunningMock = { ...running, residue: world.residue };
+  extras.set(mock, { ca: tls.ca, clientCert: world.clientCert, clientKey: world.clientKey });
+  return mock;
 }
 
 /** The profile a started mock stands for: every capability of the suite is available. */
@@ -37,7 +39,7 @@ export function mockTarget(variant: Variant, mock: RunningMock) {
     : { scheme: 'bearer', token: ADMIN_TOKEN };
   return {
     baseUrl: `${mock.url}/api`,
-    vendor: 'czertainly',
+    vendor: VARIANTS[variant].vendor,
     tls: clientCert ? { ca: x.ca, cert: x.clientCert, key: x.clientKey } : { ca: x.ca },
     auth,
     accounts: { readOnly: { username: 'auditor', token: READ_ONLY_TOKEN } },

@@ -90,6 +90,8 @@ interface EndEntity {
 
 export interface MockWorld {
   app: FastifyInstance;
+  /** What a run left behind that the harness undertakes to undo: its legacy end entities, archived certificates. */
+  residue(): string[];
   clientCert: string;
   clientKey: string;
 }
@@ -195,6 +197,10 @@ export async function buildMock(opts: {
 }): Promise<MockWorld> {
   const { behaviour } = opts;
   const fault = (f: Fault) => opts.faults.includes(f);
+  /** A refusal whose status the documents leave open: the implementation's 422 list, or a 400 {message}. */
+  const refuse = (text: string) => (behaviour.alternateRefusals ? message(400, text) : invalid(text));
+  /** A refusal the implementation answers 400 {message}; another implementation may answer a 422 list. */
+  const reject400 = (text: string) => (behaviour.alternateRefusals ? invalid(text) : message(400, text));
   const ca = await TestCa.load();
   const pool = new KeyPool(10);
 
@@ -485,6 +491,14 @@ export async function buildMock(opts: {
     return c;
   }
 
+  /** The 200 answer of issue, renew and rekey (ClientCertificateDataResponseDto: only uuid is required). */
+  function dataAnswer(c: Certificate, uuid = c.uuid): Record<string, unknown> {
+    if (behaviour.certificateData === 'omitted') return { uuid };
+    if (behaviour.certificateData === 'empty' || !c.cert) return { certificateData: '', uuid };
+    const cert = fault('issue-data-mismatch') ? ca.cert : c.cert;
+    return { certificateData: Buffer.from(cert.rawData).toString('base64'), uuid };
+  }
+
   function serialOf(c: Certificate): string | undefined {
     const serial = c.cert?.serialNumber.toLowerCase();
     if (serial && fault('detail-serial-mismatch') && c.v2)
@@ -587,7 +601,8 @@ export async function buildMock(opts: {
     const path = req.url.split('?')[0]!;
     const other = ROUTES.find(([, pattern]) => routeRegex(pattern).test(path));
     if (other) {
-      if (fault('wrong-verb-405')) return reply.code(405).send({ message: 'Method Not Allowed' });
+      if (fault('wrong-verb-405') || behaviour.alternateRefusals)
+        return reply.code(405).send({ message: 'Method Not Allowed' });
       return reply.code(400).send({ message: `Request method '${req.method}' is not supported` });
     }
     return reply.code(404).send({ message: `No endpoint ${req.method} ${path}.` });
@@ -622,7 +637,11 @@ export async function buildMock(opts: {
       };
       return reply
         .code(403)
-        .type(fault('forbidden-plain-json') ? 'application/json' : 'application/problem+json')
+        .type(
+          fault('forbidden-plain-json') || behaviour.alternateRefusals
+            ? 'application/json'
+            : 'application/problem+json',
+        )
         .send(fault('forbidden-message-only') ? { message: body.message } : body);
     }
     return undefined;
@@ -641,7 +660,7 @@ export async function buildMock(opts: {
       throw invalid(`Cannot issue certificate with disabled RA profile. Ra Profile: ${profile.name}`);
     }
     let request: CertRequest;
-    const submitFailed = (text: string) => message(400, `Failed to submit certificate request: ${text}`);
+    const submitFailed = (text: string) => reject400(`Failed to submit certificate request: ${text}`);
     try {
       if (typeof body.request === 'string' && body.request !== '') {
         try {
@@ -683,14 +702,10 @@ export async function buildMock(opts: {
     const c = newCertificate(profile, request);
     if (request.spki.length === 0) {
       c.state = 'failed';
-    } else if (fault('issue-synchronous-data')) {
-      await processIssue(c);
     } else {
       await queueIssue(c);
     }
-    const certificateData =
-      fault('issue-synchronous-data') && c.cert ? Buffer.from(c.cert.rawData).toString('base64') : '';
-    return reply.code(fault('issue-status-201') ? 201 : 200).send({ certificateData, uuid: c.uuid });
+    return reply.code(fault('issue-status-201') ? 201 : 200).send(dataAnswer(c));
   });
 
   app.post(`${V2}/certificates/:certificateUuid/issue`, async (req, reply) => {
@@ -710,8 +725,11 @@ export async function buildMock(opts: {
       );
     }
     c.raProfileUuid ??= profile.uuid;
-    if (c.state === 'requested' && !fault('issue-requested-ignored')) await queueIssue(c);
-    return reply.code(200).send({ certificateData: '', uuid: c.uuid });
+    if (c.state === 'requested') {
+      if (fault('issue-requested-ignored')) c.state = 'failed';
+      else await queueIssue(c);
+    }
+    return reply.code(200).send(dataAnswer(c));
   });
 
   // ----- v2 renew -----
@@ -719,8 +737,11 @@ export async function buildMock(opts: {
     const params = req.params as Params;
     pathUuids(params);
     certificateUuid(params.certificateUuid!, false);
+    const raw = parseBody(req, false);
+    if (raw === undefined && behaviour.alternateRefusals && !fault('renew-empty-body-accepted'))
+      throw invalid('Request body is required');
     const body = fault('renew-empty-body-accepted')
-      ? ((parseBody(req, false) as Record<string, unknown>) ?? {})
+      ? ((raw as Record<string, unknown>) ?? {})
       : objectBody(req);
     checkFormat(body);
     const profile = raProfileFor(params.raProfileUuid!, { requireEnabled: false });
@@ -760,9 +781,7 @@ export async function buildMock(opts: {
     await queueIssue(c, () => {
       if (fault('renew-revokes-old')) old.state = 'revoked';
     });
-    return reply
-      .code(200)
-      .send({ certificateData: '', uuid: fault('renew-reuses-uuid') && !withCsr ? old.uuid : c.uuid });
+    return reply.code(200).send(dataAnswer(c, fault('renew-reuses-uuid') && !withCsr ? old.uuid : c.uuid));
   });
 
   // ----- v2 rekey -----
@@ -783,12 +802,12 @@ export async function buildMock(opts: {
         throw message(400, (err as Error).message);
       }
       if (request.spki.equals(oldSpki) && !fault('rekey-same-key-accepted')) {
-        throw invalid(
+        throw refuse(
           'Unable to validate the public key of CSR and certificate. Error: Public key of certificate and CSR are same',
         );
       }
       if (!sameSubject(request.subject, recordedSubject(old)) && !fault('rekey-subject-change-accepted')) {
-        throw invalid(
+        throw refuse(
           'Unable to validate the Subject DN of CSR and certificate. Error: Subject DN of certificate and CSR does not match',
         );
       }
@@ -806,7 +825,7 @@ export async function buildMock(opts: {
         );
       }
       if (body.keyUuid === old.keyUuid && !fault('rekey-same-keyuuid-accepted')) {
-        throw invalid('Rekey operation not permitted. Cannot use same key to rekey certificate');
+        throw refuse('Rekey operation not permitted. Cannot use same key to rekey certificate');
       }
       if (!body.tokenProfileUuid && !old.keyUuid)
         throw invalid('Token Profile cannot be empty for creating new CSR');
@@ -819,9 +838,7 @@ export async function buildMock(opts: {
             throw invalid('Missing alternative key for re-keying of hybrid certificate');
           request.altKeyUuid = old.altKeyUuid;
         } else if (body.altKeyUuid === old.altKeyUuid && !fault('hybrid-same-alt-key-accepted')) {
-          throw invalid(
-            'Rekey operation not permitted. Cannot use same alternative key to rekey certificate',
-          );
+          throw refuse('Rekey operation not permitted. Cannot use same alternative key to rekey certificate');
         } else {
           request.altKeyUuid = platformKey(body.altKeyUuid).uuid;
         }
@@ -831,7 +848,7 @@ export async function buildMock(opts: {
     await queueIssue(c, () => {
       if (fault('rekey-revokes-old')) old.state = 'revoked';
     });
-    return reply.code(200).send({ certificateData: '', uuid: c.uuid });
+    return reply.code(200).send(dataAnswer(c));
   });
 
   // ----- v2 revoke -----
@@ -852,7 +869,7 @@ export async function buildMock(opts: {
     const c = oldCertificate(params.certificateUuid!, profile, 'revoke');
     await enqueue(async () => {
       await approval(c);
-      if (fault('revoke-not-applied')) {
+      if (fault('revoke-not-applied') && reason === 'superseded') {
         c.state = 'issued';
         return;
       }
@@ -938,7 +955,8 @@ export async function buildMock(opts: {
         !isObject(f) ||
         f.fieldSource !== 'property' ||
         f.fieldIdentifier !== 'SERIAL_NUMBER' ||
-        f.condition !== 'EQUALS'
+        f.condition !== 'EQUALS' ||
+        !behaviour.serialSearch
       ) {
         throw message(400, `Unsupported filter ${JSON.stringify(f)}`);
       }
@@ -1107,6 +1125,7 @@ export async function buildMock(opts: {
     } catch (err) {
       throw message(400, (err as Error).message);
     }
+    if (fault('legacy-issue-wrong-key')) request = { ...request, publicKey: substituteKey.keys.publicKey };
     const cert = await sign(request, false);
     const c: Certificate = {
       uuid: newUuid(),
@@ -1119,10 +1138,7 @@ export async function buildMock(opts: {
     };
     certificates.set(c.uuid, c);
     e.status = 'GENERATED';
-    const certificateData = fault('legacy-issue-empty-data')
-      ? ''
-      : Buffer.from(cert.rawData).toString('base64');
-    return reply.send({ certificateData });
+    return reply.send({ certificateData: Buffer.from(cert.rawData).toString('base64') });
   });
 
   app.post(`${V1}/certificate/revoke`, async (req, reply) => {
@@ -1145,5 +1161,12 @@ export async function buildMock(opts: {
     timers.clear();
   });
 
-  return { app, clientCert: certPem(clientCert), clientKey: clientPooled.privatePem };
+  const residue = () => [
+    ...[...endEntities.keys()]
+      .filter((u) => u.startsWith('certconform-'))
+      .map((u) => `legacy end entity ${u} (RA profile ${IDS.legacyRaProfileName})`),
+    ...[...certificates.values()].filter((c) => c.archived).map((c) => `certificate ${c.uuid} is archived`),
+  ];
+
+  return { app, residue, clientCert: certPem(clientCert), clientKey: clientPooled.privatePem };
 }

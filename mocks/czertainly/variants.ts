@@ -1,4 +1,18 @@
 import type { VariantSpec } from '../../src/core/api.ts';
+import type { Capability } from '../../suites/czertainly/capabilities.ts';
+
+/** Every capability of the suite: the bundled mock's profile sets every optional parameter. */
+const ALL: readonly Capability[] = [
+  'platform-keys',
+  'disposable-key',
+  'hybrid',
+  'disabled-ra-profile',
+  'legacy-v1',
+  'ra-profile-name',
+  'authentication',
+  'restricted-account',
+  'inventory-search',
+];
 
 /** Conforming CZERTAINLY behaviours the suite must accept unchanged. */
 export const VARIANTS = {
@@ -6,23 +20,39 @@ export const VARIANTS = {
     description:
       'Bearer-token auth; the CA connector answers at once, so a new certificate is already `issued` when the 200 arrives (the answer still carries an empty certificateData).',
     vendor: 'czertainly',
+    capabilities: ALL,
   },
   delayed: {
     description:
-      'Bearer-token auth; issue, renew, rekey and revoke are queued and finish after a short delay (the certificate is `requested` first).',
+      'Bearer-token auth; issue, renew, rekey and revoke are queued and finish after a short delay (the certificate is `requested` first). The 200 answers carry only the required `uuid`, no certificateData.',
     vendor: 'czertainly',
+    capabilities: ALL,
   },
   approval: {
     description:
       'The RA profile has an approval profile: certificates (and revocations) wait in `pending_approval` before the CA acts; the mock approves them after a short delay.',
     vendor: 'czertainly',
+    capabilities: ALL,
   },
   'client-cert': {
     description:
       'Mutual TLS: the harness authenticates with a client certificate signed by the test CA instead of a bearer token.',
     vendor: 'czertainly',
+    capabilities: ALL,
   },
-} as const satisfies Record<string, VariantSpec>;
+  synchronous: {
+    description:
+      'An older, synchronous platform: issue, renew and rekey sign before answering and return the certificate in certificateData together with its uuid; the inventory search has no SERIAL_NUMBER filter (400).',
+    vendor: 'czertainly',
+    capabilities: ALL.filter((c) => c !== 'inventory-search'),
+  },
+  'other-implementation': {
+    description:
+      'Another implementation of the documented API (vendor "other": the VENDOR rules of CZERTAINLY-Core skip): where the documents leave the status of a refusal open it answers the other documented one (rekey refusals 400 {message}; issue without key or with a garbage CSR, and renew without a body, 422 [messages]), 403 as application/json, 405 for a wrong method.',
+    vendor: 'other',
+    capabilities: ALL,
+  },
+} as const satisfies Record<string, VariantSpec<Capability>>;
 
 export type Variant = keyof typeof VARIANTS;
 
@@ -32,11 +62,36 @@ export interface VariantBehaviour {
   /** Time spent in pending_approval, or undefined when the RA profile has no approval profile. */
   approvalMs?: number;
   clientCertAuth: boolean;
+  /** What 200 answers of issue, renew and rekey carry in certificateData. */
+  certificateData: 'empty' | 'omitted' | 'certificate';
+  /** The inventory search knows the SERIAL_NUMBER filter. */
+  serialSearch: boolean;
+  /** Refusals whose status the documents leave open get the other documented answer (400 vs 422). */
+  alternateRefusals?: boolean;
 }
 
 export const BEHAVIOUR: Record<Variant, VariantBehaviour> = {
-  immediate: { queueDelayMs: 0, clientCertAuth: false },
-  delayed: { queueDelayMs: 40, clientCertAuth: false },
-  approval: { queueDelayMs: 15, approvalMs: 40, clientCertAuth: false },
-  'client-cert': { queueDelayMs: 0, clientCertAuth: true },
+  immediate: { queueDelayMs: 0, clientCertAuth: false, certificateData: 'empty', serialSearch: true },
+  delayed: { queueDelayMs: 40, clientCertAuth: false, certificateData: 'omitted', serialSearch: true },
+  approval: {
+    queueDelayMs: 15,
+    approvalMs: 40,
+    clientCertAuth: false,
+    certificateData: 'empty',
+    serialSearch: true,
+  },
+  'client-cert': { queueDelayMs: 0, clientCertAuth: true, certificateData: 'empty', serialSearch: true },
+  synchronous: {
+    queueDelayMs: 0,
+    clientCertAuth: false,
+    certificateData: 'certificate',
+    serialSearch: false,
+  },
+  'other-implementation': {
+    queueDelayMs: 0,
+    clientCertAuth: false,
+    certificateData: 'empty',
+    serialSearch: true,
+    alternateRefusals: true,
+  },
 };

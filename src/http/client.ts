@@ -93,8 +93,11 @@ export class HttpResponse {
  * every request has a timeout, and 503 + Retry-After is retried a bounded number of times.
  * Built on node:http(s) so TLS options map one to one and nock can stand in for a target in tests.
  */
-/** Methods that may be sent twice without changing the outcome (RFC 9110 §9.2.2). */
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+/**
+ * Methods sent again after a stale keep-alive socket: only the safe ones (RFC 9110 §9.2.1). A PUT or DELETE is
+ * idempotent in effect but not in its answer (a repeated DELETE answers 404), and its answer may be judged.
+ */
+const RETRY_SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export class HttpClient {
   private readonly agent: http.Agent;
@@ -168,8 +171,8 @@ export class HttpClient {
       const res: HttpResponse = await this.send(url, method, headers, body, timeoutMs).catch(
         (err: unknown) => {
           // A keep-alive socket the server closed while idle fails before any byte of an answer; an idempotent
-          // request is then sent once more on a fresh connection (RFC 9112 §9.3.1). Anything else is reported.
-          if (!(err instanceof StaleSocket) || !IDEMPOTENT.has(method)) throw err;
+          // safe request is then sent once more on a fresh connection (RFC 9112 §9.3.1). Anything else is reported.
+          if (!(err instanceof StaleSocket) || !RETRY_SAFE.has(method)) throw err;
           record.retried = `retried on a fresh connection after: ${err.message}`;
           const fresh = makeAgent(this.options, false);
           return this.send(url, method, headers, body, timeoutMs, fresh).finally(() => fresh.destroy());

@@ -12,6 +12,8 @@ export const CAPABILITIES = {
   'ra-profile-name': 'the name of the v2 RA profile (params.raProfileName)',
   authentication: 'the target requires credentials (auth.scheme is not none)',
   'restricted-account': 'an account without certificate-issue permission (accounts.readOnly with a token)',
+  'inventory-search':
+    'the certificate inventory search filters by serial number (SERIAL_NUMBER; not in the pinned spec, so optional)',
 } as const;
 
 export type Capability = keyof typeof CAPABILITIES;

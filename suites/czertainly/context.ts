@@ -1,6 +1,7 @@
-import type { ConnectArgs, Connection, RuleRun, Target } from '../../src/core/api.ts';
-import { UsageError } from '../../src/core/errors.ts';
-import { HttpClient } from '../../src/http/client.ts';
+import type { Account, ConnectArgs, Connection, RuleRun, Target } from '../../src/core/api.ts';
+import { describeAnswer, expectHelperStatus, helperJson } from '../../src/core/check.ts';
+import { CredentialsRejected, TransportError, UsageError, describeError } from '../../src/core/errors.ts';
+import { HttpClient, type HttpResponse } from '../../src/http/client.ts';
 import type { Capability } from './capabilities.ts';
 import type { Params } from './params.ts';
 
@@ -15,10 +16,41 @@ export interface Ctx {
   api: string;
   operationMs: number;
   target: Target;
+  /**
+   * The profile's readOnly account, checked at connect: throws CredentialsRejected when the target refused
+   * its token (the rules that need it end as `error`, never `fail`).
+   */
+  readOnlyAccount(): Account & { token: string };
+}
+
+/** The endpoint every probe reads: listing issue attributes of the profile's RA profile (a GET, changes nothing). */
+function probePath(ctx: { api: string; params: Params }): string {
+  const a = encodeURIComponent(ctx.params.authorityUuid);
+  const r = encodeURIComponent(ctx.params.raProfileUuid);
+  return `${ctx.api}/v2/operations/authorities/${a}/raProfiles/${r}/attributes/issue`;
+}
+
+/** One GET, sent once more after a transport failure; undefined when both attempts failed (the reason is kept). */
+async function probe(send: () => Promise<HttpResponse>): Promise<HttpResponse | string> {
+  let last = '';
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      return await send();
+    } catch (err) {
+      if (!(err instanceof TransportError)) throw err;
+      last = describeError(err);
+    }
+  }
+  return last;
 }
 
 export async function connect({ target, redactor, http }: ConnectArgs): Promise<Connection<Ctx, Capability>> {
   const { auth } = target;
+  const params = target.params as unknown as Params;
+  // The profile loader validates params against paramsSchema; never build a URL from a missing one.
+  for (const name of ['authorityUuid', 'raProfileUuid'] as const)
+    if (typeof params[name] !== 'string' || params[name] === '')
+      throw new UsageError(`params.${name} is required for a CZERTAINLY target`);
   let headers: Record<string, string> = {};
   if (auth.scheme === 'bearer') {
     if (!auth.token) throw new UsageError('auth.token is required for the bearer scheme');
@@ -37,19 +69,64 @@ export async function connect({ target, redactor, http }: ConnectArgs): Promise<
   } else if (auth.scheme === 'basic') {
     throw new UsageError('CZERTAINLY does not accept Basic auth: use bearer, session or client-cert');
   }
+  const readOnly = target.accounts.readOnly;
+  if (readOnly?.token) redactor.add(readOnly.token);
   const authed = new HttpClient({ ...http.options, defaultHeaders: () => headers });
   const anon = new HttpClient({ ...http.options, tls: { ca: target.tls.ca, insecure: target.tls.insecure } });
+  const api = target.baseUrl.replace(/\/+$/, '');
+  const where = probePath({ api, params });
+
+  // One authenticated probe per account: a rejected login is said once, not as a failure of every rule.
+  let authFailure: string | undefined;
+  const who =
+    auth.scheme === 'client-cert'
+      ? 'the client certificate (tls.clientCert)'
+      : (auth.username ?? `the ${auth.scheme} token (auth.token)`);
+  const main = await probe(() => authed.get(where));
+  if (typeof main === 'string') {
+    authFailure = `the credentials of ${who} could not be checked at ${target.baseUrl}: ${main}`;
+  } else if (main.status === 401 || main.status === 403) {
+    authFailure =
+      auth.scheme === 'none'
+        ? `${target.baseUrl} requires credentials (${main.status}) but the profile has auth.scheme none`
+        : `credentials for ${who} were rejected by ${target.baseUrl}: ${main.status}`;
+  }
+  let readOnlyRejected: string | undefined;
+  if (readOnly?.token) {
+    const res = await probe(() =>
+      anon.get(where, { headers: { authorization: `Bearer ${readOnly.token}` }, noDefaultHeaders: true }),
+    );
+    // 403 is what this account is for; only 401 says its token is not accepted at all.
+    if (typeof res === 'string')
+      readOnlyRejected = `the token of accounts.readOnly (${readOnly.username}) could not be checked: ${res}`;
+    else if (res.status === 401)
+      readOnlyRejected = `credentials for accounts.readOnly (${readOnly.username}) were rejected by ${target.baseUrl}: 401`;
+  }
+
   const ctx: Ctx = {
     http: authed,
     anon,
-    params: target.params as unknown as Params,
-    api: target.baseUrl.replace(/\/+$/, ''),
+    params,
+    api,
     operationMs: target.timeouts.operationMs,
     target,
+    readOnlyAccount() {
+      if (!readOnly?.token) throw new CredentialsRejected('accounts.readOnly with a token is not set');
+      if (readOnlyRejected) throw new CredentialsRejected(readOnlyRejected);
+      return { ...readOnly, token: readOnly.token };
+    },
   };
+  const probed = new Map<Capability, true | string>();
   return {
     ctx,
-    capability: async (cap: Capability, _t: RuleRun<Ctx>) => capability(ctx, cap),
+    ...(authFailure ? { authFailure } : {}),
+    capability: async (cap: Capability, _t: RuleRun<Ctx>) => {
+      const known = probed.get(cap);
+      if (known !== undefined) return known;
+      const has = await capability(ctx, cap);
+      probed.set(cap, has); // only a real answer is kept: a failed probe threw and is asked again next time
+      return has;
+    },
     close: async () => {
       authed.close();
       anon.close();
@@ -57,7 +134,7 @@ export async function connect({ target, redactor, http }: ConnectArgs): Promise<
   };
 }
 
-function capability(ctx: Ctx, cap: Capability): true | string {
+async function capability(ctx: Ctx, cap: Capability): Promise<true | string> {
   const p = ctx.params;
   switch (cap) {
     case 'platform-keys':
@@ -87,5 +164,30 @@ function capability(ctx: Ctx, cap: Capability): true | string {
       return ctx.target.auth.scheme !== 'none' ? true : 'the profile uses auth.scheme none';
     case 'restricted-account':
       return ctx.target.accounts.readOnly?.token ? true : 'accounts.readOnly with a token is not set';
+    case 'inventory-search':
+      return serialSearch(ctx);
   }
+}
+
+/**
+ * Whether the inventory search filters by serial number. The filter's field identifier is not in the pinned
+ * spec, so a platform may lack it: a 400/404/422 answer says so; anything else is a broken answer (error).
+ */
+async function serialSearch(ctx: Ctx): Promise<true | string> {
+  const res = await ctx.http.post(`${ctx.api}/v1/certificates`, {
+    json: {
+      filters: [
+        { fieldSource: 'property', fieldIdentifier: 'SERIAL_NUMBER', condition: 'EQUALS', value: '01' },
+      ],
+      itemsPerPage: 1,
+      pageNumber: 1,
+    },
+  });
+  if ([400, 404, 422].includes(res.status))
+    return `the inventory search does not filter by SERIAL_NUMBER (${describeAnswer(res)})`;
+  expectHelperStatus(res, [200], 'inventory search by serial number');
+  const body = helperJson<{ certificates?: unknown }>(res, 'inventory search by serial number');
+  return Array.isArray(body?.certificates)
+    ? true
+    : `the inventory search answered without a certificates list (${describeAnswer(res)})`;
 }

@@ -92,4 +92,21 @@ export const NOT_TESTED: readonly { statement: string; reason: string }[] = [
     reason:
       'the signature scheme chosen is not visible in the API; key-based rekey (CZ-RKY-004) runs without them unless the profile gives some',
   },
+  {
+    statement:
+      'Order of certificate states (requested → pending_approval → pending_issue → issued; issued → pending_revoke → revoked)',
+    reason:
+      'the documents enumerate CertificateState but give no transitions; the order is the implementation’s. CZ-STA-001 and CZ-REV-002 check only that every reported state is documented',
+  },
+  {
+    statement: 'Whether the issue answer already carries the certificate (certificateData) or only its uuid',
+    reason:
+      'ClientCertificateDataResponseDto requires only uuid: queued platforms answer "" or nothing, older synchronous ones the certificate. Both conform (the former VENDOR rule CZ-ISS-002, "certificateData is empty", is retired); CZ-ISS-017 checks a certificate that is there',
+  },
+  {
+    statement:
+      'Inventory search filtered by serial number (fieldIdentifier SERIAL_NUMBER) finds exactly one certificate',
+    reason:
+      'the SERIAL_NUMBER field identifier is not in the pinned spec, so a platform need not have it; serial uniqueness (CZ-ISS-007) is judged on the certificates themselves, and CZ-LEG-008 uses the search only where the platform has it (capability inventory-search)',
+  },
 ];

@@ -26,6 +26,10 @@ export const SOURCES = {
     url: 'https://github.com/CZERTAINLY/CZERTAINLY-Interface-Documentation/blob/7a3552c52cc28abdf934da78ec18f53cd714ce73/2.17.0/doc-openapi-core-certificate.yaml',
     local: 'specs/czertainly/doc-openapi-core-certificate.2.17.0.yaml',
   },
+  rfc5280: {
+    title: 'RFC 5280 Internet X.509 PKI Certificate and CRL Profile',
+    url: 'https://www.rfc-editor.org/rfc/rfc5280',
+  },
   'core-impl': {
     title: 'CZERTAINLY-Core implementation (ClientOperationServiceImpl v2 and v1, ExceptionHandlingAdvice)',
     version: 'cad4432ae86ed8b424b8392073f1722ef3eaf70d',

@@ -2,7 +2,7 @@ import { it } from 'vitest';
 import { proveApi } from './prove.ts';
 
 it(
-  'oracle-sbc: every variant is clean and every fault is caught by its rules only',
+  'oracle-sbc: every variant clean, every fault caught by its rules only, no false verdict under hostile modes, wrong credentials or concurrency 4',
   () => proveApi('oracle-sbc'),
-  600_000,
+  900_000,
 );

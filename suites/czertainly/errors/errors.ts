@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { check, checkEqual, show } from '../../../src/core/check.ts';
+import { check, checkEqual, confirmServerError, show } from '../../../src/core/check.ts';
 import type { RuleRun } from '../../../src/core/api.ts';
 import { rule, VENDOR } from '../rule.ts';
 import type { Ctx } from '../context.ts';
@@ -17,6 +17,7 @@ export const nonUuidPath422 = rule({
     section: 'SecuredUUID path parameters (research §1.4 UUID parsing)',
     quote: 'Invalid UUID',
   },
+  parallelSafe: true,
   faults: ['non-uuid-path-404'],
   async check(t) {
     const res = await t.ctx.http.get(v2(t.ctx, '/attributes/issue', { raProfileUuid: 'not-a-uuid' }));
@@ -39,9 +40,13 @@ export const nonUuidCertificate400 = rule({
     quote: 'Invalid UUID string:',
   },
   destructive: true,
+  // A 500 for the malformed UUID is the finding (confirmed by a second request, which changes nothing).
+  judgesServerErrors: true,
   faults: ['non-uuid-cert-500'],
   async check(t) {
-    const res = await t.ctx.http.post(v2(t.ctx, '/certificates/not-a-uuid/renew'), { json: {} });
+    const res = await confirmServerError(() =>
+      t.ctx.http.post(v2(t.ctx, '/certificates/not-a-uuid/renew'), { json: {} }),
+    );
     expectErrorMessage(res, 400, 'renew of certificateUuid "not-a-uuid"');
   },
 });
@@ -76,12 +81,16 @@ export const badJson400 = rule({
     quote: 'Unable to read HTTP message',
   },
   destructive: true,
+  // A 500 for the unreadable body is the finding (confirmed by a second request: nothing is issued from it).
+  judgesServerErrors: true,
   faults: ['bad-json-500'],
   async check(t) {
-    const res = await t.ctx.http.post(v2(t.ctx, '/certificates'), {
-      body: '{"attributes": [], "request": ',
-      headers: { 'content-type': 'application/json' },
-    });
+    const res = await confirmServerError(() =>
+      t.ctx.http.post(v2(t.ctx, '/certificates'), {
+        body: '{"attributes": [], "request": ',
+        headers: { 'content-type': 'application/json' },
+      }),
+    );
     expectErrorMessage(res, 400, 'issue with a truncated JSON body');
   },
 });
@@ -97,6 +106,7 @@ export const wrongVerb400 = rule({
     quote:
       '[behaviour, no message] HttpRequestMethodNotSupportedException is answered with HttpStatus.BAD_REQUEST',
   },
+  parallelSafe: true,
   faults: ['wrong-verb-405'],
   async check(t) {
     const res = await t.ctx.http.get(v2(t.ctx, '/certificates'));
@@ -114,6 +124,9 @@ export const unauthenticated401 = rule({
     quote: 'description: Unauthorized',
   },
   requires: ['authentication'],
+  // Sends no credentials: still runs when the profile's were rejected.
+  auth: 'none',
+  parallelSafe: true,
   faults: ['no-auth-accepted'],
   async check(t) {
     const res = await t.ctx.anon.get(v2(t.ctx, '/attributes/issue'), { noDefaultHeaders: true });
@@ -123,8 +136,8 @@ export const unauthenticated401 = rule({
 
 function forbidden(t: RuleRun<Ctx>) {
   return t.shared('cz:forbidden', async () => {
-    const account = t.target.accounts.readOnly!;
-    t.secret(account.token!);
+    const account = t.ctx.readOnlyAccount();
+    t.secret(account.token);
     // No CSR and no key: a permitted account gets a 400 and nothing is issued.
     return t.ctx.anon.post(v2(t.ctx, '/certificates'), {
       json: { attributes: [] },

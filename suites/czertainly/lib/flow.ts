@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RuleRun } from '../../../src/core/api.ts';
-import { check, show, violation } from '../../../src/core/check.ts';
+import { broken, check, expectHelperStatus, helperJson, show, violation } from '../../../src/core/check.ts';
 import { Inconclusive } from '../../../src/core/errors.ts';
 import type { HttpResponse } from '../../../src/http/client.ts';
 import type { x509 } from '../../../src/pki/x509.ts';
@@ -36,10 +36,14 @@ export const REVOCATION_REASONS = [
 ] as const;
 
 /**
- * States in which the platform is visibly still working on an operation. `requested` is not one: after an
- * issue call the platform must move on from it, so a certificate left there did not act on the call.
+ * States in which a new certificate may still be waiting for its issue action: `requested` (queued, the
+ * platform's 200 arrives before the CA signs) and the pending states. Still there after the operation timeout is
+ * no proof of a violation: the platform may just be slow (Inconclusive).
  */
-const IN_PROGRESS = new Set(['pending_approval', 'pending_issue', 'pending_revoke']);
+const ISSUE_WAITING = new Set(['requested', 'pending_approval', 'pending_issue']);
+
+/** States in which a revocation is visibly in progress. */
+const REVOKE_WAITING = new Set(['pending_revoke', 'pending_approval']);
 
 /** States after which an issue (or renew, rekey) makes no further progress on its own. */
 const ISSUE_FINAL = new Set(['issued', 'failed', 'rejected', 'revoked']);
@@ -93,26 +97,31 @@ export function randomUuid(): string {
   return randomUUID();
 }
 
+/**
+ * The inventory detail of a certificate the suite knows exists (a helper read): anything but 200 with a JSON
+ * body that has a state is a broken answer (`error`), never the device's answer to a rule.
+ */
 export async function getDetail(ctx: Ctx, uuid: string): Promise<CertificateDetail> {
+  const purpose = `read certificate ${uuid}`;
   const res = await ctx.http.get(certificateUrl(ctx, uuid));
-  check(res.status === 200, `GET certificate ${uuid}: expected 200, got ${res.status} (${show(res.text)})`);
-  const body = res.json<CertificateDetail>();
-  check(
-    typeof body === 'object' && body !== null && typeof body.state === 'string',
-    `GET certificate ${uuid}: no state in ${show(body)}`,
-  );
+  expectHelperStatus(res, [200], purpose);
+  const body = helperJson<CertificateDetail>(res, purpose);
+  if (typeof body !== 'object' || body === null || typeof body.state !== 'string')
+    broken(`${purpose}: no state in ${show(body)}`);
   return body;
 }
 
 /**
- * Polls the certificate until `done(state)`; the operation must finish within the profile's
- * timeouts.operationMs, otherwise the target did not complete it (a violation, with the last state).
+ * Polls the certificate until `done(state)`. After the profile's timeouts.operationMs a certificate still in a
+ * `waiting` state is Inconclusive (the platform may be slow); in any other state the operation did not do
+ * what its answer said (a violation, with the states seen).
  */
 export async function waitFor(
   ctx: Ctx,
   uuid: string,
   done: (state: string) => boolean,
   what: string,
+  waiting: ReadonlySet<string>,
 ): Promise<{ detail: CertificateDetail; states: string[] }> {
   const deadline = Date.now() + ctx.operationMs;
   const states: string[] = [];
@@ -122,14 +131,14 @@ export async function waitFor(
     if (states.at(-1) !== detail.state) states.push(detail.state);
     if (done(detail.state)) return { detail, states };
     if (Date.now() >= deadline) {
-      // Still visibly in progress: the platform may just be slow, so this is no proof of a violation.
-      if (IN_PROGRESS.has(detail.state)) {
+      const seen = `states seen: ${states.join(' → ')}`;
+      if (waiting.has(detail.state)) {
         throw new Inconclusive(
-          `${what}: certificate ${uuid} is still "${detail.state}" after ${ctx.operationMs} ms (states seen: ${states.join(' → ')}); raise timeouts.operationMs if the platform is slow`,
+          `${what}: certificate ${uuid} is still "${detail.state}" after ${ctx.operationMs} ms (${seen}); raise timeouts.operationMs if the platform is slow`,
         );
       }
       violation(
-        `${what}: certificate ${uuid} is still "${detail.state}" after ${ctx.operationMs} ms (states seen: ${states.join(' → ')})`,
+        `${what}: certificate ${uuid} is still "${detail.state}" after ${ctx.operationMs} ms (${seen})`,
       );
     }
     await sleep(Math.min(interval, Math.max(1, deadline - Date.now())));
@@ -143,7 +152,7 @@ export async function waitIssued(
   uuid: string,
   what: string,
 ): Promise<{ detail: CertificateDetail; states: string[]; cert: x509.X509Certificate }> {
-  const { detail, states } = await waitFor(ctx, uuid, (s) => ISSUE_FINAL.has(s), what);
+  const { detail, states } = await waitFor(ctx, uuid, (s) => ISSUE_FINAL.has(s), what, ISSUE_WAITING);
   check(
     detail.state === 'issued',
     `${what}: certificate ${uuid} ended in state "${detail.state}", expected "issued" (states: ${states.join(' → ')})`,
@@ -240,7 +249,8 @@ export async function waitRevoked(
   uuid: string,
   what: string,
 ): Promise<{ detail: CertificateDetail; states: string[] }> {
-  return waitFor(ctx, uuid, (s) => s === 'revoked', what);
+  // A revoke is answered 204 "Certificate revoked": still `issued` after the timeout is not in progress.
+  return waitFor(ctx, uuid, (s) => s === 'revoked', what, REVOKE_WAITING);
 }
 
 /** The operation accepted the request (any 2xx; CZ-REV-001 holds revoke to its documented 204). */
@@ -251,23 +261,36 @@ export function checkAccepted(res: HttpResponse, what: string): void {
   );
 }
 
-/** A certificate issued from a CSR and revoked (the answer to the revoke is kept). */
+/** A certificate the rule needs but does not judge: its issuance is a precondition of the rule. */
+export function scratchCertificate(t: T, label: string, csr?: SuiteCsr): Promise<Issued> {
+  return t.setup(`issue a certificate from a CSR (${label})`, () => issueFromCsr(t, label, csr));
+}
+
+/** A certificate issued from a CSR and revoked (the answer to the revoke is kept; CZ-REV-001 judges it). */
 export function revokeRequested(t: T): Promise<Issued & { revokeResponse: HttpResponse }> {
-  return t.shared('cz:revoke', async () => {
-    const issued = await issueFromCsr(t, 'revoked');
-    const revokeResponse = await revoke(t.ctx, issued.uuid, { reason: 'unspecified' });
-    checkAccepted(revokeResponse, `revoke of ${issued.uuid}`);
-    return { ...issued, revokeResponse };
-  });
+  return t.shared(
+    'cz:revoke',
+    async () => {
+      const issued = await issueFromCsr(t, 'revoked');
+      const revokeResponse = await revoke(t.ctx, issued.uuid, { reason: 'unspecified' });
+      checkAccepted(revokeResponse, `revoke of ${issued.uuid}`);
+      return { ...issued, revokeResponse };
+    },
+    { owner: 'CZ-REV-001' },
+  );
 }
 
 /** The same certificate once it is reported revoked: the state-machine rules start from it. */
 export function revokedCertificate(
   t: T,
 ): Promise<Issued & { revokeResponse: HttpResponse; revokeStates: string[] }> {
-  return t.shared('cz:revoked', async () => {
-    const requested = await revokeRequested(t);
-    const { states } = await waitRevoked(t.ctx, requested.uuid, `revoke of ${requested.uuid}`);
-    return { ...requested, revokeStates: states };
-  });
+  return t.shared(
+    'cz:revoked',
+    async () => {
+      const requested = await revokeRequested(t);
+      const { states } = await waitRevoked(t.ctx, requested.uuid, `revoke of ${requested.uuid}`);
+      return { ...requested, revokeStates: states };
+    },
+    { owner: 'CZ-REV-002' },
+  );
 }

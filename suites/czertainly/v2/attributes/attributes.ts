@@ -24,6 +24,8 @@ export const listIssueAttributes = rule({
     section: 'GET .../attributes/issue (listIssueCertificateAttributes), responses."200"',
     quote: 'description: Attributes list obtained',
   },
+  // Reads (or validates) attribute definitions: changes nothing.
+  parallelSafe: true,
   faults: ['issue-attributes-object'],
   async check(t) {
     checkDefinitions(await t.ctx.http.get(v2(t.ctx, '/attributes/issue')), 'listIssueCertificateAttributes');
@@ -39,6 +41,8 @@ export const listRevokeAttributes = rule({
     section: 'GET .../attributes/revoke (listRevokeCertificateAttributes), responses."200"',
     quote: 'description: Attributes obtained',
   },
+  // Reads (or validates) attribute definitions: changes nothing.
+  parallelSafe: true,
   faults: ['revoke-attributes-object'],
   async check(t) {
     checkDefinitions(
@@ -57,6 +61,8 @@ export const validateIssueAttributes = rule({
     section: 'POST .../attributes/issue/validate (validateIssueCertificateAttributes), responses."200"',
     quote: 'description: Attributes validated',
   },
+  // Reads (or validates) attribute definitions: changes nothing.
+  parallelSafe: true,
   faults: ['validate-issue-rejects'],
   async check(t) {
     const res = await t.ctx.http.post(v2(t.ctx, '/attributes/issue/validate'), {
@@ -78,6 +84,8 @@ export const validateRevokeAttributes = rule({
     section: 'POST .../attributes/revoke/validate (validateRevokeCertificateAttributes), responses."200"',
     quote: 'description: Attributes validated',
   },
+  // Reads (or validates) attribute definitions: changes nothing.
+  parallelSafe: true,
   faults: ['validate-revoke-rejects'],
   async check(t) {
     const res = await t.ctx.http.post(v2(t.ctx, '/attributes/revoke/validate'), {
@@ -102,6 +110,8 @@ export const attributesOfDisabledProfile404 = rule({
     quote: "Object of type 'RaProfile' identified by",
   },
   requires: ['disabled-ra-profile'],
+  // Reads (or validates) attribute definitions: changes nothing.
+  parallelSafe: true,
   faults: ['attributes-on-disabled-profile'],
   async check(t) {
     const res = await t.ctx.http.get(
@@ -122,6 +132,8 @@ export const v2OnLegacyProfile404 = rule({
     quote: 'Legacy Authority. V2 Implementation not found on the connector',
   },
   requires: ['legacy-v1'],
+  // Reads (or validates) attribute definitions: changes nothing.
+  parallelSafe: true,
   faults: ['v2-on-legacy-profile-served'],
   async check(t) {
     const p = t.ctx.params;

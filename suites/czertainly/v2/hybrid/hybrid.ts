@@ -7,11 +7,14 @@ import { issueFromKey, rekey } from '../../lib/flow.ts';
 
 function hybridIssued(t: RuleRun<Ctx>) {
   const p = t.ctx.params;
-  return t.shared('cz:hybrid', () =>
-    issueFromKey(t, 'hybrid', p.keyUuids![0]!, {
-      altTokenProfileUuid: p.altTokenProfileUuid!,
-      altKeyUuid: p.altKeyUuids![0]!,
-    }),
+  return t.shared(
+    'cz:hybrid',
+    () =>
+      issueFromKey(t, 'hybrid', p.keyUuids![0]!, {
+        altTokenProfileUuid: p.altTokenProfileUuid!,
+        altKeyUuid: p.altKeyUuids![0]!,
+      }),
+    { owner: 'CZ-HYB-001' },
   );
 }
 

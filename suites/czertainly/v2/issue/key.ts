@@ -19,7 +19,9 @@ export const issueFromPlatformKey = rule({
   faults: ['key-issue-wrong-key'],
   async check(t) {
     const keyUuid = t.ctx.params.keyUuids![0]!;
-    const issued = await t.shared('cz:issue:key', () => issueFromKey(t, 'keyissue', keyUuid));
+    const issued = await t.shared('cz:issue:key', () => issueFromKey(t, 'keyissue', keyUuid), {
+      owner: 'CZ-ISS-008',
+    });
     checkEqual(issued.detail.key?.uuid, keyUuid, `certificate ${issued.uuid}: detail.key.uuid`);
     check(
       commonName(issued.cert.subject) === commonName(issued.subject),

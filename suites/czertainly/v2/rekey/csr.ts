@@ -13,13 +13,17 @@ const REKEY_DESCRIPTION = {
 
 /** A certificate rekeyed with a CSR of a new key and the same subject. */
 function rekeyedWithCsr(t: RuleRun<Ctx>) {
-  return t.shared('cz:rekey:csr', async () => {
-    const old = await issueFromCsr(t, 'rekey');
-    const csr = await makeCsr(await newKey(t.ctx), old.csr!.subject);
-    const response = await rekey(t.ctx, old.uuid, { request: csr.base64, format: 'pkcs10' });
-    const rekeyed = await followNew(t.ctx, response, `rekey of ${old.uuid} with a new CSR`);
-    return { old, csr, rekeyed };
-  });
+  return t.shared(
+    'cz:rekey:csr',
+    async () => {
+      const old = await issueFromCsr(t, 'rekey');
+      const csr = await makeCsr(await newKey(t.ctx), old.csr!.subject);
+      const response = await rekey(t.ctx, old.uuid, { request: csr.base64, format: 'pkcs10' });
+      const rekeyed = await followNew(t.ctx, response, `rekey of ${old.uuid} with a new CSR`);
+      return { old, csr, rekeyed };
+    },
+    { owner: 'CZ-RKY-001' },
+  );
 }
 
 export const rekeyWithCsr = rule({

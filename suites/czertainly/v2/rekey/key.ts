@@ -7,7 +7,9 @@ import { followNew, issueFromKey, rekey } from '../../lib/flow.ts';
 import { sameName } from '../../lib/pki.ts';
 
 function keyIssued(t: RuleRun<Ctx>) {
-  return t.shared('cz:rekey:key-base', () => issueFromKey(t, 'rekeykey', t.ctx.params.keyUuids![0]!));
+  return t.shared('cz:rekey:key-base', () => issueFromKey(t, 'rekeykey', t.ctx.params.keyUuids![0]!), {
+    owner: 'CZ-ISS-008',
+  });
 }
 
 export const rekeyWithPlatformKey = rule({

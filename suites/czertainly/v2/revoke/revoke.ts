@@ -5,13 +5,13 @@ import {
   REVOCATION_REASONS,
   checkAccepted,
   getDetail,
-  issueFromCsr,
   issueFromKey,
   revoke,
   revokeRequested,
-  revokedCertificate,
+  scratchCertificate,
+  waitRevoked,
 } from '../../lib/flow.ts';
-import { checkSequence } from '../state/machine.ts';
+import { checkDocumentedStates } from '../state/machine.ts';
 
 export const revokeAnswers204 = rule({
   id: 'CZ-REV-001',
@@ -33,7 +33,8 @@ export const revokeAnswers204 = rule({
 
 export const revokedIsReportedRevoked = rule({
   id: 'CZ-REV-002',
-  title: 'A revoked certificate is reported in state revoked by the certificate inventory.',
+  title:
+    'A certificate whose revocation was answered 204 is reported revoked by the inventory, in documented states.',
   level: 'MUST',
   cite: {
     source: 'openapi-certificate',
@@ -43,13 +44,12 @@ export const revokedIsReportedRevoked = rule({
   destructive: true,
   faults: ['revoke-not-applied'],
   async check(t) {
-    const { uuid, revokeStates } = await revokedCertificate(t);
-    checkSequence(
-      revokeStates,
-      ['issued', 'pending_revoke', 'pending_approval', 'revoked'],
-      `revocation of ${uuid}`,
-    );
-    checkEqual((await getDetail(t.ctx, uuid)).state, 'revoked', `state of ${uuid} after revocation`);
+    // Its own certificate and reason, so the state rules' shared revoked certificate does not hang on this one.
+    const issued = await scratchCertificate(t, 'revokestate');
+    const res = await revoke(t.ctx, issued.uuid, { reason: 'superseded' });
+    checkAccepted(res, `revoke of ${issued.uuid} with reason superseded`);
+    const { states } = await waitRevoked(t.ctx, issued.uuid, `revoke of ${issued.uuid}`);
+    checkDocumentedStates(states, `revocation of ${issued.uuid}`);
   },
 });
 
@@ -68,7 +68,7 @@ export const everyReasonAccepted = rule({
   async check(t) {
     const refused: string[] = [];
     for (const reason of REVOCATION_REASONS.filter((r) => r !== 'unspecified')) {
-      const issued = await issueFromCsr(t, `reason-${reason.toLowerCase()}`);
+      const issued = await scratchCertificate(t, `reason-${reason.toLowerCase()}`);
       const res = await revoke(t.ctx, issued.uuid, { reason });
       if (res.status < 200 || res.status > 299) refused.push(`${reason} → ${res.status} ${show(res.text)}`);
     }
@@ -89,7 +89,7 @@ export const unknownReasonRefused = rule({
   destructive: true,
   faults: ['unknown-reason-accepted'],
   async check(t) {
-    const issued = await issueFromCsr(t, 'badreason');
+    const issued = await scratchCertificate(t, 'badreason');
     expectErrorMessage(
       await revoke(t.ctx, issued.uuid, { reason: 'lostItOnTheTrain' }),
       400,
@@ -110,7 +110,7 @@ export const reasonDefaults = rule({
   destructive: true,
   faults: ['reason-required'],
   async check(t) {
-    const issued = await issueFromCsr(t, 'noreason');
+    const issued = await scratchCertificate(t, 'noreason');
     checkAccepted(await revoke(t.ctx, issued.uuid, {}), `revoke of ${issued.uuid} without a reason`);
   },
 });
@@ -126,11 +126,13 @@ export const destroyKeyDestroysKey = rule({
   },
   destructive: true,
   requires: ['disposable-key'],
-  faults: ['destroy-key-ignored', 'revoke-not-applied'],
+  faults: ['destroy-key-ignored'],
   async check(t) {
     const keyUuid = t.ctx.params.disposableKeyUuid!;
     t.note(`destroys platform key ${keyUuid}`);
-    const issued = await issueFromKey(t, 'destroykey', keyUuid);
+    const issued = await t.setup(`issue a certificate from platform key ${keyUuid}`, () =>
+      issueFromKey(t, 'destroykey', keyUuid),
+    );
     checkAccepted(
       await revoke(t.ctx, issued.uuid, { reason: 'keyCompromise', destroyKey: true }),
       `revoke of ${issued.uuid} with destroyKey`,
