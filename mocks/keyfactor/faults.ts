@@ -21,9 +21,6 @@ export const FAULTS = {
     description: 'Renew answers 200 to a request carrying neither CertificateId nor Thumbprint',
   },
   'renew-timestamp-optional': { description: 'Renew accepts a request without Timestamp' },
-  'renew-accepts-any-timestamp': {
-    description: 'Renew accepts a Timestamp that is not ISO 8601 ("05/19/2021 4:23 PM")',
-  },
   'renew-requires-milliseconds': {
     description: 'Renew refuses the documented example Timestamp form without milliseconds',
   },

@@ -13,8 +13,9 @@ export { VARIANTS, type Variant } from './variants.ts';
 /** Starts the Command mock over HTTPS on loopback. */
 export async function startKeyfactorMock(opts: MockOptions<Fault, Variant>): Promise<RunningMock> {
   const tls = await loopbackTls('keyfactor-command.certconform.test');
-  const app = await buildApp(opts.variant, new Set(opts.faults), tls);
-  return listen(app, { host: opts.host, port: opts.port, https: true, hostile: opts.hostile });
+  const { app, inventory } = await buildApp(opts.variant, new Set(opts.faults), tls);
+  const running = await listen(app, { host: opts.host, port: opts.port, https: true, hostile: opts.hostile });
+  return { ...running, residue: () => inventory.residue() };
 }
 
 /** What a started mock of this variant is, as a target: the same fields a profile gives for a real Command. */
@@ -49,7 +50,7 @@ export function keyfactorMockTarget(
       collectionId: COLLECTION_ID,
       collectionCertificateId: cfg.ids.inCollection,
       // One variant cleans up after itself, as a profile against a shared Command would.
-      ...(variant === 'spec-casing' ? { deleteCreatedCertificates: true } : {}),
+      ...(cfg.deletesCreated ? { deleteCreatedCertificates: true } : {}),
     },
   };
 }

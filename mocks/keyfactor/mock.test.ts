@@ -178,3 +178,79 @@ describe('keyfactor mock (bearer variant)', () => {
     }
   });
 });
+
+describe('keyfactor mock store jobs and residue', () => {
+  const CA = 'ca01.certconform.test\\CertConform Issuing CA';
+  const storesOf = async (http: HttpClient, base: string, id: number) =>
+    (await http.get(`${base}/Certificates/${id}?includeLocations=true`, { headers: admin })).json<{
+      Locations: Array<{ CertStoreId: string; Alias: string }>;
+    }>().Locations;
+
+  async function replaceAndUndo(variant: 'default' | 'instant-jobs') {
+    const mock = await startKeyfactorMock({ variant, faults: [] });
+    const base = keyfactorMockTarget(variant, mock).baseUrl;
+    const http = new HttpClient({ baseUrl: base, tls: { ca }, timeoutMs: 10_000, redactor: new Redactor() });
+    const oldId = VARIANT_CONFIG[variant].ids.inStores;
+    try {
+      const before = await storesOf(http, base, oldId);
+      expect(before).toHaveLength(2);
+      const renewed = await http.post(`${base}/Enrollment/Renew`, {
+        json: {
+          CertificateId: oldId,
+          Timestamp: new Date().toISOString(),
+          CertificateAuthority: CA,
+          Template: 'WebServer',
+        },
+        headers: admin,
+      });
+      const newId = renewed.json<{ KeyfactorID: number }>().KeyfactorID;
+      const replaced = await http.post(`${base}/Enrollment/PFX/Replace`, {
+        json: { ExistingCertificateId: oldId, CertificateId: newId },
+        headers: admin,
+      });
+      expect(replaced.status).toBe(200);
+      const right = await storesOf(http, base, oldId);
+      const left = await mock.residue!();
+      expect(left.length).toBeGreaterThan(0);
+      // The undo the suite makes: the old certificate back under its aliases.
+      const undo = await http.post(`${base}/CertificateStores/Certificates/Add`, {
+        json: {
+          CertificateId: oldId,
+          CertificateStores: before.map((l) => ({
+            CertificateStoreId: l.CertStoreId,
+            Alias: l.Alias,
+            Overwrite: true,
+          })),
+          Schedule: { Immediate: true },
+        },
+        headers: admin,
+      });
+      expect(undo.status).toBe(200);
+      expect(await mock.residue!()).toEqual([]);
+      return right;
+    } finally {
+      http.close();
+      await mock.close();
+    }
+  }
+
+  it('runs Replace jobs after the answer by default, and before it on instant-jobs', async () => {
+    // Right after the answer the old certificate may still be in its stores, or already gone: both conform.
+    await replaceAndUndo('default'); // the job may or may not have run by the next request (300 ms lag)
+    expect(await replaceAndUndo('instant-jobs')).toHaveLength(0);
+  });
+
+  it('answers the authenticated probe and refuses it without valid credentials', async () => {
+    const mock = await startKeyfactorMock({ variant: 'default', faults: [] });
+    const base = keyfactorMockTarget('default', mock).baseUrl;
+    const http = new HttpClient({ baseUrl: base, tls: { ca }, timeoutMs: 10_000, redactor: new Redactor() });
+    try {
+      expect((await http.get(`${base}/Status/Endpoints`, { headers: admin })).status).toBe(200);
+      const wrong = { ...admin, authorization: basic({ ...USERS.admin, password: 'nope' }) };
+      expect((await http.get(`${base}/Status/Endpoints`, { headers: wrong })).status).toBe(401);
+    } finally {
+      http.close();
+      await mock.close();
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TlsCredentials } from '../../src/mock/server.ts';
 import type { Fault } from './faults.ts';
@@ -45,7 +45,7 @@ export async function buildApp(
   variant: Variant,
   faults: ReadonlySet<Fault>,
   tls: TlsCredentials,
-): Promise<FastifyInstance> {
+): Promise<{ app: FastifyInstance; inventory: Inventory }> {
   const cfg = VARIANT_CONFIG[variant];
   const inv = await Inventory.create(cfg);
   const has = (f: Fault) => faults.has(f);
@@ -81,6 +81,8 @@ export async function buildApp(
   });
 
   app.addHook('onRequest', async (req, reply) => {
+    // The orchestrators have run whatever jobs are due by now.
+    inv.runJobs(Date.now());
     const user = authenticate(req.headers.authorization);
     if (!user && !has('anonymous-allowed')) {
       reply.header('www-authenticate', cfg.auth === 'basic' ? 'Basic realm="Keyfactor"' : 'Bearer');
@@ -199,11 +201,26 @@ export async function buildApp(
   const present = (v: unknown) => v !== undefined && v !== null && v !== '';
   const newPassword = () => randomBytes(12).toString('base64url');
 
+  app.get(`${BASE_PATH}/Status/Endpoints`, async () => [
+    'GET /Certificates/#',
+    'DELETE /Certificates/#',
+    'GET /Enrollment/AvailableRenewal/Id/#',
+    'GET /Enrollment/AvailableRenewal/Thumbprint/#',
+    'POST /Enrollment/Renew',
+    'POST /Enrollment/PFX',
+    'POST /Enrollment/PFX/Deploy',
+    'POST /Enrollment/PFX/Replace',
+    'POST /CertificateStores/Certificates/Add',
+    'POST /CertificateStores/Certificates/Remove',
+    'GET /Status/Endpoints',
+  ]);
+
   // --- certificates (read side the suite uses to look at what Renew produced) ---
   app.get(`${BASE_PATH}/Certificates/:id`, async (req) => {
     const rec = certificate(intParam((req.params as Json).id, 'id'));
     authorize(req, rec);
     const withLocations = (req.query as Record<string, string | undefined>).includeLocations === 'true';
+    const locations = inv.locations(rec.id);
     return {
       Id: rec.id,
       Thumbprint: rec.thumbprint,
@@ -218,15 +235,15 @@ export async function buildApp(
       CertRequestId: rec.requestId,
       HasPrivateKey: true,
       ContentBytes: rec.der.toString('base64'),
-      LocationsCount: [{ Type: 'stores', Count: rec.stores.length }],
+      LocationsCount: [{ Type: 'stores', Count: locations.length }],
       Locations: withLocations
-        ? rec.stores.map((id) => {
-            const s = STORES.find((x) => x.id === id)!;
+        ? locations.map((entry) => {
+            const s = STORES.find((x) => x.id === entry.storeId)!;
             return {
               StoreMachine: s.machine,
               StorePath: s.path,
               StoreType: s.type,
-              Alias: rec.thumbprint,
+              Alias: entry.alias,
               ChainLevel: 0,
               CertStoreId: s.id,
             };
@@ -245,7 +262,7 @@ export async function buildApp(
   // --- available renewal ---
   const availableRenewal = (rec: CertRecord, type: number) => ({
     AvailableRenewalType: has('available-renewal-type-string') ? String(type) : type,
-    Message: RENEWAL_MESSAGES[type],
+    ...(cfg.renewalMessage ? { Message: RENEWAL_MESSAGES[type] } : {}),
   });
   app.get(`${BASE_PATH}/Enrollment/AvailableRenewal/Id/:id`, async (req) => {
     const rec = certificate(intParam((req.params as Json).id, 'id'));
@@ -288,10 +305,7 @@ export async function buildApp(
       if (!has('renew-timestamp-optional')) throw new ApiError(400, '0xA0110041', 'Timestamp is required.');
     } else {
       const form = has('renew-requires-milliseconds') ? ISO_TIMESTAMP_WITH_MS : ISO_TIMESTAMP;
-      if (
-        (typeof b.Timestamp !== 'string' || !form.test(b.Timestamp)) &&
-        !has('renew-accepts-any-timestamp')
-      ) {
+      if (typeof b.Timestamp !== 'string' || !form.test(b.Timestamp)) {
         throw new ApiError(
           400,
           '0xA0110042',
@@ -347,16 +361,22 @@ export async function buildApp(
       caName,
       renewalType: old.renewalType,
       collections: [...old.collections],
-      stores: has('renew-auto-deploys') ? [...old.stores] : [],
       ...(has('renew-reuses-serial') ? { serial: old.cert.serialNumber } : {}),
       wrongSigner: has('renew-wrong-ca'),
     });
+    if (has('renew-auto-deploys'))
+      for (const e of inv.locations(old.id))
+        inv.entries.push({ storeId: e.storeId, alias: rec.thumbprint, certificateId: rec.id });
     const response: Json = {
       [cfg.idField]: has('renew-keyfactor-id-string') ? String(rec.id) : rec.id,
       [cfg.requestIdField]: rec.requestId,
       Thumbprint: has('renew-thumbprint-sha256') ? sha256Hex(rec.der) : rec.thumbprint,
       SerialNumber: has('renew-serial-mismatch') ? BigInt(`0x${rec.serial}`).toString(10) : rec.serial,
-      IssuerDN: has('renew-issuer-dn-subject') ? rec.cert.subject : rec.cert.issuer,
+      IssuerDN: has('renew-issuer-dn-subject')
+        ? rec.cert.subject
+        : cfg.renewIssuerDn === 'null'
+          ? null
+          : rec.cert.issuer,
       RequestDisposition: 'Issued',
       DispositionMessage: 'The private key was successfully retained.',
       Password: newPassword(),
@@ -408,19 +428,22 @@ export async function buildApp(
     }
     const subject = typeof b.Subject === 'string' && b.Subject ? b.Subject : seed?.cert.subject;
     if (!subject) throw new ApiError(400, '0xA0110049', 'Subject is required.');
-    const password = typeof b.Password === 'string' && b.Password ? b.Password : newPassword();
+    const requested = typeof b.Password === 'string' && b.Password ? b.Password : undefined;
+    const password = cfg.pfxPassword === 'generated' || !requested ? newPassword() : requested;
     const rec = await inv.issue({
       subject,
       template,
       caName,
       renewalType: 1,
       collections: seed ? [...seed.collections] : [],
-      stores: [],
     });
     // Fault: the archive carries the certificate being renewed (with its own key) instead of the new one.
     const packed = has('pfx-holds-old-certificate') && seed ? seed : rec;
     const keyPem = has('pfx-wrong-key') ? await inv.otherKeyPem() : packed.keyPem;
-    const chain = b.IncludeChain === false ? [packed.der] : [packed.der, Buffer.from(inv.ca.cert.rawData)];
+    const chain =
+      b.IncludeChain === false || cfg.pfxChain === 'leaf-only'
+        ? [packed.der]
+        : [packed.der, Buffer.from(inv.ca.cert.rawData)];
     const pfx = buildPfx(keyPem, chain, password);
     return {
       CertificateInformation: {
@@ -460,8 +483,13 @@ export async function buildApp(
     const existing = certificate(intParam(b.ExistingCertificateId, 'ExistingCertificateId'));
     authorize(req, existing);
     const rec = enrolled(b);
-    const stores = has('replace-wrong-stores') ? STORES.map((s) => s.id) : [...existing.stores];
-    for (const storeId of stores) inv.jobs.push({ kind: 'replace', certificateId: rec.id, storeId });
+    // The new certificate takes the old one's place (same alias) in every store that holds the old one.
+    const targets = inv.locations(existing.id).map((e) => ({ storeId: e.storeId, alias: e.alias }));
+    if (has('replace-wrong-stores'))
+      for (const s of STORES)
+        if (!targets.some((x) => x.storeId === s.id)) targets.push({ storeId: s.id, alias: rec.thumbprint });
+    const stores = [...new Set(targets.map((x) => x.storeId))];
+    for (const x of targets) inv.schedule({ kind: 'add', ...x, certificateId: rec.id });
     return has('replace-omits-failed-stores')
       ? { SuccessfulStores: stores }
       : { SuccessfulStores: stores, FailedStores: [] };
@@ -472,19 +500,63 @@ export async function buildApp(
     if (!present(b.Password) && !has('deploy-password-optional'))
       throw new ApiError(400, '0xA0110052', 'Password is required.');
     const rec = enrolled(b);
-    const wanted = [
-      ...(Array.isArray(b.Stores) ? b.Stores.map((s) => String((s as Json | null)?.StoreId ?? '')) : []),
-      ...(Array.isArray(b.StoreIds) ? b.StoreIds.map(String) : []),
+    const requests = [
+      ...(Array.isArray(b.Stores)
+        ? b.Stores.map((s) => ({
+            storeId: String((s as Json | null)?.StoreId ?? ''),
+            alias: String((s as Json | null)?.Alias || rec.thumbprint),
+          }))
+        : []),
+      ...(Array.isArray(b.StoreIds)
+        ? b.StoreIds.map((id) => ({ storeId: String(id), alias: rec.thumbprint }))
+        : []),
     ];
+    const wanted = requests.map((r) => r.storeId);
     if (wanted.length === 0)
       throw new ApiError(400, '0xA0110053', 'At least one certificate store is required.');
     const known = wanted.filter((id) => STORES.some((s) => s.id.toLowerCase() === id.toLowerCase()));
-    for (const storeId of known) inv.jobs.push({ kind: 'deploy', certificateId: rec.id, storeId });
+    for (const r of requests)
+      if (known.includes(r.storeId)) inv.schedule({ kind: 'add', ...r, certificateId: rec.id });
     return {
       SuccessfulStores: has('deploy-ignores-store') ? [] : known,
       FailedStores: wanted.filter((id) => !known.includes(id)),
     };
   });
 
-  return app;
+  // --- store inventory management (what the suite uses to undo Replace and Deploy) ---
+  const storeId = (v: unknown): string => {
+    const s = STORES.find((x) => typeof v === 'string' && x.id.toLowerCase() === v.toLowerCase());
+    if (!s) throw new ApiError(400, '0xA0110060', `Certificate store '${String(v)}' could not be found.`);
+    return s.id;
+  };
+  const storeEntries = (b: Json): Json[] => {
+    if (!Array.isArray(b.CertificateStores) || b.CertificateStores.length === 0)
+      throw new ApiError(400, '0xA0110061', 'CertificateStores is required.');
+    if (!b.Schedule || typeof b.Schedule !== 'object')
+      throw new ApiError(400, '0xA0110062', 'Schedule is required.');
+    return b.CertificateStores.map((e) => (e && typeof e === 'object' ? (e as Json) : {}));
+  };
+  app.post(`${BASE_PATH}/CertificateStores/Certificates/Add`, async (req) => {
+    const b = body(req);
+    const rec = certificate(intParam(b.CertificateId, 'CertificateId'));
+    const entries = storeEntries(b);
+    const jobs = entries.map((e) => ({
+      storeId: storeId(e.CertificateStoreId),
+      alias: typeof e.Alias === 'string' && e.Alias ? e.Alias : rec.thumbprint,
+    }));
+    for (const j of jobs) inv.schedule({ kind: 'add', ...j, certificateId: rec.id });
+    return jobs.map(() => randomUUID());
+  });
+  app.post(`${BASE_PATH}/CertificateStores/Certificates/Remove`, async (req) => {
+    const b = body(req);
+    const jobs = storeEntries(b).map((e) => {
+      if (typeof e.Alias !== 'string' || !e.Alias)
+        throw new ApiError(400, '0xA0110063', 'Alias is required to remove a certificate from a store.');
+      return { storeId: storeId(e.CertificateStoreId), alias: e.Alias };
+    });
+    for (const j of jobs) inv.schedule({ kind: 'remove', ...j });
+    return jobs.map(() => randomUUID());
+  });
+
+  return { app, inventory: inv };
 }

@@ -66,7 +66,23 @@ export interface CertRecord {
   caName: string;
   renewalType: 0 | 1 | 2;
   collections: number[];
-  stores: string[];
+}
+
+/** A certificate in a store, under an alias (what GET /Certificates/{id}?includeLocations=true lists). */
+export interface StoreEntry {
+  storeId: string;
+  alias: string;
+  certificateId: number;
+}
+
+/** A management job an orchestrator runs: put a certificate into a store under an alias, or take it out. */
+export interface Job {
+  kind: 'add' | 'remove';
+  storeId: string;
+  alias: string;
+  certificateId?: number;
+  /** When the orchestrator runs it (ms since the epoch). */
+  dueAt: number;
 }
 
 export interface VariantConfig {
@@ -74,6 +90,20 @@ export interface VariantConfig {
   requestIdField: 'KeyfactorRequestID' | 'KeyfactorRequestId';
   auth: 'basic' | 'bearer';
   unknownCertificateStatus: 400 | 404;
+  /** When orchestrator jobs (Replace, Deploy, store add/remove) run: some time after the answer, or before it. */
+  jobs: 'scheduled' | 'instant';
+  /** PFX enrollment: the archive is protected by the requested Password, or by one Command generates. */
+  pfxPassword: 'requested' | 'generated';
+  /** PFX enrollment honours IncludeChain, or packs the end-entity certificate only. */
+  pfxChain: 'as-requested' | 'leaf-only';
+  /** Renew's IssuerDN: the issuer, or null (the OpenAPI marks it nullable). */
+  renewIssuerDn: 'issuer' | 'null';
+  /** AvailableRenewal answers Message, or leaves it out (the schema does not require it). */
+  renewalMessage: boolean;
+  /** Thumbprints in upper-case hex (Command's habit) or lower-case (hex is case-insensitive). */
+  thumbprintCase: 'upper' | 'lower';
+  /** The profile of this variant deletes what the run issued (params.deleteCreatedCertificates). */
+  deletesCreated: boolean;
   ids: { renewable: number; oneClick: number; noRenewal: number; inStores: number; inCollection: number };
 }
 
@@ -83,6 +113,13 @@ export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
     requestIdField: 'KeyfactorRequestID',
     auth: 'basic',
     unknownCertificateStatus: 400,
+    jobs: 'scheduled',
+    pfxPassword: 'requested',
+    pfxChain: 'as-requested',
+    renewIssuerDn: 'issuer',
+    renewalMessage: true,
+    thumbprintCase: 'upper',
+    deletesCreated: false,
     ids: { renewable: 101, oneClick: 102, noRenewal: 103, inStores: 104, inCollection: 105 },
   },
   'spec-casing': {
@@ -90,6 +127,13 @@ export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
     requestIdField: 'KeyfactorRequestId',
     auth: 'basic',
     unknownCertificateStatus: 404,
+    jobs: 'scheduled',
+    pfxPassword: 'requested',
+    pfxChain: 'as-requested',
+    renewIssuerDn: 'issuer',
+    renewalMessage: true,
+    thumbprintCase: 'upper',
+    deletesCreated: true,
     ids: { renewable: 2301, oneClick: 2417, noRenewal: 2502, inStores: 2650, inCollection: 2711 },
   },
   bearer: {
@@ -97,9 +141,47 @@ export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
     requestIdField: 'KeyfactorRequestID',
     auth: 'bearer',
     unknownCertificateStatus: 400,
+    jobs: 'scheduled',
+    pfxPassword: 'requested',
+    pfxChain: 'as-requested',
+    renewIssuerDn: 'issuer',
+    renewalMessage: true,
+    thumbprintCase: 'upper',
+    deletesCreated: false,
     ids: { renewable: 101, oneClick: 102, noRenewal: 103, inStores: 104, inCollection: 105 },
   },
+  'instant-jobs': {
+    idField: 'KeyfactorID',
+    requestIdField: 'KeyfactorRequestID',
+    auth: 'basic',
+    unknownCertificateStatus: 400,
+    jobs: 'instant',
+    pfxPassword: 'requested',
+    pfxChain: 'as-requested',
+    renewIssuerDn: 'null',
+    renewalMessage: false,
+    thumbprintCase: 'upper',
+    deletesCreated: false,
+    ids: { renewable: 101, oneClick: 102, noRenewal: 103, inStores: 104, inCollection: 105 },
+  },
+  'pfx-generated': {
+    idField: 'KeyfactorId',
+    requestIdField: 'KeyfactorRequestId',
+    auth: 'basic',
+    unknownCertificateStatus: 404,
+    jobs: 'scheduled',
+    pfxPassword: 'generated',
+    pfxChain: 'leaf-only',
+    renewIssuerDn: 'issuer',
+    renewalMessage: true,
+    thumbprintCase: 'lower',
+    deletesCreated: false,
+    ids: { renewable: 301, oneClick: 302, noRenewal: 303, inStores: 304, inCollection: 305 },
+  },
 };
+
+/** How long after its scheduling a job of a 'scheduled' variant runs (the orchestrator's next poll). */
+export const JOB_LAG_MS = 300;
 
 export function upperHex(hex: string): string {
   return hex.replace(/^0+(?=.)/, '').toUpperCase();
@@ -108,17 +190,25 @@ export function upperHex(hex: string): string {
 /** Command's inventory: certificates, one CA (the repository's TEST ONLY CA), templates and stores. */
 export class Inventory {
   readonly certs = new Map<number, CertRecord>();
-  readonly jobs: Array<{ kind: 'replace' | 'deploy'; certificateId: number; storeId: string }> = [];
+  readonly entries: StoreEntry[] = [];
+  readonly jobs: Job[] = [];
+  /** The store entries before the run, to tell what the run left changed. */
+  private initialEntries: StoreEntry[] = [];
+  /** Certificates issued after start-up (by the run). */
+  readonly issued = new Set<number>();
   private nextId = 5000;
   private nextRequestId = 90_000;
   // Offset 7: keep clear of the key loopbackTls() draws first.
   private readonly pool = new KeyPool(7);
   private rogue?: CryptoKeyPair;
 
-  private constructor(readonly ca: TestCa) {}
+  private constructor(
+    readonly ca: TestCa,
+    private readonly config: VariantConfig,
+  ) {}
 
   static async create(config: VariantConfig): Promise<Inventory> {
-    const inv = new Inventory(await TestCa.load());
+    const inv = new Inventory(await TestCa.load(), config);
     const seed: Array<[number, string, 0 | 1 | 2, number[], string[]]> = [
       [config.ids.renewable, 'CN=portal.certconform.test, O=certconform', 1, [], []],
       [config.ids.oneClick, 'CN=api.certconform.test, O=certconform', 2, [], []],
@@ -139,12 +229,66 @@ export class Inventory {
         caName: CA_NAME,
         renewalType,
         collections,
-        stores,
       });
       inv.certs.delete(rec.id);
+      inv.issued.delete(rec.id);
       inv.certs.set(id, { ...rec, id });
+      for (const storeId of stores) inv.entries.push({ storeId, alias: rec.thumbprint, certificateId: id });
     }
+    inv.initialEntries = inv.entries.map((e) => ({ ...e }));
     return inv;
+  }
+
+  /** Where a certificate sits now. */
+  locations(certificateId: number): StoreEntry[] {
+    return this.entries.filter((e) => e.certificateId === certificateId);
+  }
+
+  /** Schedules an orchestrator job; an 'instant' Command has run it before it answers. */
+  schedule(job: Omit<Job, 'dueAt'>): void {
+    this.jobs.push({ ...job, dueAt: Date.now() + (this.config.jobs === 'instant' ? 0 : JOB_LAG_MS) });
+    if (this.config.jobs === 'instant') this.runJobs(Date.now());
+  }
+
+  /** Runs the jobs that are due, in the order they were scheduled (an orchestrator works its queue in order). */
+  runJobs(now: number): void {
+    while (this.jobs.length && this.jobs[0]!.dueAt <= now) {
+      const job = this.jobs.shift()!;
+      const at = this.entries.findIndex(
+        (e) => e.storeId === job.storeId && e.alias.toLowerCase() === job.alias.toLowerCase(),
+      );
+      if (job.kind === 'remove') {
+        if (at >= 0) this.entries.splice(at, 1);
+      } else if (at >= 0) {
+        this.entries[at]!.certificateId = job.certificateId!;
+      } else {
+        this.entries.push({ storeId: job.storeId, alias: job.alias, certificateId: job.certificateId! });
+      }
+    }
+  }
+
+  /**
+   * What the run left changed that the harness was responsible for undoing: store contents (after every job
+   * still queued has run, as it will), and, when the profile deletes what it issued, the certificates it issued.
+   */
+  residue(): string[] {
+    this.runJobs(Number.POSITIVE_INFINITY);
+    const key = (e: StoreEntry) => `${e.storeId}|${e.alias.toLowerCase()}|${e.certificateId}`;
+    const before = new Set(this.initialEntries.map(key));
+    const now = new Set(this.entries.map(key));
+    const out: string[] = [];
+    for (const e of this.entries)
+      if (!before.has(key(e)))
+        out.push(
+          `store ${e.storeId} holds certificate ${e.certificateId} as "${e.alias}" (not before the run)`,
+        );
+    for (const e of this.initialEntries)
+      if (!now.has(key(e)))
+        out.push(`store ${e.storeId} no longer holds certificate ${e.certificateId} as "${e.alias}"`);
+    if (this.config.deletesCreated)
+      for (const id of this.issued)
+        if (this.certs.has(id)) out.push(`certificate ${id}, issued by the run, was not deleted`);
+    return out;
   }
 
   /** Issues a certificate from the CA with a pooled key and records it. */
@@ -154,7 +298,6 @@ export class Inventory {
     caName: string;
     renewalType: 0 | 1 | 2;
     collections: number[];
-    stores: string[];
     serial?: string;
     wrongSigner?: boolean;
   }): Promise<CertRecord> {
@@ -174,15 +317,16 @@ export class Inventory {
       cert,
       der: Buffer.from(cert.rawData),
       keyPem: key.privatePem,
-      thumbprint: sha1Thumbprint(cert),
+      thumbprint:
+        this.config.thumbprintCase === 'lower' ? sha1Thumbprint(cert).toLowerCase() : sha1Thumbprint(cert),
       serial: upperHex(cert.serialNumber),
       template: opts.template,
       caName: opts.caName,
       renewalType: opts.renewalType,
       collections: opts.collections,
-      stores: opts.stores,
     };
     this.certs.set(rec.id, rec);
+    this.issued.add(rec.id);
     return rec;
   }
 
@@ -207,7 +351,7 @@ export class Inventory {
 
   byThumbprint(thumbprint: string): CertRecord | undefined {
     const wanted = thumbprint.replace(/[\s:]/g, '').toUpperCase();
-    return [...this.certs.values()].find((c) => c.thumbprint === wanted);
+    return [...this.certs.values()].find((c) => c.thumbprint.toUpperCase() === wanted);
   }
 }
 

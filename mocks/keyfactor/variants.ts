@@ -1,22 +1,41 @@
 import type { VariantSpec } from '../../src/core/api.ts';
+import { CAPABILITIES, type Capability } from '../../suites/keyfactor/capabilities.ts';
+
+/** Every variant's profile names every certificate, store, account and the CA: all capabilities. */
+const ALL = Object.keys(CAPABILITIES) as Capability[];
 
 /** Legitimately different, conforming Command behaviours. The suite must pass on each. */
 export const VARIANTS = {
   default: {
     description:
-      'Command as its documentation spells it: Renew answers KeyfactorID / KeyfactorRequestID, Basic auth (DOMAIN\\user), unknown certificates answer 400',
+      'Command as its documentation spells it: Renew answers KeyfactorID / KeyfactorRequestID, Basic auth (DOMAIN\\user), unknown certificates answer 400, orchestrator jobs run shortly after Replace/Deploy answer',
     vendor: 'keyfactor',
+    capabilities: ALL,
   },
   'spec-casing': {
     description:
-      'Command as the OpenAPI spells it: Renew answers KeyfactorId / KeyfactorRequestId, other certificate IDs, unknown certificates answer 404',
+      'Command as the OpenAPI spells it: Renew answers KeyfactorId / KeyfactorRequestId, other certificate IDs, unknown certificates answer 404; the profile deletes the certificates the run issued',
     vendor: 'keyfactor',
+    capabilities: ALL,
   },
   bearer: {
     description:
       'Command behind an identity provider: OAuth Bearer tokens instead of Basic auth, documentation casing',
     vendor: 'keyfactor',
+    capabilities: ALL,
   },
-} as const satisfies Record<string, VariantSpec>;
+  'instant-jobs': {
+    description:
+      'orchestrator jobs finish before PFX/Replace and PFX/Deploy answer (the old certificate has left its stores when the answer arrives); Renew answers IssuerDN null (nullable in the OpenAPI); AvailableRenewal leaves out Message',
+    vendor: 'keyfactor',
+    capabilities: ALL,
+  },
+  'pfx-generated': {
+    description:
+      'PFX enrollment protects the archive with a password Command generates (answered in CertificateInformation.Password) instead of the requested one, packs no chain; thumbprints in lower-case hex; OpenAPI casing, unknown certificates 404',
+    vendor: 'keyfactor',
+    capabilities: ALL,
+  },
+} as const satisfies Record<string, VariantSpec<Capability>>;
 
 export type Variant = keyof typeof VARIANTS;

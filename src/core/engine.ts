@@ -10,6 +10,7 @@ import {
   NotApplicable,
   PreconditionFailed,
   TransportError,
+  UndoImpossible,
   Violation,
   describeError,
 } from './errors.ts';
@@ -169,6 +170,7 @@ async function undo(fn: () => Promise<void> | void, target: Target): Promise<str
       return undefined;
     } catch (err) {
       last = describeError(err);
+      if (err instanceof UndoImpossible) break;
       const wait = 150 * 3 ** attempt;
       if (Date.now() - started + wait > budgetMs) break;
       await sleep(wait);

@@ -49,6 +49,14 @@ export class Inconclusive extends Error {
   override name = 'Inconclusive';
 }
 
+/**
+ * Thrown by an undo that knows it cannot succeed (the answer that would name the object was lost): the engine
+ * reports the residue at once instead of retrying.
+ */
+export class UndoImpossible extends Error {
+  override name = 'UndoImpossible';
+}
+
 /** A usage problem: bad profile, bad option, missing env var. Exit code 2. */
 export class UsageError extends Error {
   override name = 'UsageError';

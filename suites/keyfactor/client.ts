@@ -1,4 +1,6 @@
 import type { Account, Target } from '../../src/core/api.ts';
+import { describeAnswer } from '../../src/core/check.ts';
+import { CredentialsRejected, describeError } from '../../src/core/errors.ts';
 import type { HttpClient, HttpResponse } from '../../src/http/client.ts';
 import type { Redactor } from '../../src/http/redact.ts';
 
@@ -14,11 +16,18 @@ export interface KfRequest {
   headers?: Record<string, string>;
 }
 
+/** The documented read every identity may make: the authenticated probe of each account. */
+export const PROBE_PATH = '/Status/Endpoints';
+
 /** Talks to Command the way its documented clients do: auth, x-keyfactor-* headers, base path kept. */
 export class KfClient {
   private readonly base: string;
   /** Certificates the run made Command issue (Renew and PFX answers), for params.deleteCreatedCertificates. */
   readonly created = new Set<number>();
+  /** Enrollments whose answer was lost or unreadable: Command may have issued a certificate the run cannot name. */
+  readonly unidentified: string[] = [];
+  /** Accounts whose credentials Command rejected at connect (the one-line reason). */
+  private readonly rejected = new Map<Exclude<Caller, 'anonymous'>, string>();
 
   constructor(
     private readonly http: HttpClient,
@@ -36,8 +45,16 @@ export class KfClient {
     }
   }
 
+  /** Who an account is, for messages: its user name, or "the bearer token". */
+  accountName(as: Exclude<Caller, 'anonymous'>): string {
+    if (as === 'admin') return this.target.auth.username ?? `the ${this.target.auth.scheme} credentials`;
+    return this.target.accounts[as]?.username ?? as;
+  }
+
   private authHeader(as: Caller): Record<string, string> {
     if (as === 'anonymous') return {};
+    const rejected = this.rejected.get(as);
+    if (rejected) throw new CredentialsRejected(rejected);
     if (as === 'admin') {
       const { auth } = this.target;
       if (auth.scheme === 'basic') return basic(auth.username ?? '', auth.password ?? '');
@@ -45,9 +62,30 @@ export class KfClient {
       return {};
     }
     const account: Account | undefined = this.target.accounts[as];
-    if (!account) throw new Error(`no "${as}" account in the profile`);
+    if (!account) throw new CredentialsRejected(`the profile has no accounts.${as}`);
     if (account.token) return { authorization: `Bearer ${account.token}` };
     return basic(account.username, account.password ?? '');
+  }
+
+  /**
+   * One authenticated read per account (connect): a 401 (or, for the main account, a 403) means Command
+   * refused the credentials. Returns the one-line reason, or undefined when they were accepted or the probe
+   * could not tell (a broken answer is left to the rules, which meet it as an error of their own).
+   */
+  async probe(as: Exclude<Caller, 'anonymous'>): Promise<string | undefined> {
+    let res: HttpResponse;
+    try {
+      res = await this.request('GET', PROBE_PATH, { as });
+    } catch (err) {
+      // Unreachable or garbled: the probe cannot tell, so the rules run and meet the trouble as errors.
+      if (err instanceof CredentialsRejected) return err.message;
+      return undefined;
+    }
+    const refused = as === 'admin' ? [401, 403] : [401];
+    if (!refused.includes(res.status)) return undefined;
+    const reason = `credentials for ${this.accountName(as)} were rejected by ${this.base}: ${res.status}`;
+    this.rejected.set(as, reason);
+    return reason;
   }
 
   url(path: string, query: KfRequest['query'] = {}): string {
@@ -58,17 +96,25 @@ export class KfClient {
     return `${this.base}${path}${search}`;
   }
 
-  request(method: string, path: string, opts: KfRequest = {}): Promise<HttpResponse> {
+  async request(method: string, path: string, opts: KfRequest = {}): Promise<HttpResponse> {
+    const as = opts.as ?? 'admin';
     const headers: Record<string, string> = {
       'x-keyfactor-api-version': this.apiVersion,
       ...(opts.omitRequestedWith ? {} : { 'x-keyfactor-requested-with': 'APIClient' }),
-      ...this.authHeader(opts.as ?? 'admin'),
+      ...this.authHeader(as),
       ...opts.headers,
     };
-    return this.http.request(method, this.url(path, opts.query), {
+    const res = await this.http.request(method, this.url(path, opts.query), {
       headers,
       ...(opts.json !== undefined ? { json: opts.json } : {}),
     });
+    // No rule judges a 401 to credentials the probe accepted: it means they stopped working (expired,
+    // locked out), which says nothing about the requirement under test.
+    if (as !== 'anonymous' && res.status === 401 && path !== PROBE_PATH)
+      throw new CredentialsRejected(
+        `credentials for ${this.accountName(as)} were rejected by ${this.base}: ${describeAnswer(res)}`,
+      );
+    return res;
   }
 
   get(path: string, opts?: KfRequest): Promise<HttpResponse> {
@@ -76,30 +122,73 @@ export class KfClient {
   }
 
   async post(path: string, json: unknown, opts: KfRequest = {}): Promise<HttpResponse> {
-    const res = await this.request('POST', path, { ...opts, json });
-    if (res.status >= 200 && res.status < 300 && /^\/Enrollment\/(Renew|PFX)$/i.test(path))
-      this.noteCreated(res);
+    const enrollment = /^\/Enrollment\/(Renew|PFX)$/i.test(path);
+    const sent = new Date().toISOString();
+    let res: HttpResponse;
+    try {
+      res = await this.request('POST', path, { ...opts, json });
+    } catch (err) {
+      // The request may have been processed before the answer was lost.
+      if (enrollment && !(err instanceof CredentialsRejected))
+        this.unidentified.push(`POST ${path} at ${sent}`);
+      throw err;
+    }
+    if (enrollment && res.status >= 200 && res.status < 300 && !this.noteCreated(res))
+      this.unidentified.push(`POST ${path} at ${sent} (answer without a readable KeyfactorId)`);
     return res;
   }
 
-  private noteCreated(res: HttpResponse): void {
+  /** Records the certificate an enrollment answer names; false when the answer names none readably. */
+  private noteCreated(res: HttpResponse): boolean {
     let body: unknown;
     try {
       body = JSON.parse(res.text);
     } catch {
-      return;
+      return false;
     }
     const info = ci(body, 'CertificateInformation') ?? body;
     const id = Number(ci(info, 'KeyfactorId'));
-    if (Number.isInteger(id) && id > 0) this.created.add(id);
+    if (!Number.isInteger(id) || id <= 0) return false;
+    this.created.add(id);
+    return true;
   }
 
-  /** Deletes the certificate records the run created (not a revocation: the CA still knows them). */
+  /**
+   * Deletes the certificate records the run created (not a revocation: the CA still knows them). An absent
+   * record counts as deleted; any other refusal is thrown, so the engine retries it and reports what is left.
+   */
   async deleteCreated(): Promise<void> {
-    for (const id of this.created) {
-      await this.request('DELETE', `/Certificates/${id}`).catch(() => undefined);
+    const failed: string[] = [];
+    for (const id of [...this.created]) {
+      try {
+        const res = await this.request('DELETE', `/Certificates/${id}`);
+        if (res.status < 300 || res.status === 404 || isNotFound(res)) this.created.delete(id);
+        else failed.push(describeAnswer(res));
+      } catch (err) {
+        failed.push(`DELETE /Certificates/${id}: ${describeError(err)}`);
+      }
     }
-    this.created.clear();
+    if (this.unidentified.length)
+      failed.push(
+        `Command may hold certificates the run issued but could not identify (the answers were lost): ${this.unidentified.join(', ')}`,
+      );
+    if (failed.length)
+      throw new Error(`could not delete every certificate the run issued: ${failed.join('; ')}`);
+  }
+}
+
+/** Command answers an unknown certificate 400 or 404, with "could not be found" in its Message. */
+export function isNotFound(res: HttpResponse): boolean {
+  if (res.status === 404) return true;
+  if (res.status !== 400) return false;
+  return /could not be found|not found|does not exist/i.test(String(ci(safeJson(res.text), 'Message') ?? ''));
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 

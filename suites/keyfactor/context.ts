@@ -1,12 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { ruleFactory, type RuleRun } from '../../src/core/api.ts';
-import { check, notApplicable, show, violation } from '../../src/core/check.ts';
+import {
+  broken,
+  check,
+  expectHelperStatus,
+  helperJson,
+  notApplicable,
+  show,
+  violation,
+} from '../../src/core/check.ts';
 import type { HttpResponse } from '../../src/http/client.ts';
 import { nameParts } from '../../src/pki/csr.ts';
 import { x509 } from '../../src/pki/x509.ts';
 import type { Fault } from '../../mocks/keyfactor/faults.ts';
 import type { Capability } from './capabilities.ts';
-import type { KfClient } from './client.ts';
+import { isNotFound, type KfClient } from './client.ts';
 import { DEFAULT_REFUSAL_STATUSES, type KfParams } from './params.ts';
 import type { Source } from './sources.ts';
 
@@ -104,46 +112,90 @@ export interface CertificateRecord {
   der: Buffer;
 }
 
-/** GET /Certificates/{id}: the certificate Command holds, with its DER (ContentBytes). */
-export async function certificateRecord(
+/**
+ * GET /Certificates/{id}: the certificate Command holds, with its DER (ContentBytes), or undefined when
+ * Command says it has no such certificate (404, or 400 "could not be found"). This read is a helper, not a
+ * rule's subject: any other answer is broken (`error`), never data.
+ */
+export async function findCertificate(
   t: Run,
   id: number,
   includeLocations = false,
-): Promise<CertificateRecord> {
+): Promise<CertificateRecord | undefined> {
   const res = await t.ctx.kf.get(`/Certificates/${id}`, {
     query: { includeLocations: includeLocations || undefined },
   });
-  const json = okJson(res, `GET /Certificates/${id}`);
+  if (isNotFound(res)) return undefined;
+  const what = `GET /Certificates/${id}`;
+  expectHelperStatus(res, [200], what);
+  const json = helperJson(res, what);
+  if (!isObject(json)) broken(`${what}: expected a JSON object, got ${show(json)}`);
   const content = field(json, 'ContentBytes')?.value;
-  check(
-    typeof content === 'string' && content.length > 0,
-    `GET /Certificates/${id}: expected ContentBytes (base64 DER), got ${show(content)}`,
-  );
+  if (typeof content !== 'string' || content.length === 0)
+    broken(`${what}: expected ContentBytes (base64 DER), got ${show(content)}`);
   const der = Buffer.from(content, 'base64');
   let cert: x509.X509Certificate;
   try {
     cert = new x509.X509Certificate(der);
   } catch (err) {
-    violation(`GET /Certificates/${id}: ContentBytes is not a DER certificate (${(err as Error).message})`);
+    broken(`${what}: ContentBytes is not a DER certificate (${(err as Error).message})`);
   }
   return { json, cert, der };
 }
 
-/** The old certificate, read once per run. */
+/** A certificate that must exist (the profile names it, or an answer named it): absent is a Violation. */
+export async function certificateRecord(
+  t: Run,
+  id: number,
+  includeLocations = false,
+): Promise<CertificateRecord> {
+  const rec = await findCertificate(t, id, includeLocations);
+  check(rec, `GET /Certificates/${id}: Command has no certificate ${id}`);
+  return rec;
+}
+
+/** The old certificate, read once per run; a profile naming a certificate Command lacks is a precondition error. */
 export function originalCertificate(t: Run, id: number): Promise<CertificateRecord> {
   return t.shared(`certificate:${id}`, () => certificateRecord(t, id));
+}
+
+/** Where a certificate sits (GET /Certificates/{id}?includeLocations=true): store UUID and alias. */
+export interface StoreLocation {
+  storeId: string;
+  alias: string;
+}
+
+export async function storeLocationsOf(t: Run, id: number): Promise<StoreLocation[]> {
+  const rec = await certificateRecord(t, id, true);
+  const locations = field(rec.json, 'Locations')?.value;
+  if (!Array.isArray(locations))
+    broken(
+      `GET /Certificates/${id}?includeLocations=true: expected a Locations array, got ${show(locations)}`,
+    );
+  return locations
+    .map((l) => ({
+      storeId: String(field(l, 'CertStoreId')?.value ?? '').toLowerCase(),
+      alias: String(field(l, 'Alias')?.value ?? ''),
+    }))
+    .filter((l) => l.storeId !== '');
+}
+
+/**
+ * The stores of a certificate as they were before the run changed any (read once, on first use, which every
+ * rule that changes stores makes *before* its change): a job that finishes instantly must not move "before".
+ */
+export function storesBefore(t: Run, id: number): Promise<StoreLocation[]> {
+  return t.shared(`stores-before:${id}`, () => storeLocationsOf(t, id));
 }
 
 /** AvailableRenewalType read leniently (a numeric string counts), for rules that only need to know the type. */
 export async function renewalTypeOf(t: Run, id: number): Promise<number> {
   return t.shared(`available-renewal:${id}`, async () => {
+    const what = `GET /Enrollment/AvailableRenewal/Id/${id}`;
     const res = await t.ctx.kf.get(`/Enrollment/AvailableRenewal/Id/${id}`);
-    const body = okJson(res, `GET /Enrollment/AvailableRenewal/Id/${id}`);
-    const type = idValue(body, 'AvailableRenewalType');
-    check(
-      type !== undefined,
-      `GET /Enrollment/AvailableRenewal/Id/${id}: no AvailableRenewalType in ${show(body)}`,
-    );
+    expectHelperStatus(res, [200], what);
+    const type = idValue(helperJson(res, what), 'AvailableRenewalType');
+    check(type !== undefined, `${what}: no AvailableRenewalType in ${show(res.text)}`);
     return type;
   });
 }

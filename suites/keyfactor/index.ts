@@ -51,7 +51,6 @@ import {
   renewOneClick,
   renewRefusesBothIds,
   renewRefusesNoId,
-  renewRefusesNonIsoTimestamp,
   renewRefusesUnknownCertificate,
   renewRequiresCa,
   renewRequiresTemplate,
@@ -128,7 +127,6 @@ export const keyfactorApi = defineApi<KfCtx, Source, Fault, Variant, Capability>
     renewRefusesBothIds,
     renewRefusesNoId,
     renewRequiresTimestamp,
-    renewRefusesNonIsoTimestamp,
     renewAcceptsExampleTimestamp,
     renewRequiresCa,
     renewRequiresTemplate,
@@ -173,8 +171,13 @@ export const keyfactorApi = defineApi<KfCtx, Source, Fault, Variant, Capability>
       params,
       caCert: loadCaCert(params.caCertFile),
     };
+    // One authenticated probe per account: rejected credentials are one line, and the rules that need them
+    // end as errors instead of reading 401s as the device failing them.
+    const authFailure = await ctx.kf.probe('admin');
+    for (const role of ACCOUNT_ROLES) if (target.accounts[role]) await ctx.kf.probe(role);
     return {
       ctx,
+      ...(authFailure ? { authFailure } : {}),
       capability: async (cap: Capability, _t: RuleRun<KfCtx>) => capability(cap, ctx, target.accounts),
       close: async () => {
         if (params.deleteCreatedCertificates) await ctx.kf.deleteCreated();

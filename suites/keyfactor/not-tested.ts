@@ -30,6 +30,17 @@ export const NOT_TESTED: readonly { statement: string; reason: string }[] = [
     reason: 'Free text; only its presence is checked (KF-REN-003).',
   },
   {
+    statement:
+      'The date and time should be given using the ISO 8601 UTC time format YYYY-MM-DDTHH:mm:ss.000Z (e.g. 2021-05-19T16:23:01Z).',
+    reason:
+      'An instruction to the client ("should be given"), which the suite follows; the documents say nothing of what Command does with another format (refuse it, or parse it leniently), so refusing one is not a requirement (formerly KF-REN-009). Accepting the example form without milliseconds is KF-REN-010.',
+  },
+  {
+    statement: 'RequestDisposition | State of the request (e.g. issued).',
+    reason:
+      'Checked for presence only (KF-REN-003): "issued" is an example, and the documents list no states. The profile\'s template must issue without approval, or the certificate rules have no certificate to look at (they end as errors).',
+  },
+  {
     statement: 'Timestamp: The current date and time.',
     reason:
       'Whether Command refuses a stale or future Timestamp is not documented; the suite always sends the current time.',

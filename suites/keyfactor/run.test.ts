@@ -58,3 +58,38 @@ describe('params.deleteCreatedCertificates', () => {
     }
   });
 });
+
+describe('rejected credentials', () => {
+  it('of the collection-scoped account make its rules errors, not fails, and name the account', async () => {
+    const api = keyfactorApi as unknown as AnyApi;
+    const mock = await api.startMock({ variant: 'default', faults: [] });
+    try {
+      const target = mockTarget(api, 'default', mock);
+      const scoped = target.accounts.collectionUser!;
+      target.accounts = { collectionUser: { ...scoped, password: `${scoped.password}x` } };
+      const rules = api.rules.filter((r) => /^KF-AUTH-00[2-5]$/.test(r.id));
+      const results = await runTarget({ api, target, rules, redactor: new Redactor() });
+      expect(results.map((r) => r.status)).toEqual(rules.map(() => 'error'));
+      for (const r of results)
+        expect(r.message).toContain(`credentials for ${scoped.username} were rejected`);
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it('of the main account leave the unauthenticated rule running', async () => {
+    const api = keyfactorApi as unknown as AnyApi;
+    const mock = await api.startMock({ variant: 'default', faults: [] });
+    try {
+      const target = mockTarget(api, 'default', mock);
+      target.auth = { ...target.auth, password: `${target.auth.password}x` };
+      const results = await runTarget({ api, target, rules: api.rules, redactor: new Redactor() });
+      expect(results.find((r) => r.rule === 'KF-AUTH-001')?.status).toBe('pass');
+      const others = results.filter((r) => r.rule !== 'KF-AUTH-001');
+      expect(new Set(others.map((r) => r.status))).toEqual(new Set(['error']));
+      expect(others[0]?.message).toMatch(/^credentials for .* were rejected by https:\/\/.*: 401$/);
+    } finally {
+      await mock.close();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { check, checkEqual, notApplicable, show } from '../../../src/core/check.ts';
 import { RENEW, seededPfxRenewal } from '../renew/flows.ts';
+import { thumbprintOf } from '../renew/request.ts';
 import {
   noteIssued,
   checkRefused,
@@ -7,7 +8,6 @@ import {
   idValue,
   kfRule,
   okJson,
-  originalCertificate,
   param,
   renewalTypeOf,
   renewBody,
@@ -40,6 +40,7 @@ export const availableRenewalType = kfRule({
     section: '#/components/schemas/Models.Enrollment.AvailableRenewal/properties/AvailableRenewalType',
     quote: 'AvailableRenewalType: enum: - 0 - 1 - 2 format: int32 type: integer',
   },
+  parallelSafe: true,
   faults: ['available-renewal-type-string'],
   async check(t) {
     for (const { id, role } of configuredCertificates(t)) {
@@ -70,15 +71,12 @@ export const availableRenewalByThumbprint = kfRule({
     section: '#/paths/~1Enrollment~1AvailableRenewal~1Thumbprint~1{thumbprint}/get',
     quote: 'Returns the type of renewal available for a given certificate.',
   },
+  parallelSafe: true,
   faults: ['available-renewal-thumbprint-none'],
   async check(t) {
     for (const { id } of configuredCertificates(t)) {
       const byId = await renewalTypeOf(t, id);
-      const tp = field((await originalCertificate(t, id)).json, 'Thumbprint')?.value;
-      check(
-        typeof tp === 'string' && tp !== '',
-        `GET /Certificates/${id}: expected a Thumbprint, got ${show(tp)}`,
-      );
+      const tp = await thumbprintOf(t, id);
       const body = okJson(
         await t.ctx.kf.get(`/Enrollment/AvailableRenewal/Thumbprint/${encodeURIComponent(tp)}`),
         `GET /Enrollment/AvailableRenewal/Thumbprint/${tp}`,

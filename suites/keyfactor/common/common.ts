@@ -15,6 +15,7 @@ export const requestedWithRequired = kfRule({
     quote: 'Type of the request [XMLHttpRequest, APIClient]',
   },
   requires: ['renewable-certificate'],
+  parallelSafe: true,
   faults: ['requested-with-optional'],
   async check(t) {
     const id = param(t, 'certificateId');
@@ -33,6 +34,9 @@ export const authenticationRequired = kfRule({
     quote: 'basicAuth: scheme: basic type: http',
   },
   requires: ['renewable-certificate'],
+  // It sends no credentials: it still runs (and can fail) when the profile's were rejected.
+  auth: 'none',
+  parallelSafe: true,
   faults: ['anonymous-allowed'],
   async check(t) {
     const id = param(t, 'certificateId');
@@ -51,6 +55,7 @@ export const collectionScopeEnforced = kfRule({
     quote: 'The collection id for the given certificate',
   },
   requires: ['collection-user'],
+  parallelSafe: true,
   faults: ['collection-scope-ignored'],
   async check(t) {
     const id = param(t, 'collectionCertificateId');
@@ -74,6 +79,7 @@ export const collectionIdGrantsAccess = kfRule({
     quote: 'The collection id for the given certificate',
   },
   requires: ['collection-user'],
+  parallelSafe: true,
   faults: ['collection-id-ignored'],
   async check(t) {
     const id = param(t, 'collectionCertificateId');
@@ -97,6 +103,7 @@ export const errorBodyShape = kfRule({
     quote:
       '{"ErrorCode":"0xA0110007","Message":"You must supply a certificate format in the \'X-CertificateFormat\' header of the request."}',
   },
+  parallelSafe: true,
   faults: ['error-body-plain'],
   async check(t) {
     const id = t.ctx.params.unknownCertificateId ?? DEFAULT_UNKNOWN_CERTIFICATE_ID;

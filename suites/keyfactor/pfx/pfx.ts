@@ -14,6 +14,7 @@ function unsupported(err: unknown): never {
 const PFX_GLOSSARY = 'POST Enrollment Renew (glossary: PFX)';
 
 interface Pfx {
+  body: Record<string, unknown>;
   der: Buffer;
   answered?: string;
   supplied: string;
@@ -21,27 +22,37 @@ interface Pfx {
   info: unknown;
 }
 
-/** Seeded PFX renewal of params.certificateId, shared by the PFX rules. */
+/**
+ * Seeded PFX renewal of params.certificateId, shared by the PFX rules. Whether it answers a PFX at all is
+ * KF-PFX-001's requirement; for the other PFX rules a missing archive is a precondition error.
+ */
 async function renewedPfx(t: Run): Promise<Pfx> {
   const id = param(t, 'certificateId');
-  const { res, supplied } = await t.shared('pfx-renewal', () => seededPfxRenewal(t, id));
-  t.secret(supplied);
-  const body = okJson(res, `POST /Enrollment/PFX with RenewalCertificateId ${id}`);
-  noteIssued(t, body, `seeded PFX renewal of certificate ${id}`);
-  const info = field(body, 'CertificateInformation')?.value;
-  const blob = field(info, 'Pkcs12Blob')?.value;
-  check(
-    typeof blob === 'string' && blob.length > 0,
-    `CertificateInformation.Pkcs12Blob: expected the PFX (base64), got ${blob === undefined ? 'nothing' : typeof blob}`,
+  const pfx = await t.shared(
+    'pfx-renewal',
+    async () => {
+      const { res, supplied } = await seededPfxRenewal(t, id);
+      const body = okJson(res, `POST /Enrollment/PFX with RenewalCertificateId ${id}`);
+      const info = field(body, 'CertificateInformation')?.value;
+      const blob = field(info, 'Pkcs12Blob')?.value;
+      const pw = field(info, 'Password')?.value;
+      if (typeof pw === 'string') t.secret(pw);
+      check(
+        typeof blob === 'string' && blob.length > 0,
+        `CertificateInformation.Pkcs12Blob: expected the PFX (base64), got ${blob === undefined ? 'nothing' : typeof blob}`,
+      );
+      return {
+        body,
+        der: Buffer.from(blob, 'base64'),
+        answered: typeof pw === 'string' && pw !== '' ? pw : undefined,
+        supplied,
+        info,
+      };
+    },
+    { owner: 'KF-PFX-001' },
   );
-  const pw = field(info, 'Password')?.value;
-  if (typeof pw === 'string') t.secret(pw);
-  return {
-    der: Buffer.from(blob, 'base64'),
-    answered: typeof pw === 'string' && pw !== '' ? pw : undefined,
-    supplied,
-    info,
-  };
+  noteIssued(t, pfx.body, `seeded PFX renewal of certificate ${id}`);
+  return pfx;
 }
 
 /** Opens the PFX with the answered password, else the requested one: for rules about its content, not its password. */

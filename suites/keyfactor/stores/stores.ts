@@ -1,4 +1,5 @@
-import { check, show } from '../../../src/core/check.ts';
+import { check, describeAnswer, show } from '../../../src/core/check.ts';
+import type { HttpResponse } from '../../../src/http/client.ts';
 import {
   checkRefused,
   field,
@@ -8,46 +9,115 @@ import {
   suitePassword,
   timestamp,
   type Run,
+  type StoreLocation,
 } from '../context.ts';
-import { renewedById, renewedStoreCertificate, storeIdsOf } from '../renew/flows.ts';
+import { renewedById, renewedStoreCertificate } from '../renew/flows.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const REPLACE = '#/paths/~1Enrollment~1PFX~1Replace/post';
 const DEPLOY = '#/paths/~1Enrollment~1PFX~1Deploy/post';
+const IMMEDIATE = { Immediate: true };
 
-/** POST /Enrollment/PFX/Replace for the renewed store certificate, once per run. */
+/** The store lists of a Replace/Deploy answer, when it has them (for undoing what it scheduled). */
+function listedStores(res: HttpResponse | undefined): string[] {
+  if (!res || res.status >= 300) return [];
+  try {
+    const body: unknown = JSON.parse(res.text);
+    return ['SuccessfulStores', 'FailedStores']
+      .map((n) => field(body, n)?.value)
+      .filter(Array.isArray)
+      .flat()
+      .map((s) => String(s).toLowerCase());
+  } catch {
+    return [];
+  }
+}
+
+/** A store-management request that must be accepted for an undo to count: anything else is thrown. */
+async function storeJob(t: Run, path: string, json: unknown): Promise<void> {
+  const res = await t.ctx.kf.post(path, json);
+  if (res.status !== 200) throw new Error(describeAnswer(res));
+}
+
+/**
+ * Undoes a Replace: the old certificate goes back under its aliases (Overwrite), and the new one leaves any
+ * other store the answer named. Jobs run in the order they are scheduled, so this also holds when the Replace
+ * job has not run yet. Harmless when the Replace never happened (the old certificate is re-added in place).
+ */
+async function undoReplace(
+  t: Run,
+  oldId: number,
+  oldStores: StoreLocation[],
+  newAlias: string | undefined,
+  res: HttpResponse | undefined,
+): Promise<void> {
+  if (res && res.status >= 300) return; // refused: nothing was scheduled
+  await storeJob(t, '/CertificateStores/Certificates/Add', {
+    CertificateId: oldId,
+    CertificateStores: oldStores.map((l) => ({
+      CertificateStoreId: l.storeId,
+      Alias: l.alias,
+      Overwrite: true,
+      IncludePrivateKey: true,
+    })),
+    Schedule: IMMEDIATE,
+  });
+  const others = listedStores(res).filter((s) => !oldStores.some((l) => l.storeId === s));
+  if (others.length && newAlias)
+    await storeJob(t, '/CertificateStores/Certificates/Remove', {
+      CertificateStores: others.map((s) => ({ CertificateStoreId: s, Alias: newAlias })),
+      Schedule: IMMEDIATE,
+    });
+}
+
+/** POST /Enrollment/PFX/Replace for the renewed store certificate, once per run; a 2xx JSON answer. */
 async function replaced(t: Run) {
-  const { body: renewal, newId, oldId } = await renewedStoreCertificate(t);
+  const { body: renewal, newId, oldId, oldStores } = await renewedStoreCertificate(t);
   const password = field(renewal, 'Password')?.value;
-  const res = await t.shared('pfx-replace', () =>
-    t.ctx.kf.post('/Enrollment/PFX/Replace', {
-      ExistingCertificateId: oldId,
-      CertificateId: newId,
-      ...(typeof password === 'string' ? { Password: password } : {}),
-      JobTime: timestamp(),
-    }),
+  const thumbprint = field(renewal, 'Thumbprint')?.value;
+  const replace = await t.shared(
+    'pfx-replace',
+    async () => {
+      const sent: { res?: HttpResponse } = {};
+      // Registered before the call: a Replace whose answer is lost may still have been scheduled.
+      t.cleanup(`PFX/Replace of certificate ${oldId} by ${newId} in ${oldStores.length} store(s)`, () =>
+        undoReplace(t, oldId, oldStores, typeof thumbprint === 'string' ? thumbprint : undefined, sent.res),
+      );
+      const res = (sent.res = await t.ctx.kf.post('/Enrollment/PFX/Replace', {
+        ExistingCertificateId: oldId,
+        CertificateId: newId,
+        ...(typeof password === 'string' ? { Password: password } : {}),
+        JobTime: timestamp(),
+      }));
+      return { res, body: okJson(res, 'POST /Enrollment/PFX/Replace') };
+    },
+    { owner: 'KF-DEP-001' },
   );
-  return { res, oldId, newId };
+  return { ...replace, oldId, oldStores };
 }
 
 function storeList(body: Record<string, unknown>, name: string): unknown {
   return field(body, name)?.value;
 }
 
-function deployBody(t: Run, certificateId: number, password: string | undefined) {
-  return {
-    Stores: [
-      {
-        StoreId: param(t, 'deployStoreId'),
-        Alias: `certconform-${certificateId}`,
-        Overwrite: false,
-        Properties: {},
-      },
-    ],
+/** POST /Enrollment/PFX/Deploy of a certificate into params.deployStoreId, with its undo registered first. */
+async function deploy(t: Run, certificateId: number, password: string | undefined, alias: string) {
+  const storeId = param(t, 'deployStoreId');
+  const sent: { res?: HttpResponse } = {};
+  t.cleanup(`PFX/Deploy of certificate ${certificateId} into store ${storeId} as "${alias}"`, async () => {
+    if (sent.res && sent.res.status >= 300) return; // refused: nothing was scheduled
+    await storeJob(t, '/CertificateStores/Certificates/Remove', {
+      CertificateStores: [{ CertificateStoreId: storeId, Alias: alias }],
+      Schedule: IMMEDIATE,
+    });
+  });
+  sent.res = await t.ctx.kf.post('/Enrollment/PFX/Deploy', {
+    Stores: [{ StoreId: storeId, Alias: alias, Overwrite: false, Properties: {} }],
     CertificateId: certificateId,
     ...(password === undefined ? {} : { Password: password }),
     JobTime: timestamp(),
-  };
+  });
+  return sent.res;
 }
 
 export const replaceAnswersStoreLists = kfRule({
@@ -65,12 +135,11 @@ export const replaceAnswersStoreLists = kfRule({
   requires: ['store-certificate', 'renewable-certificate'],
   faults: ['replace-omits-failed-stores'],
   async check(t) {
-    const { res } = await replaced(t);
+    const { res, body } = await replaced(t);
     check(
       res.status === 200,
       `POST /Enrollment/PFX/Replace: expected 200, got ${res.status} ${show(res.text)}`,
     );
-    const body = okJson(res, 'POST /Enrollment/PFX/Replace');
     for (const name of ['SuccessfulStores', 'FailedStores']) {
       const list = storeList(body, name);
       check(Array.isArray(list), `${name}: expected an array of store UUIDs, got ${show(list)}`);
@@ -94,18 +163,18 @@ export const replaceTargetsOldStores = kfRule({
   requires: ['store-certificate', 'renewable-certificate'],
   faults: ['replace-wrong-stores'],
   async check(t) {
-    const { res, oldId } = await replaced(t);
-    const body = okJson(res, 'POST /Enrollment/PFX/Replace');
-    const expected = [...new Set(await storeIdsOf(t, oldId))].sort();
+    // "Before" was read before the Replace: a job that finishes at once has moved the old certificate by now.
+    const { body, oldId, oldStores } = await replaced(t);
+    const expected = [...new Set(oldStores.map((l) => l.storeId))].sort();
     const lists = ['SuccessfulStores', 'FailedStores'].map((n) => storeList(body, n)).filter(Array.isArray);
     const named = [...new Set(lists.flat().map((s) => String(s).toLowerCase()))].sort();
     check(
-      named.length > 0 || expected.length === 0,
+      named.length > 0,
       `POST /Enrollment/PFX/Replace names no store; certificate ${oldId} is in ${expected.join(', ')}`,
     );
     check(
       JSON.stringify(named) === JSON.stringify(expected),
-      `stores of the Replace jobs: expected those of certificate ${oldId} (${expected.join(', ') || 'none'}), got ${named.join(', ') || 'none'}`,
+      `stores of the Replace jobs: expected those of certificate ${oldId} (${expected.join(', ')}), got ${named.join(', ')}`,
     );
   },
 });
@@ -125,7 +194,7 @@ export const deploySchedulesStore = kfRule({
   async check(t) {
     const { newId } = await renewedById(t);
     // The documented Password may differ from the one Renew answered: the suite uses its own.
-    const res = await t.ctx.kf.post('/Enrollment/PFX/Deploy', deployBody(t, newId, suitePassword(t)));
+    const res = await deploy(t, newId, suitePassword(t), `certconform-${newId}`);
     const body = okJson(res, 'POST /Enrollment/PFX/Deploy');
     const store = param(t, 'deployStoreId').toLowerCase();
     const ok = storeList(body, 'SuccessfulStores');
@@ -150,7 +219,7 @@ export const deployRequiresPassword = kfRule({
   faults: ['deploy-password-optional'],
   async check(t) {
     const { newId } = await renewedById(t);
-    const res = await t.ctx.kf.post('/Enrollment/PFX/Deploy', deployBody(t, newId, undefined));
+    const res = await deploy(t, newId, undefined, `certconform-${newId}-no-password`);
     checkRefused(t, res, 'POST /Enrollment/PFX/Deploy without Password');
   },
 });
