@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MASK, Redactor } from './redact.ts';
+import { MASK, Redactor, redactingWrite, secretEncodings } from './redact.ts';
 
 describe('Redactor', () => {
   const r = new Redactor();
@@ -42,5 +42,86 @@ describe('Redactor', () => {
       cookie: MASK,
       accept: 'x',
     });
+  });
+
+  it('a password containing a quote or a backslash does not end the JSON field early, at any nesting', () => {
+    const fresh = new Redactor(); // nothing registered: the pattern alone must hold
+    const body = JSON.stringify({ Password: 'ab"cd\\ef-TAIL', UserName: 'u' });
+    let doc = body;
+    for (let level = 0; level < 4; level++) {
+      const out = fresh.text(doc);
+      expect(out, `level ${level}`).not.toMatch(/cd|ef-TAIL/);
+      expect(out, `level ${level}`).toContain('UserName');
+      // Still valid JSON, and it decodes back to the masked body.
+      let decoded: unknown = out;
+      for (let i = 0; i < level; i++) decoded = Object.values(JSON.parse(decoded as string))[0];
+      expect(JSON.parse(decoded as string)).toEqual({ Password: MASK, UserName: 'u' });
+      doc = JSON.stringify({ quoted: doc });
+    }
+  });
+
+  it('masks a secret field cut off by a truncated answer', () => {
+    expect(new Redactor().text('{"token":"abc\\"def-cut')).toBe(`{"token":"${MASK}`);
+  });
+
+  it('masks form fields, XML elements with attributes, XML attributes and echoed credential headers', () => {
+    const out = new Redactor().text(
+      [
+        'user=a&password=p%40ss+w&x=1',
+        '<Password type="x">xml&amp;secret</Password>',
+        '<login password="attr-secret"/>',
+        '{"headers":{"authorization":"Basic Zm9vOmJhcg==","cookie":"sid=cookie-secret","x-auth-token":"hdr-secret"}}',
+      ].join('\n'),
+    );
+    for (const s of ['p%40ss', 'xml&amp;secret', 'attr-secret', 'Zm9vOmJhcg', 'cookie-secret', 'hdr-secret'])
+      expect(out).not.toContain(s);
+    expect(out).toContain('user=a&password=***&x=1');
+  });
+
+  it('a registered secret is masked in every encoding a report can carry', () => {
+    const pw = 'Zq"7k\\W&L<m>%9 é€\'';
+    const fresh = new Redactor();
+    fresh.addBasic('root', pw);
+    const json = (s: string) => JSON.stringify(s).slice(1, -1);
+    const forms = [
+      pw,
+      json(pw),
+      json(json(pw)),
+      json(json(json(pw))),
+      json(pw).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+      encodeURIComponent(pw),
+      encodeURIComponent(pw).replace(/%20/g, '+'),
+      new URLSearchParams({ p: pw }).toString().slice(2),
+      encodeURIComponent(pw).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()),
+      pw
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&apos;'),
+      pw
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;'),
+      pw.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
+      pw.replace(/[&<>"']|[^\x20-\x7e]/gu, (c) => `&#${c.codePointAt(0)};`),
+      pw.replace(/[&<>"']|[^\x20-\x7e]/gu, (c) => `&#x${c.codePointAt(0)!.toString(16)};`),
+      Buffer.from(pw).toString('base64'),
+      Buffer.from(`root:${pw}`).toString('base64'),
+    ];
+    // Basic credentials in Latin-1 (older clients), for a password Latin-1 can carry.
+    fresh.addBasic('root', 'Ünï-latin1-pw');
+    forms.push(Buffer.from('root:Ünï-latin1-pw', 'latin1').toString('base64'));
+    for (const form of forms) expect(fresh.text(`before ${form} after`), form).toBe(`before ${MASK} after`);
+    expect(secretEncodings(pw)).toEqual(expect.arrayContaining(forms.slice(0, 15)));
+  });
+
+  it('redactingWrite masks what goes to the console', () => {
+    const lines: string[] = [];
+    const write = redactingWrite(r, (s) => lines.push(s));
+    write('skip: locked by another admin, token tok-abcdef123\n');
+    expect(lines).toEqual([`skip: locked by another admin, token ${MASK}\n`]);
   });
 });

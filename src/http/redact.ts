@@ -1,8 +1,8 @@
 /**
- * Masks secrets in everything the harness writes. Two layers:
+ * Masks secrets in everything the harness writes or prints. Two layers:
  * known secret values (registered from the profile, auth headers and rule inputs) are replaced wherever
- * they appear, and well-known secret shapes (PEM private keys, credential headers, secret JSON/XML fields)
- * are masked even when their value was never registered.
+ * they appear, in every encoding a report can carry them in; and well-known secret shapes (PEM private keys,
+ * credential headers, secret JSON/XML/form fields) are masked even when their value was never registered.
  */
 export const MASK = '***';
 
@@ -14,17 +14,64 @@ const SECRET_HEADERS = new Set([
   'x-auth-token',
 ]);
 
-/** JSON/XML/form field names whose values are secrets. */
-const SECRET_FIELD = String.raw`(?:password|passwd|passphrase|secret|token|access_?token|refresh_?token|challengepassword|apikey|api_key|privatekey|private_key|pkcs12blob)`;
+/** JSON/XML/form field names whose values are secrets (credential headers too: a device may echo them as JSON). */
+const SECRET_FIELD = String.raw`(?:password|passwd|passphrase|secret|token|access_?token|refresh_?token|challengepassword|apikey|api_key|privatekey|private_key|pkcs12blob|authorization|proxy-authorization|cookie|set-cookie|x-auth-token)`;
+
+/**
+ * How deeply a JSON string can be nested in a report: a request body (0) is quoted in results.json (1); a device
+ * that echoes the body inside a JSON string adds one more (2), and that quoted in results.json another (3).
+ */
+const JSON_LEVELS = 4;
+
+/**
+ * Masks the value of every secret JSON field `"password": "…"` as it reads after the document was quoted `level`
+ * times as a JSON string: there a quote reads as 2^level−1 backslashes and a quote, a backslash as 2^level
+ * backslashes. The end of the value is found by counting backslashes, so a password containing `"` or `\`
+ * cannot end the match early (everything after the quote would leak). A value cut off at the end is masked too.
+ */
+function maskJsonFields(text: string, level: number): string {
+  const quote = `${'\\'.repeat(2 ** level - 1)}"`.replace(/[\\"]/g, (c) => `\\${c}`);
+  const head = new RegExp(String.raw`${quote}${SECRET_FIELD}${quote}\s*:\s*${quote}`, 'gi');
+  let out = '';
+  let last = 0;
+  for (let m = head.exec(text); m; m = head.exec(text)) {
+    const start = m.index + m[0].length;
+    const end = jsonStringEnd(text, start, level);
+    out += text.slice(last, start) + MASK;
+    last = end;
+    head.lastIndex = end;
+  }
+  return last ? out + text.slice(last) : text;
+}
+
+/** Where the JSON string value that starts at `i` ends (its closing quote at this nesting level). */
+function jsonStringEnd(text: string, i: number, level: number): number {
+  const lead = 2 ** level - 1;
+  const period = 2 ** (level + 1);
+  while (i < text.length) {
+    if (text[i] === '"') return i; // a bare quote: the enclosing string, so this value too, ends here
+    if (text[i] !== '\\') {
+      i++;
+      continue;
+    }
+    let run = 0;
+    while (text[i + run] === '\\') run++;
+    if (text[i + run] === '"' && run >= lead && (run - lead) % period === 0) return i + run - lead;
+    i += run;
+    if (text[i] === '"') i++; // an escaped quote inside the value
+  }
+  return text.length;
+}
 
 const PATTERNS: Array<[RegExp, string]> = [
   [
     /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g,
     '[redacted private key]',
   ],
-  [new RegExp(String.raw`("${SECRET_FIELD}"\s*:\s*)"(?:[^"\\]|\\.)*"`, 'gi'), `$1"${MASK}"`],
-  [new RegExp(String.raw`(\\"${SECRET_FIELD}\\"\s*:\s*)\\"(?:[^"\\]|\\[^"])*\\"`, 'gi'), `$1\\"${MASK}\\"`],
-  [new RegExp(String.raw`(<${SECRET_FIELD}>)[^<]*(?=</)`, 'gi'), `$1${MASK}`],
+  [new RegExp(String.raw`(<${SECRET_FIELD}(?:\s[^>]*)?>)[^<]*`, 'gi'), `$1${MASK}`],
+  [new RegExp(String.raw`(\b${SECRET_FIELD}\s*=\s*)(?:"[^"]*"|'[^']*')`, 'gi'), `$1"${MASK}"`],
+  // Form bodies and query strings: password=…&…
+  [new RegExp(String.raw`((?:^|[?&;\s"'>])${SECRET_FIELD}=)[^&\s"'<>\\]+`, 'gi'), `$1${MASK}`],
   [
     /((?:^|\n)\s*(?:authorization|proxy-authorization|cookie|set-cookie|x-auth-token)\s*:\s*)[^\n]+/gi,
     `$1${MASK}`,
@@ -32,29 +79,121 @@ const PATTERNS: Array<[RegExp, string]> = [
   [/(\b(?:Basic|Bearer)\s+)[A-Za-z0-9._~+/=-]{6,}/g, `$1${MASK}`],
 ];
 
+/** The JSON string content of `s` (no quotes), optionally with every non-ASCII character as \uXXXX. */
+function jsonEscape(s: string, ascii = false): string {
+  const out = JSON.stringify(s).slice(1, -1);
+  return ascii
+    ? out.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    : out;
+}
+
+const XML_NAMED: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
+
+/** The XML/HTML escapings writers use: named entities, &#39; for ', decimal or hex references, text-only. */
+function xmlEscapes(s: string): string[] {
+  const code = (c: string) => c.codePointAt(0)!;
+  return [
+    s.replace(/[&<>"']/g, (c) => XML_NAMED[c]!),
+    s.replace(/[&<>]/g, (c) => XML_NAMED[c]!),
+    s.replace(/[&<>"]/g, (c) => XML_NAMED[c]!).replace(/'/g, '&#39;'),
+    s.replace(/[&<>"']|[^\x20-\x7e]/gu, (c) => `&#${code(c)};`),
+    s.replace(/[&<>"']|[^\x20-\x7e]/gu, (c) => `&#x${code(c).toString(16)};`),
+    s.replace(/[&<>"']|[^\x20-\x7e]/gu, (c) => `&#x${code(c).toString(16).toUpperCase()};`),
+    // Named entities for the five, references for characters outside ASCII.
+    s.replace(/[&<>"']|[^\x20-\x7e]/gu, (c) => XML_NAMED[c] ?? `&#${code(c)};`),
+    s.replace(/[&<>"']|[^\x20-\x7e]/gu, (c) => XML_NAMED[c] ?? `&#x${code(c).toString(16)};`),
+  ];
+}
+
+/** URL encodings: encodeURIComponent, form encoding (space as +, and URLSearchParams' set), lower-case hex. */
+function urlEscapes(s: string): string[] {
+  const component = encodeURIComponent(s);
+  const form = new URLSearchParams({ s }).toString().slice(2);
+  return [
+    component,
+    component.replace(/%20/g, '+'),
+    form,
+    encodeURI(s),
+    ...[component, form].map((e) => e.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase())),
+  ];
+}
+
+/** Every form in which `value` can appear in a report or on the console. */
+export function secretEncodings(value: string): string[] {
+  return [...new Set([...textEncodings(value), ...base64s(Buffer.from(value, 'utf8'))])];
+}
+
+/** The escaped forms: JSON (nested), XML, URL. Letters and digits are the same in all of them. */
+function textEncodings(value: string): string[] {
+  const out = new Set<string>();
+  // Nested JSON strings, each as an XML writer escapes it (junit.xml quotes JSON bodies), and XML echoed in JSON.
+  let nested = [value, ...xmlEscapes(value)];
+  for (let level = 0; level < JSON_LEVELS; level++) {
+    for (const v of nested) {
+      out.add(v);
+      for (const x of xmlEscapes(v)) out.add(x);
+    }
+    nested = [...new Set(nested.flatMap((v) => [jsonEscape(v), jsonEscape(v, true)]))];
+  }
+  for (const u of urlEscapes(value)) out.add(u);
+  return [...out];
+}
+
+function base64s(bytes: Buffer): string[] {
+  return [bytes.toString('base64'), bytes.toString('base64url')];
+}
+
+/** The escaped forms of one secret, and a run of its letters and digits that every one of them contains. */
+interface SecretForms {
+  anchor?: string;
+  forms: string[];
+}
+
 export class Redactor {
-  private readonly secrets = new Set<string>();
+  private readonly escaped = new Map<string, SecretForms>();
+  private readonly opaque = new Set<string>();
+  private order?: { escaped: SecretForms[]; opaque: string[] };
 
   /** Registers a value that must never appear in output. Very short values are ignored (they would mask noise). */
   add(value: string | undefined | null): void {
-    if (!value || value.length < 4) return;
-    this.secrets.add(value);
-    // Secrets also travel encoded: Basic auth, URL query strings, JSON strings.
-    this.secrets.add(encodeURIComponent(value));
-    this.secrets.add(JSON.stringify(value).slice(1, -1));
+    if (!value || value.length < 4 || this.escaped.has(value)) return;
+    const anchor = value.match(/[A-Za-z0-9]{3,}/g)?.sort((a, b) => b.length - a.length)[0];
+    const forms = textEncodings(value).sort((a, b) => b.length - a.length);
+    this.escaped.set(value, { ...(anchor ? { anchor } : {}), forms });
+    for (const b of base64s(Buffer.from(value, 'utf8'))) this.opaque.add(b);
+    this.order = undefined;
   }
 
+  /** A password, and the Basic credentials `user:password` it travels in (UTF-8, and Latin-1 where it fits). */
   addBasic(username: string, password: string): void {
     this.add(password);
-    this.add(Buffer.from(`${username}:${password}`).toString('base64'));
+    const pair = `${username}:${password}`;
+    const encoded = [Buffer.from(pair, 'utf8')];
+    if ([...pair].every((c) => c.charCodeAt(0) <= 0xff)) encoded.push(Buffer.from(pair, 'latin1'));
+    for (const b of encoded) for (const e of base64s(b)) if (e.length >= 4) this.opaque.add(e);
+    this.order = undefined;
   }
 
   text(input: string): string {
+    // Longest first so a secret containing another (or an encoding containing the raw value) is masked whole.
+    this.order ??= {
+      escaped: [...this.escaped.values()].sort((a, b) => b.forms[0]!.length - a.forms[0]!.length),
+      opaque: [...this.opaque].sort((a, b) => b.length - a.length),
+    };
     let out = input;
-    // Longest first so a secret containing another is masked whole.
-    for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) {
-      if (s.length >= 4) out = out.split(s).join(MASK);
+    for (const { anchor, forms } of this.order.escaped) {
+      // Cheap test first: a text without the secret's letters holds none of its forms (reports are megabytes).
+      if (anchor && !out.includes(anchor)) continue;
+      for (const s of forms) if (out.includes(s)) out = out.split(s).join(MASK);
     }
+    for (const s of this.order.opaque) if (out.includes(s)) out = out.split(s).join(MASK);
+    for (let level = 0; level < JSON_LEVELS; level++) out = maskJsonFields(out, level);
     for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
     return out;
   }
@@ -68,4 +207,12 @@ export class Redactor {
     }
     return out;
   }
+}
+
+/**
+ * A writer that passes every chunk through the redactor first: for the console (progress lines, skip reasons
+ * and errors can quote a device's answer). `write` is e.g. `(s) => process.stdout.write(s)`.
+ */
+export function redactingWrite(redactor: Redactor, write: (text: string) => void): (text: string) => void {
+  return (text) => write(redactor.text(text));
 }

@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { basename, dirname, extname, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { AnyApi, Target } from '../core/api.ts';
 import { UsageError } from '../core/errors.ts';
 import { firstError, validatorFor } from '../core/schema.ts';
 import { DEFAULT_TIMEOUTS } from '../core/targets.ts';
 import type { Redactor } from '../http/redact.ts';
+import { readInputBytes, readInputFile } from './files.ts';
 import schema from './profile.schema.json' with { type: 'json' };
 
 const validateProfile = validatorFor(schema);
@@ -34,6 +35,8 @@ export interface Profile {
 export interface LoadedProfile {
   file: string;
   profile: Profile;
+  /** The TLS material the profile names, read and checked (PEM contents). */
+  tls: Target['tls'];
   /** Resolves a path written in the profile relative to the profile's folder. */
   resolvePath(p: string): string;
 }
@@ -41,9 +44,18 @@ export interface LoadedProfile {
 /** Fields whose values are secrets: registered for redaction wherever they come from. */
 const SECRET_KEYS = new Set(['password', 'token', 'passphrase']);
 
+/** What a `mock:` profile cannot have: the bundled mock decides them (and a profile must not say otherwise). */
+const NOT_FOR_MOCKS: Record<string, string> = {
+  auth: 'the mock has its own accounts',
+  accounts: 'the mock has its own accounts',
+  tls: 'the mock makes its own certificates',
+  vendor: 'the mock variant decides the vendor',
+};
+
 /**
  * Reads a YAML/JSON profile, replaces `${ENV}` references, validates it against the shipped JSON Schema and the
- * API's own params schema. Every problem is one UsageError line naming the file and the field.
+ * API's own params schema, and reads and checks the TLS files it names. Every problem is one UsageError line
+ * naming the file and the field; nothing here touches a network.
  */
 export function loadProfile(
   file: string,
@@ -51,15 +63,13 @@ export function loadProfile(
   redactor: Redactor,
   env = process.env,
 ): LoadedProfile {
-  let raw: unknown;
-  try {
-    const text = readFileSync(file, 'utf8');
-    raw = extname(file) === '.json' ? JSON.parse(text) : parse(text);
-  } catch (err) {
-    throw new UsageError(`profile ${file}: cannot read: ${(err as Error).message.split('\n')[0]}`);
-  }
   const where = `profile ${file}`;
+  const raw = parseProfile(readInputFile(file, where), where, extname(file) === '.json');
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new UsageError(`${where}: not a profile: expected fields such as api and baseUrl`);
   const substituted = substituteEnv(raw, '', where, env, redactor);
+  // Before the schema: its messages quote values, and a URL's password must never be repeated.
+  checkNoUserinfo(substituted, '', where);
   if (!validateProfile(substituted)) {
     const errors = validateProfile.errors ?? [];
     // "oneOf" failures are reported as the human rule they encode.
@@ -84,11 +94,17 @@ export function loadProfile(
     throw new UsageError(
       `${where}: api: unknown api "${profile.api}" (known: ${Object.keys(apis).join(', ')})`,
     );
-  if (profile.params) {
-    const validateParams = validatorFor(api.paramsSchema);
-    if (!validateParams(profile.params))
-      throw new UsageError(`${where}: ${firstError(validateParams.errors, 'params')}`);
+  if (profile.baseUrl !== undefined) checkUrl(profile.baseUrl, 'baseUrl', where);
+  if (profile.mock) {
+    for (const [field, why] of Object.entries(NOT_FOR_MOCKS))
+      if (field in profile)
+        throw new UsageError(`${where}: ${field}: not allowed with "mock" (${why}); remove it`);
   }
+  // Always, even without params: a suite may require some.
+  const validateParams = validatorFor(api.paramsSchema);
+  if (!validateParams(profile.params ?? {}))
+    throw new UsageError(`${where}: ${firstError(validateParams.errors, 'params')}`);
+  checkParamUrls(profile.params ?? {}, 'params', where);
   for (const role of Object.keys(profile.accounts ?? {})) {
     if (!api.accountRoles.includes(role)) {
       throw new UsageError(
@@ -102,7 +118,80 @@ export function loadProfile(
     );
   }
   const dir = dirname(resolve(file));
-  return { file, profile, resolvePath: (p) => resolve(dir, p) };
+  const resolvePath = (p: string) => resolve(dir, p);
+  if (profile.expectations) readInputFile(resolvePath(profile.expectations), `${where}: expectations`); // read again by the run
+  return { file, profile, tls: readTls(profile, resolvePath, where), resolvePath };
+}
+
+/** JSON or YAML to a value. Duplicate keys are an error in both (JSON.parse would keep the last silently). */
+function parseProfile(text: string, where: string, json: boolean): unknown {
+  if (text.includes('\0')) throw new UsageError(`${where}: is binary, not a YAML or JSON profile`);
+  let value: unknown;
+  if (json) {
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      throw new UsageError(`${where}: not valid JSON: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  const doc = parseDocument(text, { uniqueKeys: true });
+  const error = doc.errors[0];
+  if (error) {
+    const line = error.linePos?.[0]?.line;
+    const at = line ? ` (line ${line})` : '';
+    if (error.code === 'DUPLICATE_KEY') {
+      const key = /^"((?:[^"\\]|\\.)*)"|^'([^']*)'|^([^:\n]+?)\s*:/.exec(text.slice(error.pos[0]));
+      const name = key ? (key[1] ?? key[2] ?? key[3]) : undefined;
+      throw new UsageError(
+        `${where}: duplicate key${name ? ` "${name}"` : ''}${at}: each field may appear once`,
+      );
+    }
+    throw new UsageError(
+      `${where}: not valid ${json ? 'JSON' : 'YAML'}: ${error.message.split('\n')[0]}${line && !error.message.includes('line') ? at : ''}`,
+    );
+  }
+  return json ? value : doc.toJS({ maxAliasCount: 100 });
+}
+
+/** `https://admin:pw@host` anywhere in the profile: the password would travel into every report. */
+function checkNoUserinfo(value: unknown, path: string, where: string): void {
+  if (typeof value === 'string') {
+    if (SECRET_KEYS.has(path.split('.').pop() ?? '')) return; // a password may contain anything
+    if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#\s]*@/i.test(value))
+      throw new UsageError(
+        `${where}: ${path || 'value'}: a URL must not carry credentials (user:password@): put them in auth`,
+      );
+    return;
+  }
+  if (Array.isArray(value)) value.forEach((v, i) => checkNoUserinfo(v, `${path}[${i}]`, where));
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) checkNoUserinfo(v, path ? `${path}.${k}` : k, where);
+}
+
+/** An absolute http(s) URL with a host and a port in range (the schema's `format: uri` accepts `https://`). */
+function checkUrl(value: string, field: string, where: string): void {
+  const bad = (why: string) => new UsageError(`${where}: ${field}: ${why}, got "${value}"`);
+  const port = /^[a-z]+:\/\/(?:\[[^\]]*\]|[^/:?#]*):(\d*)/i.exec(value)?.[1];
+  if (port !== undefined && (port === '' || Number(port) < 1 || Number(port) > 65535))
+    throw bad('the port must be a number from 1 to 65535');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw bad('must be an absolute http:// or https:// URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw bad('must be an absolute http:// or https:// URL');
+  if (!url.hostname) throw bad('must name a host');
+}
+
+/** A suite parameter named `…Url` holds a URL (or "none"): checked like baseUrl, before any device is touched. */
+function checkParamUrls(params: Record<string, unknown>, path: string, where: string): void {
+  for (const [k, v] of Object.entries(params)) {
+    if (typeof v === 'string' && /url$/i.test(k) && v !== 'none') checkUrl(v, `${path}.${k}`, where);
+    else if (v && typeof v === 'object' && !Array.isArray(v))
+      checkParamUrls(v as Record<string, unknown>, `${path}.${k}`, where);
+  }
 }
 
 function substituteEnv(
@@ -135,28 +224,73 @@ function substituteEnv(
   return value;
 }
 
-function readPem(file: string, field: string, where: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
+const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+/**
+ * Reads and parses the TLS files, so a garbage, binary or wrong file is a profile error naming the field, not a
+ * TLS failure at the device later (which would read like "wrong CA").
+ */
+function readTls(profile: Profile, resolvePath: (p: string) => string, where: string): Target['tls'] {
+  const tls: Target['tls'] = {};
+  const t = profile.tls;
+  if (!t) return tls;
+  if (t.caFile) tls.ca = readCertificates(resolvePath(t.caFile), `${where}: tls.caFile`);
+  if (t.insecure) tls.insecure = true;
+  if (t.clientCert) {
+    const field = `${where}: tls.clientCert`;
+    tls.cert = readCertificates(resolvePath(t.clientCert.certFile), `${field}.certFile`);
+    const keyFile = resolvePath(t.clientCert.keyFile);
+    tls.key = readInputFile(keyFile, `${field}.keyFile`);
+    tls.passphrase = t.clientCert.passphrase;
+    const key = parseKey(tls.key, keyFile, tls.passphrase, field);
+    const cert = new X509Certificate(tls.cert.match(PEM_CERT)![0]);
+    if (!cert.checkPrivateKey(key))
+      throw new UsageError(`${field}.keyFile: ${keyFile} is not the key of the certificate in certFile`);
+  }
+  return tls;
+}
+
+function readCertificates(file: string, field: string): string {
+  const bytes = readInputBytes(file, field);
+  const text = bytes.toString('utf8');
+  const blocks = text.match(PEM_CERT) ?? [];
+  const notPem = `${field}: ${file} is not a PEM certificate file`;
+  if (!blocks.length) {
+    const binary = bytes.subarray(0, 512).some((b) => b === 0 || b > 0x7f) || bytes[0] === 0x30;
     throw new UsageError(
-      `${where}: ${field}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      `${notPem}: ${binary ? 'it is binary (DER? convert it: openssl x509 -inform der -in F -out F.pem)' : 'no -----BEGIN CERTIFICATE----- block'}`,
+    );
+  }
+  blocks.forEach((pem, i) => {
+    try {
+      new X509Certificate(pem);
+    } catch {
+      throw new UsageError(`${notPem}: certificate ${i + 1} of ${blocks.length} does not parse`);
+    }
+  });
+  return text;
+}
+
+function parseKey(pem: string, file: string, passphrase: string | undefined, field: string): KeyObject {
+  if (!/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(pem))
+    throw new UsageError(`${field}.keyFile: ${file} is not a PEM private key`);
+  const encrypted = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type:\s*4,ENCRYPTED/.test(pem);
+  if (encrypted && passphrase === undefined)
+    throw new UsageError(`${field}.passphrase: ${file} is encrypted: give its passphrase`);
+  try {
+    return createPrivateKey({ key: pem, format: 'pem', ...(encrypted ? { passphrase } : {}) });
+  } catch {
+    throw new UsageError(
+      encrypted
+        ? `${field}.passphrase: does not decrypt ${file}`
+        : `${field}.keyFile: ${file} is not a usable private key (it does not parse)`,
     );
   }
 }
 
-/** Turns a loaded profile of a real target into a Target (reads TLS files; never starts anything). */
+/** Turns a loaded profile of a real target into a Target (never starts anything, never reads a file). */
 export function targetFromProfile(loaded: LoadedProfile, redactor: Redactor): Target {
   const { profile: p, file } = loaded;
-  const where = `profile ${file}`;
-  const tls: Target['tls'] = {};
-  if (p.tls?.caFile) tls.ca = readPem(loaded.resolvePath(p.tls.caFile), 'tls.caFile', where);
-  if (p.tls?.insecure) tls.insecure = true;
-  if (p.tls?.clientCert) {
-    tls.cert = readPem(loaded.resolvePath(p.tls.clientCert.certFile), 'tls.clientCert.certFile', where);
-    tls.key = readPem(loaded.resolvePath(p.tls.clientCert.keyFile), 'tls.clientCert.keyFile', where);
-    tls.passphrase = p.tls.clientCert.passphrase;
-  }
   if (p.auth?.username && p.auth.password) redactor.addBasic(p.auth.username, p.auth.password);
   for (const a of Object.values(p.accounts ?? {})) if (a.password) redactor.addBasic(a.username, a.password);
   return {
@@ -164,7 +298,7 @@ export function targetFromProfile(loaded: LoadedProfile, redactor: Redactor): Ta
     api: p.api,
     baseUrl: p.baseUrl!.replace(/\/+$/, ''),
     vendor: p.vendor ?? 'generic',
-    tls,
+    tls: { ...loaded.tls },
     auth: p.auth ?? { scheme: 'none' },
     accounts: p.accounts ?? {},
     params: p.params ?? {},
@@ -172,5 +306,22 @@ export function targetFromProfile(loaded: LoadedProfile, redactor: Redactor): Ta
     timeouts: { ...DEFAULT_TIMEOUTS, ...p.timeouts },
     concurrency: p.concurrency ?? 1,
     expectations: p.expectations ? loaded.resolvePath(p.expectations) : undefined,
+  };
+}
+
+/**
+ * A `mock:` profile's options applied to the started mock's target: timeouts, concurrency, allowDestructive and
+ * params (merged over the mock's own) are honoured; the rest was rejected by loadProfile.
+ */
+export function mockOverrides(loaded: LoadedProfile, target: Target): Target {
+  const p = loaded.profile;
+  return {
+    ...target,
+    ...(p.name ? { name: p.name } : {}),
+    timeouts: { ...target.timeouts, ...p.timeouts },
+    concurrency: p.concurrency ?? target.concurrency,
+    allowDestructive: p.allowDestructive ?? target.allowDestructive,
+    params: { ...target.params, ...p.params },
+    ...(p.expectations ? { expectations: loaded.resolvePath(p.expectations) } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import type { Account, Target } from '../../src/core/api.ts';
 import { describeAnswer } from '../../src/core/check.ts';
-import { CredentialsRejected, describeError } from '../../src/core/errors.ts';
+import { CredentialsRejected, UndoImpossible, describeError } from '../../src/core/errors.ts';
 import type { HttpClient, HttpResponse } from '../../src/http/client.ts';
 import type { Redactor } from '../../src/http/redact.ts';
 
@@ -172,8 +172,12 @@ export class KfClient {
       failed.push(
         `Command may hold certificates the run issued but could not identify (the answers were lost): ${this.unidentified.join(', ')}`,
       );
-    if (failed.length)
-      throw new Error(`could not delete every certificate the run issued: ${failed.join('; ')}`);
+    if (!failed.length) return;
+    const message = `could not delete every certificate the run issued: ${failed.join('; ')}`;
+    // Only lost answers left: retrying cannot name those certificates, so the residue is reported at once.
+    if (failed.length === 1 && this.unidentified.length && this.created.size === 0)
+      throw new UndoImpossible(message);
+    throw new Error(message);
   }
 }
 
