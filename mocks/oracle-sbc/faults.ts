@@ -22,6 +22,9 @@ export const FAULTS = {
   'unknown-version-served': { description: 'an unsupported version segment (v9.9) is served like v1.2' },
   // authentication
   'token-status-201': { description: 'POST auth/token answers 201 instead of 200' },
+  'token-answer-json': {
+    description: 'POST auth/token answers application/json {"accessToken": …} instead of the XML envelope',
+  },
   'bad-password-accepted': { description: 'a token is issued for a wrong password' },
   'missing-bearer-accepted': { description: 'requests without Authorization are served' },
   'unknown-token-accepted': { description: 'an unknown Bearer token is accepted' },
@@ -53,7 +56,10 @@ export const FAULTS = {
     description: 'CertificateRequest/recordName differs from the recordName queried',
   },
   'csr-bad-signature': { description: 'the CSR signature does not verify' },
-  'csr-lines-shuffled': { description: 'the CSR base64 lines are out of order (like the seed example)' },
+  'csr-lines-shuffled': {
+    description:
+      'the CSR base64 lines are out of order (like the seed example), for the scratch records of the CSR-content, reGenerate and signed-import rules (params.recordName, -regen, -import)',
+  },
   'csr-includes-private-key': { description: 'the private key PEM is returned after the CSR' },
   'csr-subject-ignores-locality': {
     description: "the CSR subject carries the default locality, not the record's",
@@ -64,9 +70,14 @@ export const FAULTS = {
   'csr-eku-ignored': { description: 'the CSR extended key usage is always serverAuth' },
   'regenerate-refused': { description: 'reGenerate=true on a record with a key answers 400' },
   'regenerate-reuses-key': { description: 'reGenerate=true signs a new CSR with the old key' },
-  'regenerate-value-unchecked': { description: 'a reGenerate value other than true/false is accepted' },
   'refused-generate-modifies-record': {
     description: "a refused generateRequest (400) still rewrites the record's key-size",
+  },
+  'refused-regenerate-rekeys': {
+    description: 'generateRequest?reGenerate=true refused for a missing lock (423) still replaces the key',
+  },
+  'csr-fetch-regenerates': {
+    description: 'generateRequest without reGenerate (or =false) on a record with a key makes a new key',
   },
   // configuration elements
   'record-ignores-trusted': {
@@ -85,6 +96,9 @@ export const FAULTS = {
     description: 'import for a certificate-record that does not exist answers 400 instead of 404',
   },
   'import-malformed-accepted': { description: 'a malformed certificate is accepted (200)' },
+  'refused-import-drops-key': {
+    description: "a refused import (400) deletes the record's key (and its certificate)",
+  },
   // save / verify / activate
   'save-without-poll-link': { description: 'save answers 202 without a link to poll' },
   'verify-reports-wrong-operation': { description: 'the verify task reports operation "save"' },

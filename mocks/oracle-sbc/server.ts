@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { HostileOptions } from '../../src/core/api.ts';
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
@@ -62,6 +63,12 @@ export class SbcState {
   readonly tasks = new Map<string, Task>();
   /** Test hook: awaited before each request is handled (e.g. to interrupt a run in the middle of a rule). */
   beforeRequest: ((method: string, url: URL) => Promise<void> | void) | undefined;
+  /**
+   * Test hook: after a request was processed (state changed), lose its answer ('reset': close the connection;
+   * 'drop': never answer) or replace it; undefined sends the answer as it is.
+   */
+  afterRoute:
+    ((method: string, url: URL, status: number) => 'reset' | 'drop' | RawAnswer | undefined) | undefined;
 
   constructor(readonly tokenLifetimeMs: number) {}
 
@@ -117,10 +124,18 @@ interface Ctx {
   session?: Session;
 }
 
+export interface RawAnswer {
+  status: number;
+  type: string;
+  body: string;
+}
+
 interface Answer {
   status: number;
   data?: unknown;
   links?: string[];
+  /** A body that is not the XML envelope (faults only). */
+  raw?: RawAnswer;
 }
 
 type Handler = (c: Ctx) => Promise<Answer> | Answer;
@@ -167,6 +182,11 @@ export async function startSbcMock(opts: {
     if (!c.session!.admin && !bypass) fail(403, MSG.admin);
   };
 
+  /** csr-lines-shuffled spoils the CSRs of the CSR-content, reGenerate and signed-import records only. */
+  const shuffled = new Set(['', '-regen', '-import'].map((s) => config.recordName + s));
+  const csrFaults = (recordName: string): ReadonlySet<Fault> =>
+    shuffled.has(recordName) ? faults : new Set([...faults].filter((f) => f !== 'csr-lines-shuffled'));
+
   const recordXml = (attrs: RecordAttributes) => ({
     configElement: {
       elementType: 'certificate-record',
@@ -199,6 +219,11 @@ export async function startSbcMock(opts: {
         const token = randomBytes(24).toString('hex');
         const lifetime = faults.has('expired-token-accepted') ? 365 * 24 * 3600_000 : state.tokenLifetimeMs;
         state.sessions.set(token, { username: user!, admin: known!.admin, expiresAt: Date.now() + lifetime });
+        if (faults.has('token-answer-json'))
+          return {
+            status: 200,
+            raw: { status: 200, type: 'application/json', body: JSON.stringify({ accessToken: token }) },
+          };
         return { status: faults.has('token-status-201') ? 201 : 200, data: { accessToken: token } };
       },
     },
@@ -279,6 +304,21 @@ export async function startSbcMock(opts: {
     'configuration/certificates/generateRequest': {
       PUT: async (c) => {
         requireAdmin(c, faults.has('non-admin-may-generate'));
+        const target = state.records.get(c.query.get('recordName') ?? '');
+        if (
+          faults.has('refused-regenerate-rekeys') &&
+          c.query.get('reGenerate') === 'true' &&
+          target?.key &&
+          !ownsLock(c.token!)
+        ) {
+          // The fault: the key is replaced before the missing lock is noticed.
+          target.key = await newKey(target.attributes, pool, csrFaults(c.query.get('recordName')!));
+          target.csrPem = await buildCsr(
+            target.attributes,
+            target.key,
+            csrFaults(c.query.get('recordName')!),
+          );
+        }
         requireLock(c, {
           whenFree: faults.has('generate-without-lock'),
           whenOther: faults.has('generate-ignores-lock-owner'),
@@ -294,11 +334,8 @@ export async function startSbcMock(opts: {
           fail(404, faults.has('unknown-record-message-missing') ? 'Not Found' : MSG.recordNotFound);
         }
         const regenerate = c.query.get('reGenerate');
-        if (
-          regenerate !== null &&
-          !['true', 'false'].includes(regenerate) &&
-          !faults.has('regenerate-value-unchecked')
-        ) {
+        // Only "whether to regenerate" is documented: a strict SBC refuses other values, a lenient one reads false.
+        if (regenerate !== null && !['true', 'false'].includes(regenerate) && !config.lenientRegenerate) {
           // The documented atomicity: a refused request leaves the record as it was (unless the fault says otherwise).
           if (faults.has('refused-generate-modifies-record')) {
             rec!.attributes['key-size'] = [rec!.attributes['key-size']?.[0] === '2048' ? '1024' : '2048'];
@@ -307,13 +344,13 @@ export async function startSbcMock(opts: {
         }
         if (rec!.key && regenerate === 'true' && faults.has('regenerate-refused'))
           fail(400, 'a CSR was already generated for this record');
-        if (!rec!.key || regenerate === 'true') {
+        if (!rec!.key || regenerate === 'true' || faults.has('csr-fetch-regenerates')) {
           const key =
             rec!.key && faults.has('regenerate-reuses-key')
               ? rec!.key
               : await newKey(rec!.attributes, pool, faults);
           rec!.key = key;
-          rec!.csrPem = await buildCsr(rec!.attributes, key, faults);
+          rec!.csrPem = await buildCsr(rec!.attributes, key, csrFaults(name!));
           rec!.certificatePem = undefined;
         }
         const echoed = faults.has('csr-record-name-wrong') ? `${name}-0` : name;
@@ -351,14 +388,22 @@ export async function startSbcMock(opts: {
         } catch {
           cert = undefined;
         }
+        const refuse = (message: string) => {
+          if (faults.has('refused-import-drops-key')) {
+            rec!.key = undefined;
+            rec!.csrPem = undefined;
+            rec!.certificatePem = undefined;
+          }
+          fail(400, message);
+        };
         if (!cert) {
           if (faults.has('import-malformed-accepted')) return { status: 200, data: { recordName: name } };
-          fail(400, 'the certificate is not a valid X.509 certificate');
+          refuse('the certificate is not a valid X.509 certificate');
         }
         if (!rec!.key) fail(400, 'no private key: generate a certificate request for this record first');
         const matches = Buffer.from(cert!.publicKey.rawData).equals(await spkiOf(rec!.key!.keys));
         if (!matches && !faults.has('import-foreign-key-accepted'))
-          fail(400, 'the certificate does not match the private key of the certificate-record');
+          refuse('the certificate does not match the private key of the certificate-record');
         rec!.certificatePem = text;
         return { status: 200, data: faults.has('import-echo-missing') ? '' : { recordName: name } };
       },
@@ -396,6 +441,9 @@ export async function startSbcMock(opts: {
     return { status: 200, data: { operationState: { operation, status } } };
   };
 
+  /** Sockets of answers withheld by the afterRoute test hook ('drop'), closed with the mock. */
+  const withheld = new Set<Socket>();
+
   // ---- the HTTPS app -----------------------------------------------------------------------------------------
   const tls = await loopbackTls('oracle-sbc-mock');
   const app = Fastify({ https: { key: tls.key, cert: tls.cert } });
@@ -424,6 +472,15 @@ export async function startSbcMock(opts: {
         fail(426, faults.has('upgrade-message-missing') ? 'Upgrade Required' : MSG.https);
       }
       const answer = await route(req, url, origin);
+      const spoil = state.afterRoute?.(req.method, url, answer.status);
+      if (spoil === 'reset' || spoil === 'drop') {
+        reply.hijack();
+        if (spoil === 'reset') req.raw.socket.destroy();
+        else withheld.add(req.raw.socket);
+        return;
+      }
+      const raw = spoil ?? answer.raw;
+      if (raw) return reply.code(raw.status).type(raw.type).send(raw.body);
       if (answer.status === 204 || (answer.data === undefined && !answer.links))
         return send(reply, answer.status);
       return send(reply, answer.status, envelope(answer.data ?? '', { links: answer.links }));
@@ -449,6 +506,10 @@ export async function startSbcMock(opts: {
     if (path === '/rest/api/supportedversions') {
       if (method !== 'GET')
         fail(faults.has('wrong-verb-404') ? 404 : 405, `${method} is not supported on ${path}`);
+      if (config.versionsNeedToken) {
+        const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+        if (!state.session(bearer)) fail(401, MSG.unauthorized);
+      }
       checkMedia(req, false);
       return { status: 200, data: { supportedVersions: versionsData() } };
     }
@@ -545,7 +606,18 @@ export async function startSbcMock(opts: {
     url: https.url,
     httpUrl: http.url,
     state,
+    // What a run left behind that the harness was responsible for: the lock held by one of its accounts (every
+    // user of the mock is one), and certificate-records (the mock starts with none: all are scratch records).
+    residue: () => {
+      const left: string[] = [];
+      const holder = state.lockHolder();
+      if (holder) left.push(`configuration lock held by ${state.session(holder)?.username ?? 'a token'}`);
+      for (const name of state.records.keys()) left.push(`certificate-record "${name}"`);
+      return left;
+    },
+    ...(https.hostileHits ? { hostileHits: https.hostileHits } : {}),
     close: async () => {
+      for (const socket of withheld) socket.destroy();
       await Promise.all([https.close(), http.close()]);
     },
   };

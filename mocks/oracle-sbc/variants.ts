@@ -1,4 +1,8 @@
 import type { VariantSpec } from '../../src/core/api.ts';
+import type { Capability } from '../../suites/oracle-sbc/capabilities.ts';
+
+/** What every bundled variant offers: both extra accounts and the plain-HTTP port. */
+const ACCOUNTS_AND_HTTP: Capability[] = ['non-admin-account', 'second-admin-account', 'plain-http-listener'];
 
 /** Legitimately different, conforming SBCs. The suite must pass on every one. */
 export const VARIANTS = {
@@ -6,18 +10,33 @@ export const VARIANTS = {
     description:
       'SBC with documented 10-minute tokens, RSA 4096 scratch record, management tasks that report inProgress once before success',
     vendor: 'oracle',
+    capabilities: ACCOUNTS_AND_HTTP,
   },
   'short-token': {
     description:
       'SBC configured with 5-second tokens (expiry observable within a rule), other user and record names, RSA 1024 record, management tasks that finish at once',
     vendor: 'oracle',
+    capabilities: [...ACCOUNTS_AND_HTTP, 'token-expiry-observable'],
   },
   'terse-errors': {
     description:
       'SBC whose error messages are a flat <messages><message> list, whose poll links are relative paths, and whose tasks report "running" twice before success (all undocumented details)',
     vendor: 'oracle',
+    capabilities: ACCOUNTS_AND_HTTP,
   },
-} as const satisfies Record<string, VariantSpec>;
+  'token-discovery': {
+    description:
+      'SBC that also requires the Bearer token on GET /rest/api/supportedversions (401 without it; the documents do not say either way)',
+    vendor: 'oracle',
+    capabilities: ACCOUNTS_AND_HTTP,
+  },
+  'lenient-regenerate': {
+    description:
+      'SBC that reads a reGenerate value other than true as false (documented only as "Flag to indicate whether to regenerate CSR or not")',
+    vendor: 'oracle',
+    capabilities: ACCOUNTS_AND_HTTP,
+  },
+} as const satisfies Record<string, VariantSpec<Capability>>;
 
 export type Variant = keyof typeof VARIANTS;
 
@@ -43,6 +62,10 @@ export interface VariantConfig {
   errorShape: 'error-element' | 'message-list';
   /** Poll links as absolute URLs or as paths. */
   absoluteLinks: boolean;
+  /** GET /rest/api/supportedversions needs a Bearer token too. */
+  versionsNeedToken?: boolean;
+  /** A reGenerate value other than true/false reads as false (instead of 400). */
+  lenientRegenerate?: boolean;
 }
 
 // TEST ONLY credentials of the bundled mock.
@@ -82,5 +105,31 @@ export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
     inProgressStatus: 'running',
     errorShape: 'message-list',
     absoluteLinks: false,
+  },
+  'token-discovery': {
+    admin: { username: 'apiadmin', password: 'mock-apiadmin-secret' },
+    otherAdmin: { username: 'apiadmin2', password: 'mock-apiadmin2-secret' },
+    nonAdmin: { username: 'viewer', password: 'mock-viewer-secret' },
+    recordName: 'cc-discovery',
+    keySize: 2048,
+    tokenLifetimeSeconds: 600,
+    taskPolls: 1,
+    inProgressStatus: 'inProgress',
+    errorShape: 'error-element',
+    absoluteLinks: true,
+    versionsNeedToken: true,
+  },
+  'lenient-regenerate': {
+    admin: { username: 'admin', password: 'mock-lenient-secret' },
+    otherAdmin: { username: 'admin2', password: 'mock-lenient2-secret' },
+    nonAdmin: { username: 'operator', password: 'mock-lenient-operator-secret' },
+    recordName: 'cc-lenient',
+    keySize: 2048,
+    tokenLifetimeSeconds: 600,
+    taskPolls: 0,
+    inProgressStatus: 'inProgress',
+    errorShape: 'error-element',
+    absoluteLinks: true,
+    lenientRegenerate: true,
   },
 };

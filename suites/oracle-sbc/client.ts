@@ -1,11 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RuleRun, Target } from '../../src/core/api.ts';
-import { notApplicable, show, violation } from '../../src/core/check.ts';
+import {
+  broken,
+  describeAnswer,
+  expectHelperStatus,
+  notApplicable,
+  show,
+  violation,
+} from '../../src/core/check.ts';
+import { CredentialsRejected, describeError } from '../../src/core/errors.ts';
 import type { HttpClient, HttpResponse } from '../../src/http/client.ts';
 import type { Redactor } from '../../src/http/redact.ts';
 import type { Capability } from './capabilities.ts';
 import { sbcParams, type SbcParams } from './params.ts';
-import { configAttributes, configElementXml, envelope, text } from './xml.ts';
+import { configAttributes, configElementXml, envelope, helperEnvelope, text, tokenOf } from './xml.ts';
 
 export const MESSAGES = {
   https: 'Client must connect with HTTPS',
@@ -17,12 +25,20 @@ export const MESSAGES = {
 
 const XML = 'application/xml';
 
+/**
+ * What this token knows about the configuration lock. `unknown`: a lock or unlock request was sent but its
+ * answer was lost or unclear (timeout, reset, 5xx), so the device may hold the lock for this token: the
+ * release must still be tried.
+ */
+export type LockState = 'free' | 'held' | 'unknown';
+
+const isSuccess = (res: HttpResponse) => res.status >= 200 && res.status < 300;
+
 /** One access token of one account. The configuration lock belongs to a token, so the lock state lives here. */
 export class SbcSession {
   token: string | undefined;
   private obtainedAt = 0;
-  /** This token took the configuration lock and has not released it (yet). */
-  holdsLock = false;
+  lockState: LockState = 'free';
 
   constructor(
     private readonly client: SbcClient,
@@ -30,6 +46,11 @@ export class SbcSession {
     readonly username: string,
     private readonly password: string,
   ) {}
+
+  /** This token took the configuration lock and has not released it (as far as the answers say). */
+  get holdsLock(): boolean {
+    return this.lockState === 'held';
+  }
 
   basic(password = this.password): string {
     return 'Basic ' + Buffer.from(`${this.username}:${password}`).toString('base64');
@@ -40,18 +61,24 @@ export class SbcSession {
     return this.client.raw('POST', 'auth/token', { authorization: this.basic(password) });
   }
 
-  /** A valid token: re-authenticates when the token is older than `maxAge` of its lifetime, unless it holds the lock. */
+  /**
+   * A valid token: re-authenticates when the token is older than `maxAge` of its lifetime, unless the lock may
+   * be held by it (the lock belongs to the token). A login refused with 401/403 is CredentialsRejected; a login
+   * answer without a readable token is a broken answer: neither is a finding of the rule that needed the token.
+   */
   async bearer(maxAge = 0.7): Promise<string> {
     const lifetimeMs = this.client.params.tokenLifetimeSeconds * 1000;
-    if (this.token && (this.holdsLock || Date.now() - this.obtainedAt < lifetimeMs * maxAge))
+    if (this.token && (this.lockState !== 'free' || Date.now() - this.obtainedAt < lifetimeMs * maxAge))
       return this.token;
     const res = await this.login();
-    const ok = res.status >= 200 && res.status < 300;
-    const token = ok ? text(envelope(res).data, 'accessToken') : undefined;
-    if (!token) {
-      const why = ok ? `${res.status} without data/accessToken` : String(res.status);
-      violation(`${this.role} (${this.username}) could not authenticate: POST auth/token answered ${why}`);
-    }
+    if (res.status === 401 || res.status === 403)
+      throw new CredentialsRejected(
+        `credentials for ${this.username} were rejected by ${this.client.http.baseUrl}: ${res.status}`,
+      );
+    expectHelperStatus(res, [200, 201], `login of ${this.role} (${this.username})`);
+    const token = tokenOf(res);
+    if (!token)
+      broken(`login of ${this.role} (${this.username}): ${describeAnswer(res)} without an accessToken`);
     this.client.redactor.add(token);
     this.token = token;
     this.obtainedAt = Date.now();
@@ -70,34 +97,45 @@ export class SbcSession {
     return this.client.raw(method, path, headers, opts);
   }
 
-  /** `forClose`: close() itself may lock to remove scratch records; nothing else may after close(). */
+  /**
+   * Sends POST configuration/lock. The lock counts as possibly taken from the moment the request leaves: a
+   * device may process it and lose the answer. `forClose`: close() itself may lock to remove scratch records.
+   */
   async lock(forClose = false): Promise<HttpResponse> {
     if (this.client.closed && !forClose)
       throw new Error('the connection is closed: no new configuration lock');
     // A fresh token before locking, so the lock does not die with the token in the middle of a rule.
     await this.bearer(0.2);
+    const before = this.lockState;
+    this.lockState = 'unknown';
     const res = await this.request('POST', 'configuration/lock');
-    if (res.status >= 200 && res.status < 300) this.holdsLock = true;
+    if (isSuccess(res)) this.lockState = 'held';
+    // A clear refusal (4xx) took nothing; a 5xx may have been processed.
+    else if (res.status < 500 && before === 'free') this.lockState = 'free';
     return res;
   }
 
+  /** Sends POST configuration/unlock; a lost answer leaves the state unknown (the release is tried again). */
   async unlock(): Promise<HttpResponse> {
+    if (this.lockState === 'held') this.lockState = 'unknown';
     const res = await this.request('POST', 'configuration/unlock');
-    if ((res.status >= 200 && res.status < 300) || res.status === 423) this.holdsLock = false;
+    // 423: the lock is not ours (any more); 401: the token is gone, and the documented lock dies with it.
+    if (isSuccess(res) || res.status === 423 || res.status === 401) this.lockState = 'free';
     return res;
   }
 
-  /** Releases the lock if this token holds it. A 423 means it is not ours any more: nothing to release. */
+  /**
+   * Releases the lock if this token holds it or may hold it; idempotent (nothing held: nothing to do, and a
+   * 423 "not ours" counts as released). Throws when the release really failed, so the engine retries it.
+   */
   async release(): Promise<void> {
-    if (!this.holdsLock || !this.token) return;
+    if (this.lockState === 'free' || !this.token) return;
     const res = await this.unlock();
-    // 401: the token expired, and the documented lock dies with its token; 423: the lock is not ours any more.
-    if (res.status === 401) this.holdsLock = false;
-    if (res.status !== 423 && res.status !== 401 && (res.status < 200 || res.status >= 300)) {
+    // (unlock() updated the state; the cast undoes the compiler's narrowing from before the await.)
+    if ((this.lockState as LockState) !== 'free')
       throw new Error(
-        `could not release the configuration lock of ${this.role}: POST configuration/unlock answered ${res.status}`,
+        `could not release the configuration lock of ${this.role} (${this.username}): ${describeAnswer(res)}`,
       );
-    }
   }
 }
 
@@ -108,6 +146,8 @@ export class SbcClient {
   readonly sessions: SbcSession[] = [];
   /** Scratch records this run created and has not deleted yet (close() removes them). */
   readonly createdRecords = new Set<string>();
+  /** Extra accounts whose credentials the target rejected at connect: rules that need them end as `error`. */
+  readonly rejected = new Map<string, string>();
   closed = false;
   private turn: Promise<void> = Promise.resolve();
 
@@ -145,10 +185,58 @@ export class SbcClient {
     return s;
   }
 
-  /** A new session of a profile account (accounts.<role>), or undefined when the profile has none. */
-  account(role: 'nonAdmin' | 'otherAdmin'): SbcSession | undefined {
+  /**
+   * A new session of a profile account (accounts.<role>). The rule requires the capability, so the account is
+   * in the profile; credentials the target rejected at connect make the rule `error`, never `fail`.
+   */
+  account(role: 'nonAdmin' | 'otherAdmin'): SbcSession {
     const a = this.target.accounts[role];
-    return a ? this.session(role, a.username, a.password ?? '') : undefined;
+    if (!a) throw new CredentialsRejected(`the profile has no accounts.${role}`);
+    const rejected = this.rejected.get(role);
+    if (rejected) throw new CredentialsRejected(rejected);
+    return this.session(role, a.username, a.password ?? '');
+  }
+
+  /**
+   * One authenticated probe per account of the profile (connect). Returns the connection's authFailure when
+   * the main account cannot log in; a rejected extra account is remembered for the rules that need it.
+   */
+  async probeAccounts(): Promise<string | undefined> {
+    for (const role of ['nonAdmin', 'otherAdmin'] as const) {
+      const a = this.target.accounts[role];
+      if (!a) continue;
+      try {
+        await this.session(role, a.username, a.password ?? '').bearer();
+      } catch (err) {
+        if (err instanceof CredentialsRejected) this.rejected.set(role, err.message);
+        // Anything else (transport, a garbled answer) says nothing about the credentials: the rules retry.
+      }
+    }
+    try {
+      await this.admin.bearer();
+      return undefined;
+    } catch (err) {
+      if (err instanceof CredentialsRejected) return err.message;
+      return `the login of ${this.admin.username} at ${this.http.baseUrl} could not be completed: ${describeError(err)}`;
+    }
+  }
+
+  /**
+   * GET of version discovery (no token, as documented). An SBC that also wants the Bearer token there conforms
+   * (the documents do not say either way): a 401 is retried once with the token before anything is judged.
+   */
+  async discovery(path: string, headers: Record<string, string> = {}): Promise<HttpResponse> {
+    const res = await this.raw('GET', path, headers);
+    if (res.status !== 401) return res;
+    let token: string;
+    try {
+      token = await this.admin.bearer();
+    } catch (err) {
+      if (err instanceof CredentialsRejected)
+        throw new CredentialsRejected(`GET ${path} answered 401 without a token, and ${err.message}`);
+      throw err;
+    }
+    return this.raw('GET', path, { ...headers, authorization: `Bearer ${token}` });
   }
 
   /** The documented path of a versioned resource. */
@@ -191,7 +279,9 @@ export class SbcClient {
 
   /**
    * Takes the configuration lock for a rule and releases it when the rule ends (also on failure or interrupt).
-   * A lock held by somebody else is never taken over: the rule is not applicable then.
+   * The undo is registered before the request: a lock whose answer is lost may still have been taken.
+   * A lock held by somebody else is never taken over: the rule is not applicable then. Any other refusal is a
+   * precondition of the rule, not its finding (SBC-LOCK-001 judges the lock answer itself).
    */
   async acquire(t: RuleRun<unknown>, session = this.admin): Promise<HttpResponse> {
     t.cleanup('configuration lock (possibly taken)', () => session.release());
@@ -201,19 +291,24 @@ export class SbcClient {
         `the configuration lock is held by another user (${show(res.text)}); the suite does not take it over`,
       );
     }
-    if (res.status < 200 || res.status >= 300)
-      violation(
-        `${session.role} could not take the configuration lock: POST configuration/lock answered ${res.status}`,
-      );
+    if (!isSuccess(res))
+      broken(`${session.role} could not take the configuration lock: ${describeAnswer(res)}`);
     return res;
+  }
+
+  /** Releases the lock as a step of a rule (not its subject): a failed release is a precondition error. */
+  async unlockForRule(session = this.admin): Promise<void> {
+    const res = await session.unlock();
+    if (!isSuccess(res))
+      broken(
+        `releasing the lock before the check: POST configuration/unlock by its owner: ${describeAnswer(res)}`,
+      );
   }
 
   /** Takes and releases the lock: afterwards nobody holds it (unless someone takes it in between). */
   async ensureLockFree(t: RuleRun<unknown>): Promise<void> {
     await this.acquire(t);
-    const res = await this.admin.unlock();
-    if (res.status < 200 || res.status >= 300)
-      violation(`POST configuration/unlock by the lock owner answered ${res.status}`);
+    await this.unlockForRule();
   }
 
   /** The certificate-record attributes the suite creates (name first). */
@@ -235,7 +330,7 @@ export class SbcClient {
     ];
   }
 
-  /** GET the record from the editing configuration: its attributes, or undefined on 404. */
+  /** GET the record from the editing configuration (a helper): its attributes, or none on 404. */
   async getRecord(
     name: string,
     session = this.admin,
@@ -244,55 +339,66 @@ export class SbcClient {
       query: { elementType: 'certificate-record', name },
     });
     if (res.status === 404) return { res };
-    if (res.status !== 200)
-      violation(`GET configElements for certificate-record "${name}" answered ${res.status}`);
-    const attributes = configAttributes(envelope(res).data);
-    if (!attributes)
-      violation(`GET configElements for certificate-record "${name}" returned no configElement`);
+    const purpose = `GET configElements for certificate-record "${name}"`;
+    expectHelperStatus(res, [200], purpose);
+    const attributes = configAttributes(helperEnvelope(res, purpose).data);
+    if (!attributes) broken(`${purpose} returned no configElement`);
     return { res, attributes };
   }
 
   /**
-   * Creates a scratch certificate-record (the caller holds the lock) and deletes it when the rule ends.
-   * An existing record of that name is left alone: the rule is not applicable.
+   * Creates a scratch certificate-record (the caller holds the lock) and deletes it when the rule ends; the
+   * undo is registered before the request. An existing record of that name is left alone: not applicable.
+   * A refused create is a precondition of the rule, unless the create is the rule's subject (`subject`).
    */
-  async createRecord(t: RuleRun<unknown>, name: string): Promise<HttpResponse> {
+  async createRecord(
+    t: RuleRun<unknown>,
+    name: string,
+    opts: { subject?: boolean } = {},
+  ): Promise<HttpResponse> {
     const existing = await this.getRecord(name);
     if (existing.attributes)
       notApplicable(
         `certificate-record "${name}" already exists; delete it or choose another params.recordName`,
       );
-    t.cleanup(`scratch certificate-record ${name}`, () => this.deleteRecord(name));
+    t.cleanup(`scratch certificate-record ${name} (possibly created)`, () => this.deleteRecord(name));
+    this.createdRecords.add(name);
     const res = await this.admin.request('POST', 'configuration/configElements', {
       body: configElementXml(this.recordAttributes(name)),
     });
-    if (res.status < 200 || res.status >= 300)
-      violation(
-        `creating certificate-record "${name}": POST configElements answered ${res.status}: ${show(res.text)}`,
-      );
-    this.createdRecords.add(name);
+    if (!isSuccess(res)) {
+      const message = `creating certificate-record "${name}": ${describeAnswer(res)}`;
+      if (opts.subject) violation(message);
+      broken(message);
+    }
     return res;
   }
 
-  /** Deletes a scratch record if it exists, taking the lock for it when needed (never from somebody else). */
+  /**
+   * Deletes a scratch record if it exists (absent = done), taking the lock for it when this token does not
+   * surely hold it (never from somebody else). Throws when the record may still be there.
+   */
   async deleteRecord(name: string, forClose = false): Promise<void> {
-    const tookLock = !this.admin.holdsLock;
-    if (tookLock) {
-      const lock = await this.admin.lock(forClose);
-      if (lock.status === 423)
-        throw new Error(
-          `cannot delete certificate-record "${name}": the configuration lock is held by another user`,
-        );
-    }
+    const session = this.admin;
+    const took = !session.holdsLock;
     try {
-      const res = await this.admin.request('DELETE', 'configuration/configElements', {
+      if (took) {
+        const lock = await session.lock(forClose);
+        if (lock.status === 423)
+          throw new Error(
+            `cannot delete certificate-record "${name}": the configuration lock is held by another user`,
+          );
+        if (!isSuccess(lock))
+          throw new Error(`cannot delete certificate-record "${name}": ${describeAnswer(lock)}`);
+      }
+      const res = await session.request('DELETE', 'configuration/configElements', {
         query: { elementType: 'certificate-record', name },
       });
-      if (res.status !== 404 && (res.status < 200 || res.status >= 300))
-        throw new Error(`deleting certificate-record "${name}" answered ${res.status}`);
+      if (res.status !== 404 && !isSuccess(res))
+        throw new Error(`deleting certificate-record "${name}": ${describeAnswer(res)}`);
       this.createdRecords.delete(name);
     } finally {
-      if (tookLock) await this.admin.release();
+      if (took) await session.release();
     }
   }
 
@@ -325,11 +431,11 @@ export class SbcClient {
     }
   }
 
-  /** On close (end of run or Ctrl-C): release every lock our tokens still hold and remove scratch records. */
+  /** On close (end of run or Ctrl-C): release every lock our tokens may hold and remove scratch records. */
   async close(): Promise<void> {
     this.closed = true;
     const problems: string[] = [];
-    // First every lock our tokens hold (any of them may be the one an interrupted rule took), then the records.
+    // First every lock our tokens may hold (any of them may be the one an interrupted rule took), then the records.
     for (const s of this.sessions) await s.release().catch((err: Error) => problems.push(err.message));
     for (const name of [...this.createdRecords]) {
       await this.deleteRecord(name, true).catch((err: Error) => problems.push(err.message));

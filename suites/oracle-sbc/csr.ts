@@ -1,5 +1,5 @@
 import type { RuleRun } from '../../src/core/api.ts';
-import { check, show, violation } from '../../src/core/check.ts';
+import { check, expectHelperStatus, show, violation } from '../../src/core/check.ts';
 import type { HttpResponse } from '../../src/http/client.ts';
 import { parseCsrDer, parseCsrPem, type ParsedCsr } from '../../src/pki/csr.ts';
 import { pemBlocks } from '../../src/pki/pem.ts';
@@ -54,4 +54,48 @@ export function sharedCsr(t: RuleRun<SbcClient>): Promise<GeneratedCsr> {
     const response = await t.ctx.generateRequest(t.ctx.admin, { recordName });
     return { recordName, response };
   });
+}
+
+/**
+ * A scratch record that holds a key and a CSR: lock, create, generateRequest (all setup). The caller keeps
+ * the lock; the record is deleted and the lock released when the rule ends. Returns the first CSR's key.
+ */
+export async function recordWithKey(t: RuleRun<SbcClient>, suffix: string) {
+  const { name, generated } = await recordWithGeneratedKey(t, suffix);
+  const csr = await t.setup(`first CSR of certificate-record "${name}"`, async () =>
+    csrOfResponse(generated),
+  );
+  return { name, generated, csr };
+}
+
+/** As recordWithKey, without reading the CSR (for rules that need a key in the record, not the CSR's content). */
+export async function recordWithGeneratedKey(t: RuleRun<SbcClient>, suffix: string) {
+  const name = `${t.ctx.params.recordName}-${suffix}`;
+  await t.ctx.acquire(t);
+  await t.ctx.createRecord(t, name);
+  const generated = await t.ctx.generateRequest(t.ctx.admin, { recordName: name });
+  await t.setup(`first CSR of certificate-record "${name}"`, async () =>
+    expectHelperStatus(generated, [200], `PUT generateRequest?recordName=${name}`),
+  );
+  return { name, generated };
+}
+
+/**
+ * The public key the record holds now, read as documented without changing it: generateRequest with
+ * reGenerate absent (default false) answers the CSR of the stored key (SBC-GEN-019). The caller holds the lock.
+ */
+export async function storedKey(t: RuleRun<SbcClient>, name: string): Promise<Buffer> {
+  const res = await t.ctx.generateRequest(t.ctx.admin, { recordName: name });
+  return t.setup(`read the key of certificate-record "${name}"`, async () => {
+    expectHelperStatus(res, [200], `PUT generateRequest?recordName=${name} (reGenerate absent)`);
+    return csrOfResponse(res).spki;
+  });
+}
+
+/** The record's key must be the one it had: compared by SPKI. */
+export function checkSameKey(before: Buffer, after: Buffer, what: string): void {
+  check(
+    before.equals(after),
+    `${what}: the certificate-record's key changed (the CSR fetched without reGenerate carries another public key)`,
+  );
 }

@@ -61,10 +61,12 @@ export const oracleSbcApi = defineApi<SbcClient, Source, Fault, Variant, Capabil
     const client = new SbcClient(http, target, redactor);
     if (target.auth.password) redactor.addBasic(target.auth.username ?? '', target.auth.password);
     for (const a of Object.values(target.accounts)) if (a.password) redactor.addBasic(a.username, a.password);
-    // Authenticate once up front: a target that cannot issue a token cannot be evaluated (error, not fail).
-    await client.admin.bearer();
+    // One login per account up front. A main login that fails is the connection's authFailure, not an
+    // exception: the rules that need no token (transport, media types, discovery, the token rules) still run.
+    const authFailure = await client.probeAccounts();
     return {
       ctx: client,
+      ...(authFailure ? { authFailure } : {}),
       capability: async (cap) => client.capability(cap),
       close: () => client.close(),
     };

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AnyApi } from '../../src/core/api.ts';
-import { runTarget } from '../../src/core/engine.ts';
+import { runTarget, type Residue } from '../../src/core/engine.ts';
 import { mockTarget } from '../../src/core/targets.ts';
 import { HttpClient } from '../../src/http/client.ts';
 import { Redactor } from '../../src/http/redact.ts';
@@ -24,6 +24,49 @@ async function run(faults: Fault[], opts: { rules?: string[]; signal?: AbortSign
   return runTarget({ api, target, rules, redactor: new Redactor(), signal: opts.signal });
 }
 
+/** Rules that take the lock and create scratch records. */
+const LOCKING_RULES = [
+  'SBC-LOCK-001',
+  'SBC-LOCK-002',
+  'SBC-REC-002',
+  'SBC-GEN-006',
+  'SBC-GEN-019',
+  'SBC-IMP-002',
+];
+
+/**
+ * Runs the locking rules against a mock whose hook loses some answers (after the request was processed), with
+ * the short request timeout of the hostile self-test. Returns the results and what the engine reported as residue.
+ */
+async function runLosing(
+  lose: (method: string, url: URL) => 'reset' | 'drop' | undefined,
+  before?: (method: string, url: URL) => void,
+  rules = LOCKING_RULES,
+) {
+  mock = await startSbcMock({ variant: 'default', faults: [] });
+  mock.state.afterRoute = (method, url) => lose(method, url);
+  if (before) mock.state.beforeRequest = before;
+  const target = { ...mockTarget(api, 'default', mock) };
+  // A short rule time also bounds the engine's retries of an undo (a few seconds instead of 30).
+  target.timeouts = { ...target.timeouts, requestMs: 1500, ruleMs: 4000 };
+  const residue: Residue[] = [];
+  const results = await runTarget({
+    api,
+    target,
+    rules: api.rules.filter((r) => rules.includes(r.id)),
+    redactor: new Redactor(),
+    onResidue: (r) => residue.push(r),
+  });
+  return { results, residue };
+}
+
+/** The n-th request of a kind (1-based) gets `what`; the others pass. */
+function nth(n: number, method: string, path: string, what: 'reset' | 'drop') {
+  let seen = 0;
+  return (m: string, url: URL) =>
+    m === method && url.pathname.endsWith(path) && ++seen === n ? what : undefined;
+}
+
 /** Nothing the suite took is left behind on the SBC: no lock, no scratch record. */
 function expectClean(m: SbcMock) {
   expect(m.state.lockHolder(), 'configuration lock still held').toBeUndefined();
@@ -31,6 +74,47 @@ function expectClean(m: SbcMock) {
 }
 
 describe('oracle-sbc lock hygiene', () => {
+  for (const what of ['drop', 'reset'] as const) {
+    for (const n of [1, 2, 4]) {
+      it(`a lock request processed but whose answer is lost (${what}, lock #${n}) is released afterwards`, async () => {
+        const { results, residue } = await runLosing(nth(n, 'POST', '/configuration/lock', what));
+        expect(results.filter((r) => r.status === 'fail' || r.status === 'warn')).toEqual([]);
+        expect(results.some((r) => r.status === 'error' && /transport/.test(r.message ?? ''))).toBe(true);
+        expect(residue).toEqual([]);
+        expect(await mock!.residue!()).toEqual([]);
+      }, 30_000);
+    }
+  }
+
+  it('an unlock processed but whose answer is cut by a reset still ends with the lock free', async () => {
+    const { results, residue } = await runLosing(nth(1, 'POST', '/configuration/unlock', 'reset'));
+    expect(results.filter((r) => r.status === 'fail' || r.status === 'warn')).toEqual([]);
+    expect(residue).toEqual([]);
+    expect(await mock!.residue!()).toEqual([]);
+  }, 30_000);
+
+  it('an unlock that keeps failing is reported as residue naming the lock, never swallowed', async () => {
+    // Every unlock answers 500 without being processed: the lock cannot be released.
+    const { results, residue } = await runLosing(
+      () => undefined,
+      (method, url) => {
+        if (method === 'POST' && url.pathname.endsWith('/configuration/unlock'))
+          throw new Error('unlock broken');
+      },
+      ['SBC-LOCK-001'],
+    );
+    expect(results.filter((r) => r.status === 'fail' || r.status === 'warn')).toEqual([]);
+    expect(residue.length).toBeGreaterThan(0);
+    expect(residue.map((r) => r.what).join('; ')).toMatch(/configuration lock/);
+    expect(await mock!.residue!()).toEqual([expect.stringMatching(/configuration lock held by admin/)]);
+  }, 60_000);
+
+  it('a record create whose answer is lost is deleted afterwards (the undo was registered first)', async () => {
+    const { residue } = await runLosing(nth(1, 'POST', '/configuration/configElements', 'reset'));
+    expect(residue).toEqual([]);
+    expect(await mock!.residue!()).toEqual([]);
+  }, 30_000);
+
   it('releases the lock and removes scratch records when rules fail', async () => {
     const results = await run([
       'lock-answers-200',

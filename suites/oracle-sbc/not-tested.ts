@@ -4,19 +4,29 @@ export const NOT_TESTED: readonly { statement: string; reason: string }[] = [
     statement:
       'generateRequest: "The generated private key is stored in the certificate-record configuration element."',
     reason:
-      'The REST API never exports the private key, so storage is observed only indirectly: the answer carries no private key (SBC-GEN-013), reGenerate makes a new key (SBC-GEN-015) and the signed certificate imports against the stored key (SBC-IMP-001, SBC-IMP-003).',
+      'The REST API never exports the private key, so storage is observed only indirectly: the answer carries no private key (SBC-GEN-013), the key is kept without reGenerate (SBC-GEN-019) and replaced with it (SBC-GEN-015), refused requests keep it (SBC-GEN-017, SBC-IMP-006), and the signed certificate imports against the stored key (SBC-IMP-001, SBC-IMP-003).',
   },
   {
-    statement:
-      'generateRequest: reGenerate is optional with default false; reGenerate=false on a record that already has a CSR',
+    statement: 'generateRequest: a reGenerate value other than true or false (formerly SBC-GEN-016, 400)',
     reason:
-      'What the SBC answers then (the existing CSR, a new one, or an error) is not documented; no rule pins it.',
+      'The documents say only "Flag to indicate whether to regenerate CSR or not": a device that reads an unknown value as false conforms (mock variant lenient-regenerate). SBC-GEN-017 still checks that nothing changes when such a value is refused.',
   },
   {
     statement:
       'generateRequest: "If one or more attributes or sub-elements in the request is syntactically invalid in any way, this request fails"',
     reason:
-      'generateRequest has no body; only its query parameters can be invalid, which SBC-GEN-003, SBC-GEN-016 and SBC-GEN-017 cover.',
+      'generateRequest has no body; its refusals (missing recordName SBC-GEN-003, missing lock SBC-GEN-001) are covered, and SBC-GEN-017 checks that a refused request leaves the attributes and the key as they were.',
+  },
+  {
+    statement:
+      'Atomicity of a refused configuration write (PUT configElements with an invalid attribute on a record that has a key)',
+    reason:
+      'PUT configElements and its validation answers are known only from public clients [C], not from a pinned Oracle page; the refused generateRequest (SBC-GEN-017) and the refused import (SBC-IMP-006) are tested instead.',
+  },
+  {
+    statement: 'After a refused import, the previously imported certificate is still in the record',
+    reason:
+      'No documented call shows the imported certificate (GET configuration/certificates fields are not captured [?]); SBC-IMP-006 checks the key the certificate belongs to instead.',
   },
   {
     statement:

@@ -6,6 +6,8 @@ import type { Capability } from './capabilities.ts';
 import type { SbcClient } from './client.ts';
 import { MESSAGES } from './client.ts';
 import type { Source } from './sources.ts';
+import { envelope } from './xml.ts';
+import { BrokenAnswer, CredentialsRejected } from '../../src/core/errors.ts';
 
 const define = ruleFactory<SbcClient, Source, Fault, Capability>();
 
@@ -37,12 +39,38 @@ export function expectLocked(
     `${what}: expected 423 "${message}", got ${res.status}${res.text ? ` (${show(res.text.trim())})` : ''}`,
   );
   const other = message === MESSAGES.noLock ? MESSAGES.lockedByOther : MESSAGES.noLock;
+  expectMessage(res, message, what);
   check(
-    res.text.includes(message) && !res.text.includes(other),
+    !res.text.includes(other),
     `${what}: expected the 423 message "${message}", got ${show(res.text.trim())}`,
+  );
+}
+
+/**
+ * The documented message text anywhere in the answer's envelope (element names are not documented). A garbled
+ * body is a broken answer, not a missing message.
+ */
+export function expectMessage(res: HttpResponse, message: string, what = where(res)): void {
+  try {
+    envelope(res, what);
+  } catch (err) {
+    // Only a garbled body matters here; the envelope format is SBC-TRN-003/004's requirement.
+    if (err instanceof BrokenAnswer) throw err;
+  }
+  check(
+    res.text.includes(message),
+    `${what}: expected the ${res.status} message "${message}", got ${show(res.text.trim())}`,
   );
 }
 
 export function isSuccess(res: HttpResponse): boolean {
   return res.status >= 200 && res.status < 300;
+}
+
+/** A login refused with 401/403 in a rule that logs in itself: the profile's credentials, not a finding. */
+export function rejectedLogin(res: HttpResponse, username: string): void {
+  if (res.status === 401 || res.status === 403)
+    throw new CredentialsRejected(
+      `credentials for ${username} were rejected by ${new URL(res.url).origin}: ${res.status}`,
+    );
 }

@@ -1,5 +1,6 @@
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
-import { violation } from '../../src/core/check.ts';
+import { broken, violation } from '../../src/core/check.ts';
+import { BrokenAnswer } from '../../src/core/errors.ts';
 import type { HttpResponse } from '../../src/http/client.ts';
 
 const LISTS = new Set(['link', 'version', 'attribute', 'value', 'configElement']);
@@ -21,14 +22,18 @@ export interface Envelope {
   missing: string[];
 }
 
-/** Parses a body as the SBC's XML envelope; anything else is the target's fault (a Violation naming what came back). */
+/**
+ * Parses a body as the SBC's XML envelope. A body declared as XML (or undeclared) that is not well-formed tells
+ * nothing about any requirement (a garbled or cut answer): BrokenAnswer, `error`. A body declared as another
+ * media type (JSON, text) or XML that is not a <response> is the target answering wrongly: a Violation.
+ */
 export function envelope(res: HttpResponse, what = `${res.method} ${new URL(res.url).pathname}`): Envelope {
   const text = res.text;
   const start = JSON.stringify(text.trim().slice(0, 80).replace(/\s+/g, ' '));
   if (text.trim() === '' || XMLValidator.validate(text) !== true) {
-    violation(
-      `${what} answered ${res.status} with a body that is not well-formed XML: ${text.trim() ? start : 'empty body'}`,
-    );
+    const message = `${what} answered ${res.status} with a body that is not well-formed XML (${res.contentType || 'no content type'}): ${text.trim() ? start : 'empty body'}`;
+    if (!res.contentType || /xml/.test(res.contentType)) broken(message);
+    violation(message);
   }
   const doc = parser.parse(text) as XmlNode;
   const root = doc.response;
@@ -47,6 +52,35 @@ export function envelope(res: HttpResponse, what = `${res.method} ${new URL(res.
     links: links.map(String),
     missing,
   };
+}
+
+/** The envelope of a helper answer (not the rule's subject): anything unusable is a broken answer. */
+export function helperEnvelope(res: HttpResponse, purpose: string): Envelope {
+  try {
+    return envelope(res, purpose);
+  } catch (err) {
+    if (err instanceof BrokenAnswer) throw err;
+    broken(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/**
+ * The access token of a login answer: data/accessToken of the XML envelope, or (leniently, so the rest of the
+ * suite can still be evaluated) an accessToken field of a JSON body. SBC-AUTH-001 judges the format itself.
+ */
+export function tokenOf(res: HttpResponse): string | undefined {
+  const body = res.text.trim();
+  if (body.startsWith('<') && XMLValidator.validate(body) === true) {
+    const doc = parser.parse(body) as XmlNode;
+    const token = text(doc.response, 'data', 'accessToken');
+    return token?.trim() ? token.trim() : undefined;
+  }
+  try {
+    const found = findText(JSON.parse(body), 'accessToken');
+    return found?.trim() ? found.trim() : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A child element's text, or undefined. */

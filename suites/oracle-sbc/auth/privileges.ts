@@ -12,7 +12,7 @@ export const nonAdminCannotLock = rule({
   requires: ['non-admin-account'],
   faults: ['non-admin-may-lock'],
   async check(t) {
-    const nonAdmin = t.ctx.account('nonAdmin')!;
+    const nonAdmin = t.ctx.account('nonAdmin');
     t.cleanup(`configuration lock possibly taken by ${nonAdmin.username}`, () => nonAdmin.release());
     const res = await nonAdmin.lock();
     expectStatus(res, 403, `POST configuration/lock as the non-administrator ${nonAdmin.username}`);
@@ -31,7 +31,7 @@ export const nonAdminCannotGenerate = rule({
   requires: ['non-admin-account'],
   faults: ['non-admin-may-generate'],
   async check(t) {
-    const nonAdmin = t.ctx.account('nonAdmin')!;
+    const nonAdmin = t.ctx.account('nonAdmin');
     const res = await t.ctx.generateRequest(nonAdmin, { recordName: t.ctx.params.recordName });
     expectStatus(res, 403, `PUT generateRequest as the non-administrator ${nonAdmin.username}`);
   },

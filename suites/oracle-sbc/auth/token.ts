@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import { check, show } from '../../../src/core/check.ts';
 import { MESSAGES } from '../client.ts';
-import { expectStatus, rule } from '../rule.ts';
+import { expectMessage, expectStatus, rejectedLogin, rule } from '../rule.ts';
 import { envelope, text } from '../xml.ts';
 
 const TEMPLATE = 'configuration/elementTypes/template';
@@ -18,9 +18,11 @@ export const tokenIssued = rule({
     section: '§3 Authentication: 200 body',
     quote: '<response><data><accessToken>…</accessToken></data><messages/><links/></response>',
   },
-  faults: ['token-status-201'],
+  auth: 'none',
+  faults: ['token-status-201', 'token-answer-json'],
   async check(t) {
     const res = await t.ctx.admin.login();
+    rejectedLogin(res, t.ctx.admin.username);
     expectStatus(res, 200, 'POST auth/token with Basic credentials');
     const token = text(envelope(res).data, 'accessToken');
     check(
@@ -47,6 +49,7 @@ export const badPasswordRefused = rule({
     section: 'Response: 401',
     quote: 'Unauthorized - Request lacks valid authentication credentials.',
   },
+  auth: 'none',
   faults: ['bad-password-accepted'],
   async check(t) {
     const wrong = `${randomBytes(6).toString('hex')}-not-the-password`;
@@ -65,6 +68,7 @@ export const missingTokenRefused = rule({
     section: '§3 Authentication: Bad/missing token',
     quote: '401 ("Client not authorized")',
   },
+  auth: 'none',
   faults: ['missing-bearer-accepted'],
   async check(t) {
     const res = await t.ctx.raw('GET', TEMPLATE, {}, { query: TEMPLATE_QUERY });
@@ -81,6 +85,7 @@ export const unknownTokenRefused = rule({
     section: 'Header Parameters: Authorization',
     quote: 'is a valid, unexpired token received in response to a prior',
   },
+  auth: 'none',
   faults: ['unknown-token-accepted'],
   async check(t) {
     const forged = randomBytes(24).toString('hex');
@@ -147,14 +152,12 @@ export const unauthorizedMessage = rule({
     section: '§2 Envelope: documented message strings',
     quote: '401 "Client not authorized"',
   },
+  auth: 'none',
   faults: ['unauthorized-message-missing', 'missing-bearer-accepted'],
   async check(t) {
     const res = await t.ctx.raw('GET', TEMPLATE, {}, { query: TEMPLATE_QUERY });
     expectStatus(res, 401, 'GET elementTypes/template without Authorization');
-    check(
-      res.text.includes(MESSAGES.unauthorized),
-      `401 body: expected the message "${MESSAGES.unauthorized}", got ${show(res.text.trim())}`,
-    );
+    expectMessage(res, MESSAGES.unauthorized, '401 body');
   },
 });
 

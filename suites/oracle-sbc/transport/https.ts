@@ -33,6 +33,7 @@ export const plainHttpRefused = rule({
     section: '§1 Transport, media types, versions: Scheme',
     quote: 'HTTPS only; plain HTTP → 426 Upgrade Required',
   },
+  auth: 'none',
   requires: ['plain-http-listener'],
   faults: ['plain-http-served'],
   async check(t) {
@@ -53,6 +54,7 @@ export const plainHttpMessage = rule({
     section: '§2 Envelope: documented message strings',
     quote: '426 "Client must connect with HTTPS"',
   },
+  auth: 'none',
   requires: ['plain-http-listener'],
   faults: ['plain-http-served', 'upgrade-message-missing'],
   async check(t) {

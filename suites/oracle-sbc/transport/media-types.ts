@@ -1,5 +1,5 @@
 import { check, checkEqual } from '../../../src/core/check.ts';
-import { expectStatus, rule } from '../rule.ts';
+import { expectStatus, rejectedLogin, rule } from '../rule.ts';
 import { envelope } from '../xml.ts';
 
 export const successIsXmlEnvelope = rule({
@@ -12,10 +12,12 @@ export const successIsXmlEnvelope = rule({
     quote:
       'Every body (success and error) is <response><data>…</data><messages>…</messages><links>…</links></response>',
   },
-  faults: ['content-type-not-xml'],
+  auth: 'none',
+  faults: ['content-type-not-xml', 'token-answer-json'],
   async check(t) {
-    const versions = await t.ctx.raw('GET', '/rest/api/supportedversions', {});
+    const versions = await t.ctx.discovery('/rest/api/supportedversions');
     const token = await t.ctx.admin.login();
+    rejectedLogin(token, t.ctx.admin.username);
     for (const res of [versions, token]) {
       check(
         res.status >= 200 && res.status < 300,
@@ -45,6 +47,7 @@ export const errorIsXmlEnvelope = rule({
     quote:
       'Every body (success and error) is <response><data>…</data><messages>…</messages><links>…</links></response>',
   },
+  auth: 'none',
   faults: ['error-body-not-envelope', 'missing-bearer-accepted'],
   async check(t) {
     const res = await t.ctx.raw(
@@ -69,9 +72,10 @@ export const wrongAcceptRefused = rule({
     section: '§1 Transport, media types, versions: Wrong Accept / Content-Type',
     quote: '406 Not Acceptable / 415 Unsupported Media Type',
   },
+  auth: 'none',
   faults: ['accept-ignored'],
   async check(t) {
-    const res = await t.ctx.raw('GET', '/rest/api/supportedversions', { accept: 'application/json' });
+    const res = await t.ctx.discovery('/rest/api/supportedversions', { accept: 'application/json' });
     expectStatus(res, 406, 'GET /rest/api/supportedversions with Accept: application/json');
   },
 });

@@ -5,7 +5,7 @@ import { expectStatus, rule } from '../rule.ts';
 import { envelope, text } from '../xml.ts';
 
 async function supportedVersions(t: RuleRun<SbcClient>) {
-  const res = await t.ctx.raw('GET', '/rest/api/supportedversions', {});
+  const res = await t.ctx.discovery('/rest/api/supportedversions');
   expectStatus(res, 200, 'GET /rest/api/supportedversions');
   const sv = envelope(res).data.supportedVersions;
   const latest = text(sv, 'latestVersion');
@@ -24,6 +24,7 @@ export const versionDiscovery = rule({
     section: '§1 Transport, media types, versions: Version discovery',
     quote: 'GET /rest/api/supportedversions (no version segment',
   },
+  auth: 'none',
   faults: ['versions-latest-missing'],
   async check(t) {
     const { latest } = await supportedVersions(t);
@@ -43,6 +44,7 @@ export const versionListed = rule({
     section: 'Path Parameters: version',
     quote: 'Available values: v1.2',
   },
+  auth: 'none',
   faults: ['versions-omit-v1.2'],
   async check(t) {
     const { latest, others } = await supportedVersions(t);
@@ -63,9 +65,10 @@ export const versionedDiscoveryRefused = rule({
     section: '§1 Transport, media types, versions: Version discovery',
     quote: 'a versioned URI → 404 "This API must not contain a version number"',
   },
+  auth: 'none',
   faults: ['versioned-discovery-served'],
   async check(t) {
-    const res = await t.ctx.raw('GET', t.ctx.path('api/supportedversions'), {});
+    const res = await t.ctx.discovery(t.ctx.path('api/supportedversions'));
     expectStatus(res, 404, `GET ${t.ctx.path('api/supportedversions')}`);
   },
 });

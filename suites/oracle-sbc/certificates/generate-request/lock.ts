@@ -17,7 +17,7 @@ export const generateNeedsLock = rule({
     const name = `${t.ctx.params.recordName}-gen-nolock`;
     await t.ctx.acquire(t);
     await t.ctx.createRecord(t, name);
-    await t.ctx.admin.unlock();
+    await t.ctx.unlockForRule();
     const res = await t.ctx.generateRequest(t.ctx.admin, { recordName: name });
     expectLocked(res, MESSAGES.noLock, `PUT generateRequest?recordName=${name} while nobody holds the lock`);
   },
@@ -39,7 +39,7 @@ export const generateNeedsOwnLock = rule({
   faults: ['generate-ignores-lock-owner', 'lock-messages-swapped'],
   async check(t) {
     const name = `${t.ctx.params.recordName}-gen-otherlock`;
-    const other = t.ctx.account('otherAdmin')!;
+    const other = t.ctx.account('otherAdmin');
     await t.ctx.acquire(t);
     await t.ctx.createRecord(t, name);
     const res = await t.ctx.generateRequest(other, { recordName: name });

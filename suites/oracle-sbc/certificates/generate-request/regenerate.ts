@@ -1,8 +1,8 @@
 import type { RuleRun } from '../../../../src/core/api.ts';
-import { check } from '../../../../src/core/check.ts';
+import { check, expectHelperStatus } from '../../../../src/core/check.ts';
 import { pemBlocks } from '../../../../src/pki/pem.ts';
 import type { SbcClient } from '../../client.ts';
-import { csrOfResponse, csrTextOf } from '../../csr.ts';
+import { csrOfResponse, csrTextOf, recordWithKey } from '../../csr.ts';
 import { expectStatus, rule } from '../../rule.ts';
 
 /** A record with a first CSR, then generateRequest again with reGenerate=true (shared by the two rules). */
@@ -12,7 +12,7 @@ function regenerated(t: RuleRun<SbcClient>) {
     await t.ctx.acquire(t);
     await t.ctx.createRecord(t, name);
     const first = await t.ctx.generateRequest(t.ctx.admin, { recordName: name });
-    expectStatus(first, 200, `first PUT generateRequest?recordName=${name}`);
+    expectHelperStatus(first, [200], `first PUT generateRequest?recordName=${name}`);
     const second = await t.ctx.generateRequest(t.ctx.admin, { recordName: name, reGenerate: 'true' });
     return { name, first, second };
   });
@@ -63,4 +63,35 @@ export const regenerateNewKey = rule({
   },
 });
 
-export const regenerateRules = [regenerateAnswers, regenerateNewKey];
+export const noRegenerateSameKey = rule({
+  id: 'SBC-GEN-019',
+  title:
+    'generateRequest with reGenerate absent or false on a record that already has a key answers 200 with a CSR for the same key.',
+  level: 'MUST',
+  cite: {
+    source: 'sbc-notes',
+    section: '§5.1 PUT /rest/{version}/configuration/certificates/generateRequest',
+    quote: '`reGenerate` (optional, `true|false`, default `false`; "whether to regenerate CSR or not")',
+  },
+  destructive: true,
+  faults: ['csr-fetch-regenerates'],
+  async check(t) {
+    // The private key "is stored in the certificate-record"; not regenerating means that key is kept.
+    const { name, csr } = await recordWithKey(t, 'gen-keep');
+    const queries: Array<Record<string, string>> = [
+      { recordName: name },
+      { recordName: name, reGenerate: 'false' },
+    ];
+    for (const query of queries) {
+      const what = `PUT generateRequest?${new URLSearchParams(query)}`;
+      const res = await t.ctx.generateRequest(t.ctx.admin, query);
+      expectStatus(res, 200, what);
+      check(
+        csrOfResponse(res).spki.equals(csr.spki),
+        `${what}: the CSR carries another public key than the record's first CSR (the key was regenerated)`,
+      );
+    }
+  },
+});
+
+export const regenerateRules = [regenerateAnswers, regenerateNewKey, noRegenerateSameKey];

@@ -1,9 +1,11 @@
 import type { RuleRun } from '../../../../src/core/api.ts';
-import { check, checkEqual } from '../../../../src/core/check.ts';
+import { check, checkEqual, expectHelperStatus, notApplicable } from '../../../../src/core/check.ts';
 import { TestCa, certPem } from '../../../../src/pki/ca.ts';
-import { KeyPool } from '../../../../src/pki/keys.ts';
+import type { ParsedCsr } from '../../../../src/pki/csr.ts';
+import { KeyPool, RSA_SHA256 } from '../../../../src/pki/keys.ts';
+import { subtle, x509 } from '../../../../src/pki/x509.ts';
 import { MESSAGES, type SbcClient } from '../../client.ts';
-import { csrOfResponse } from '../../csr.ts';
+import { checkSameKey, csrOfResponse, recordWithGeneratedKey, recordWithKey, storedKey } from '../../csr.ts';
 import { expectLocked, expectStatus, rule } from '../../rule.ts';
 import { buildXml, envelope, findText } from '../../xml.ts';
 
@@ -12,6 +14,10 @@ const IMPORT_QUOTE = {
   section: '§5.2 PUT /rest/{version}/configuration/certificates/import',
   quote: 'X509 and PKCS7 supported; requires the lock; syntactically invalid → fails, nothing imported',
 } as const;
+
+/** PEM armour around bytes that are no certificate: syntactically invalid, nothing else wrong with the request. */
+const MALFORMED =
+  '-----BEGIN CERTIFICATE-----\nTm90IGEgY2VydGlmaWNhdGUgYXQgYWxsLg==\n-----END CERTIFICATE-----\n';
 
 function importBody(recordName: string, certificate: string): string {
   return buildXml({ ImportCertificate: { recordName, format: 'x509', certificateRequest: certificate } });
@@ -23,23 +29,45 @@ function importCertificate(t: RuleRun<SbcClient>, recordName: string, certificat
   });
 }
 
-/** A certificate from the test CA for a key that is not the record's (a pooled key: no RSA generation at run time). */
-function foreignCertificate(t: RuleRun<SbcClient>): Promise<string> {
-  return t.shared('foreign-certificate', async () => {
-    const ca = await TestCa.load();
-    const key = await new KeyPool(17).take(2048);
-    return certPem(await ca.issue({ subject: 'CN=certconform foreign key', publicKey: key.keys.publicKey }));
-  });
+/** The CA-signed certificate for a CSR (what a conforming import accepts). */
+async function signedCertificate(t: RuleRun<SbcClient>, csr: ParsedCsr): Promise<string> {
+  const ca = await TestCa.load();
+  const cert = certPem(await ca.signCsr(csr.csr));
+  t.note(`certificate for ${csr.csr.subject} signed by the bundled test CA`);
+  return cert;
 }
 
-/** Lock, scratch record, CSR: the record now holds a private key (the caller keeps the lock). */
-async function recordWithKey(t: RuleRun<SbcClient>, suffix: string) {
-  const name = `${t.ctx.params.recordName}-${suffix}`;
-  await t.ctx.acquire(t);
-  await t.ctx.createRecord(t, name);
-  const generated = await t.ctx.generateRequest(t.ctx.admin, { recordName: name });
-  expectStatus(generated, 200, `PUT generateRequest?recordName=${name}`);
-  return { name, generated };
+/**
+ * A certificate that differs from the one the record accepts in its key only: the same CA, subject, extensions,
+ * key algorithm and size, but another public key (a pooled key: no RSA generation at run time).
+ */
+async function foreignCertificate(t: RuleRun<SbcClient>, csr: ParsedCsr): Promise<string> {
+  const pool = new KeyPool(17);
+  const bits = t.ctx.params.record.keySize;
+  let key = await pool.take(bits);
+  for (
+    let i = 0;
+    i < 4 && Buffer.from(await subtle.exportKey('spki', key.keys.publicKey)).equals(csr.spki);
+    i++
+  )
+    key = await pool.take(bits);
+  const forged = await x509.Pkcs10CertificateRequestGenerator.create({
+    name: csr.csr.subject,
+    keys: key.keys,
+    signingAlgorithm: RSA_SHA256,
+    extensions: csr.csr.extensions,
+  });
+  const ca = await TestCa.load();
+  return certPem(await ca.signCsr(forged));
+}
+
+/** A well-formed certificate of the test CA (for requests whose only fault is elsewhere, e.g. the record name). */
+function someCertificate(t: RuleRun<SbcClient>): Promise<string> {
+  return t.shared('some-certificate', async () => {
+    const ca = await TestCa.load();
+    const key = await new KeyPool(17).take(2048);
+    return certPem(await ca.issue({ subject: 'CN=certconform import', publicKey: key.keys.publicKey }));
+  });
 }
 
 export const importSigned = rule({
@@ -55,12 +83,9 @@ export const importSigned = rule({
   destructive: true,
   faults: ['import-echo-missing', 'csr-lines-shuffled'],
   async check(t) {
-    const { name, generated } = await recordWithKey(t, 'import');
-    const csr = csrOfResponse(generated);
-    const ca = await TestCa.load();
-    const cert = await ca.signCsr(csr.csr);
-    t.note(`certificate for ${csr.csr.subject} signed by the bundled test CA`);
-    const res = await importCertificate(t, name, certPem(cert));
+    const { name, generated } = await recordWithGeneratedKey(t, 'import');
+    // The CSR's format is this flow's requirement too: a CSR that cannot be parsed cannot be signed.
+    const res = await importCertificate(t, name, await signedCertificate(t, csrOfResponse(generated)));
     expectStatus(res, 200, `PUT certificates/import for "${name}"`);
     checkEqual(
       findText(envelope(res).data, 'recordName'),
@@ -78,11 +103,11 @@ export const importNeedsLock = rule({
   destructive: true,
   faults: ['import-without-lock', 'lock-messages-swapped'],
   async check(t) {
-    const name = `${t.ctx.params.recordName}-import-nolock`;
-    await t.ctx.acquire(t);
-    await t.ctx.createRecord(t, name);
-    await t.ctx.admin.unlock();
-    const res = await importCertificate(t, name, await foreignCertificate(t));
+    // The certificate is the right one for the record's key: the missing lock is the only fault.
+    const { name, csr } = await recordWithKey(t, 'import-nolock');
+    const cert = await signedCertificate(t, csr);
+    await t.ctx.unlockForRule();
+    const res = await importCertificate(t, name, cert);
     expectLocked(res, MESSAGES.noLock, 'PUT certificates/import while nobody holds the lock');
   },
 });
@@ -95,8 +120,8 @@ export const importForeignKeyRefused = rule({
   destructive: true,
   faults: ['import-foreign-key-accepted'],
   async check(t) {
-    const { name } = await recordWithKey(t, 'import-foreign');
-    const res = await importCertificate(t, name, await foreignCertificate(t));
+    const { name, csr } = await recordWithKey(t, 'import-foreign');
+    const res = await importCertificate(t, name, await foreignCertificate(t, csr));
     check(
       res.status >= 400 && res.status < 500,
       `PUT certificates/import of a certificate for another key: expected a 4xx refusal, got ${res.status}`,
@@ -112,12 +137,9 @@ export const importMalformedRefused = rule({
   destructive: true,
   faults: ['import-malformed-accepted'],
   async check(t) {
-    const name = `${t.ctx.params.recordName}-import-bad`;
-    await t.ctx.acquire(t);
-    await t.ctx.createRecord(t, name);
-    const garbage =
-      '-----BEGIN CERTIFICATE-----\nTm90IGEgY2VydGlmaWNhdGUgYXQgYWxsLg==\n-----END CERTIFICATE-----\n';
-    const res = await importCertificate(t, name, garbage);
+    // The record holds a key, so "no key yet" cannot be the reason for the refusal.
+    const { name } = await recordWithGeneratedKey(t, 'import-bad');
+    const res = await importCertificate(t, name, MALFORMED);
     expectStatus(res, 400, 'PUT certificates/import of a malformed certificate');
   },
 });
@@ -134,12 +156,35 @@ export const importUnknownRecord = rule({
   faults: ['import-unknown-record-400'],
   async check(t) {
     await t.ctx.acquire(t);
-    const res = await importCertificate(t, t.ctx.params.unknownRecordName, await foreignCertificate(t));
+    // A well-formed certificate: the unknown record is the only fault of the request.
+    const res = await importCertificate(t, t.ctx.params.unknownRecordName, await someCertificate(t));
     expectStatus(
       res,
       404,
       `PUT certificates/import for "${t.ctx.params.unknownRecordName}" (no such record)`,
     );
+  },
+});
+
+export const refusedImportKeepsKey = rule({
+  id: 'SBC-IMP-006',
+  title: "After an imported certificate, a refused import leaves the certificate-record's key as it was.",
+  level: 'MUST',
+  cite: IMPORT_QUOTE,
+  destructive: true,
+  faults: ['refused-import-drops-key', 'csr-fetch-regenerates'],
+  async check(t) {
+    const { name, csr } = await recordWithKey(t, 'import-keep');
+    const first = await importCertificate(t, name, await signedCertificate(t, csr));
+    await t.setup('import the CA-signed certificate', async () =>
+      expectHelperStatus(first, [200], `PUT certificates/import for "${name}"`),
+    );
+    const foreign = await importCertificate(t, name, await foreignCertificate(t, csr));
+    const malformed = await importCertificate(t, name, MALFORMED);
+    const refused = [foreign, malformed].filter((r) => r.status >= 400 && r.status < 500);
+    if (refused.length === 0)
+      notApplicable('neither import was refused; SBC-IMP-003 and SBC-IMP-004 report that');
+    checkSameKey(csr.spki, await storedKey(t, name), 'after a refused import');
   },
 });
 
@@ -149,4 +194,5 @@ export const importRules = [
   importForeignKeyRefused,
   importMalformedRefused,
   importUnknownRecord,
+  refusedImportKeepsKey,
 ];
