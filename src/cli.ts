@@ -52,7 +52,6 @@ export function buildCli(): Command {
   const program = new Command('certconform')
     .description('Conformance harness for certificate-lifecycle REST APIs')
     .version(TOOL.version)
-    .showHelpAfterError('(add --help for usage)')
     .exitOverride();
 
   program
@@ -252,6 +251,13 @@ export async function main(argv = process.argv): Promise<void> {
     if (err instanceof UsageError) {
       process.stderr.write(`certconform: ${err.message}\n`);
       process.exitCode = EXIT.usage;
+      return;
+    }
+    // The machine, not the harness: one line (the reports written so far stay on disk, each file whole).
+    const code = (err as NodeJS.ErrnoException)?.code;
+    if (code === 'ENOSPC' || code === 'EACCES' || code === 'EROFS' || code === 'EDQUOT') {
+      process.stderr.write(`certconform: cannot write: ${describeError(err)}\n`);
+      process.exitCode = EXIT.errored;
       return;
     }
     process.stderr.write(

@@ -43,8 +43,11 @@ it('SIGTERM during an SBC run releases the lock, removes scratch records, writes
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as {
       incomplete?: string;
       residue: Array<{ what: string }>;
+      results: Array<{ reason: string | null }>;
     };
     expect(results.incomplete).toBe('interrupted (SIGTERM)');
+    // It was stopped mid-run: the rules after the running one are reported as not run.
+    expect(results.results.some((r) => r.reason === 'not run: the run was interrupted')).toBe(true);
     expect(existsSync(join(out, 'summary.md'))).toBe(true);
     // The cleanups ran: the device is as the run found it (ask the mock, not the harness).
     expect(mock.residue).toBeDefined();
