@@ -19,6 +19,16 @@ describe('rule metadata', () => {
       for (const r of api.rules) expect(r.id).toMatch(new RegExp(`^${api.rulePrefix}-[A-Z0-9]+-\\d{3}$`));
   });
 
+  it('a retired rule ID is never given to another rule', () => {
+    for (const api of apis) {
+      const active = new Set(api.rules.map((r) => r.id));
+      expect(
+        Object.keys(api.retired ?? {}).filter((id) => active.has(id)),
+        api.id,
+      ).toEqual([]);
+    }
+  });
+
   it.each(apis.map((a) => [a.id, a] as const))(
     '%s: every rule has a title, level, citation with a quote, and a fault',
     (_, api) => {

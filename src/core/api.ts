@@ -210,6 +210,8 @@ export interface ApiDefinition<Ctx, S extends string, F extends string, V extend
   accountRoles: readonly string[];
   /** Documentation statements deliberately not tested, with the reason (shown in the catalog). */
   notTested: readonly { statement: string; reason: string }[];
+  /** Rule IDs taken out of use, with why: never given to another rule (the catalog test checks). */
+  retired?: Readonly<Record<string, string>>;
   startMock(opts: MockOptions<F, V>): Promise<RunningMock>;
   /** The target a started mock of this variant represents (auth, accounts, params, TLS trust). */
   mockTarget(

@@ -33,6 +33,7 @@ export function catalogJson(apis: AnyApi[]): string {
     faults: api.faults,
     variants: api.variants,
     notTested: api.notTested,
+    retired: api.retired ?? {},
   }));
   return JSON.stringify(doc, null, 2) + '\n';
 }
@@ -71,6 +72,11 @@ export function catalogMarkdown(apis: AnyApi[]): string {
     out.push('', `### Not tested (${api.id})`, '');
     if (api.notTested.length === 0) out.push('Every documented statement is encoded as a rule.');
     for (const n of api.notTested) out.push(`- ${cell(n.statement)} — ${cell(n.reason)}`);
+    const retired = Object.entries(api.retired ?? {});
+    if (retired.length) {
+      out.push('', `### Retired rule IDs (${api.id})`, '');
+      for (const [id, why] of retired) out.push(`- \`${id}\` — ${cell(why)}`);
+    }
     out.push('');
   }
   return out.join('\n');

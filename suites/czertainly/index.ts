@@ -66,6 +66,10 @@ export const czertainlyApi = defineApi<Ctx, Source, Fault, Variant, Capability>(
   paramsSchema,
   accountRoles: ['readOnly'],
   notTested: NOT_TESTED,
+  retired: {
+    'CZ-ISS-002':
+      'demanded an empty certificateData; a synchronous platform returns the certificate with the uuid (now CZ-ISS-017)',
+  },
   startMock,
   mockTarget,
   connect,

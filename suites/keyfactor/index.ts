@@ -162,6 +162,10 @@ export const keyfactorApi = defineApi<KfCtx, Source, Fault, Variant, Capability>
   paramsSchema: PARAMS_SCHEMA,
   accountRoles: ACCOUNT_ROLES,
   notTested: NOT_TESTED,
+  retired: {
+    'KF-REN-009':
+      'demanded that a non-ISO Timestamp be refused; the document only tells the client what to send (not tested)',
+  },
   startMock: (opts) => startKeyfactorMock(opts),
   mockTarget: (variant, mock) => keyfactorMockTarget(variant, mock),
   async connect({ target, redactor, http }) {

@@ -55,6 +55,10 @@ export const oracleSbcApi = defineApi<SbcClient, Source, Fault, Variant, Capabil
   paramsSchema: PARAMS_SCHEMA,
   accountRoles: ['nonAdmin', 'otherAdmin'],
   notTested: NOT_TESTED,
+  retired: {
+    'SBC-GEN-016':
+      'demanded 400 for an unknown reGenerate value; the documents do not define it, a device may read it as false (not tested)',
+  },
   startMock,
   mockTarget,
   async connect({ target, redactor, http }) {
