@@ -46,6 +46,10 @@ export const FAULTS = {
     description: 'KeyBitLength "2048" (string), 2048.5 and true are coerced and accepted',
   },
   'challenge-password-type-unchecked': { description: 'a non-string ChallengePassword is accepted' },
+  'challenge-password-echoed': {
+    description:
+      'a non-string ChallengePassword is refused with ActionParameterValueTypeError, whose MessageArgs repeat the value',
+  },
   'unknown-parameter-ignored': { description: 'unknown Rekey parameters are ignored and the Rekey succeeds' },
   'message-args-swapped': {
     description: 'ActionParameterUnknown MessageArgs are [parameter, action] instead of [action, parameter]',
@@ -174,7 +178,17 @@ export const FAULTS = {
   'ami-owner-guid-out-of-range': {
     description: 'Boot certificate Oem.Ami.OwnerGuid is outside 00000000-0000-0000-0000-XXXXXXXXXXXX',
   },
-  'ami-ldap-client-missing': { description: 'the OEM LDAP client certificate collection is missing' },
+  'ami-ldap-client-other-oem': {
+    description:
+      'the OEM LDAP client certificates live under LDAP/Certificates/Oem/Megarac/ClientCertificates, not the documented Oem/Ami',
+  },
+  'ami-task-status-early': {
+    description: 'the Task created after a 200 Rekey has TaskStatus while it is still running',
+  },
+  'ami-task-monitor-204': {
+    description:
+      'the TaskMonitor of the Task created after a 200 Rekey answers 204 and then 404 instead of 200 + RekeyResponse',
+  },
   'ami-no-task-created': { description: 'no Task is created after Rekey of the LDAP certificate' },
   'ami-messages-without-task': { description: 'the Messages array does not mention the created Task' },
   'https-accepts-oversize-certificate': {
@@ -191,6 +205,10 @@ export const FAULTS = {
   'replace-no-location': { description: 'ReplaceCertificate answers without Location' },
   'https-port-keeps-old-certificate': {
     description: 'after ReplaceCertificate the HTTPS port keeps presenting the old certificate',
+  },
+  'replace-refusal-blames-type': {
+    description:
+      'ReplaceCertificate refusals of a bad CertificateString say CertificateType "PEM" is not an acceptable value',
   },
   'replace-accepts-foreign-key': {
     description: 'ReplaceCertificate installs a certificate whose key the service does not hold',

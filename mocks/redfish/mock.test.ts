@@ -133,3 +133,50 @@ describe('redfish mock (other variants)', () => {
     ).toBe(200);
   });
 });
+
+describe('redfish mock (DMTF names, degrees of freedom, residue)', () => {
+  it('links the task service as "Tasks" (DMTF ServiceRoot)', async () => {
+    const { http } = await start('ami');
+    const root = (await http.get('/redfish/v1')).json<Record<string, unknown>>();
+    expect(root.Tasks).toEqual({ '@odata.id': '/redfish/v1/TaskService' });
+    expect(root).not.toHaveProperty('TaskService');
+  });
+
+  it('plain-http speaks plain HTTP', async () => {
+    const { http, target } = await start('plain-http');
+    expect(target.baseUrl).toMatch(/^http:\/\//);
+    expect((await http.get('/redfish/v1/AccountService')).status).toBe(200);
+  });
+
+  it('sessions-disabled links SessionService with ServiceEnabled false and refuses logins with 405', async () => {
+    const { http } = await start('sessions-disabled');
+    const service = (await http.get('/redfish/v1/SessionService')).json<{ ServiceEnabled: boolean }>();
+    expect(service.ServiceEnabled).toBe(false);
+    const login = await http.post('/redfish/v1/SessionService/Sessions', {
+      json: { UserName: MOCK_ACCOUNTS.admin.username, Password: MOCK_ACCOUNTS.admin.password },
+      noDefaultHeaders: true,
+    });
+    expect(login.status).toBe(405);
+  });
+
+  it('ami-subset has no Boot certificates and no OEM LDAP client collection', async () => {
+    const { http } = await start('ami-subset');
+    const system = (await http.get('/redfish/v1/Systems/Self')).json<{ Boot?: Record<string, unknown> }>();
+    expect(system.Boot ?? {}).not.toHaveProperty('Certificates');
+    const ldap = (await http.get('/redfish/v1/AccountService/LDAP/Certificates')).json<
+      Record<string, unknown>
+    >();
+    expect(ldap).not.toHaveProperty('Oem');
+  });
+
+  it('reports a session left open as residue, and none once it is deleted', async () => {
+    const { http } = await start('ami');
+    const login = await http.post('/redfish/v1/SessionService/Sessions', {
+      json: { UserName: MOCK_ACCOUNTS.admin.username, Password: MOCK_ACCOUNTS.admin.password },
+      noDefaultHeaders: true,
+    });
+    expect(await running!.residue!()).toHaveLength(1);
+    expect((await http.delete(login.header('location')!)).status).toBe(204);
+    expect(await running!.residue!()).toEqual([]);
+  });
+});

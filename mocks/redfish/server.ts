@@ -1,5 +1,6 @@
 import { createPublicKey, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { Server as HttpsServer } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { MockOptions, RunningMock } from '../../src/core/api.ts';
@@ -21,6 +22,7 @@ import {
 } from './certs.ts';
 import { errorBody } from './errors.ts';
 import type { Fault } from './faults.ts';
+import { AMI_SCHEMAS, OEM_SCHEMA_DIR, metadataXml, odataServiceDocument } from './metadata.ts';
 import { MOCK_ACCOUNTS, VARIANT_CONFIG, type CertKind, type Variant } from './variants.ts';
 
 const U = '/redfish/v1';
@@ -31,6 +33,8 @@ const U = '/redfish/v1';
 const TASK_READS = 3;
 const TASK_MAX_MS = 2000;
 const LIGHTTPD_MAX_BYTES = 10240;
+/** The system's Reset action accepts these and does nothing (the mock has no power to switch). */
+const RESET_TYPES = ['On', 'ForceOff', 'GracefulShutdown', 'GracefulRestart', 'ForceRestart'] as const;
 
 type Role = 'Administrator' | 'Operator' | 'ReadOnly';
 interface User {
@@ -68,6 +72,8 @@ interface MockTask {
 interface Answer {
   status: number;
   body?: unknown;
+  /** A CSDL document ($metadata) instead of a JSON body. */
+  xml?: string;
   headers?: Record<string, string>;
 }
 
@@ -89,11 +95,12 @@ export async function startRedfishMock(opts: MockOptions<Fault, Variant>): Promi
     https: `${managerUri}/NetworkProtocol/HTTPS/Certificates`,
     boot: `${systemUri}/Boot/Certificates`,
     ldap: `${U}/AccountService/LDAP/Certificates`,
-    ldapClient: `${U}/AccountService/LDAP/Certificates/Oem/Ami/ClientCertificates`,
+    ldapClient: `${U}/AccountService/LDAP/Certificates/Oem/${has('ami-ldap-client-other-oem') ? 'Megarac' : 'Ami'}/ClientCertificates`,
     account: `${accountUri(cfg.accountIds.admin)}/${has('certificate-uri-nonstandard') ? 'Keys' : 'Certificates'}`,
   };
-  const kinds: CertKind[] = ['https', 'ldap', 'account', 'boot'];
-  if (cfg.amiLdapClient && !has('ami-ldap-client-missing')) kinds.push('ldapClient');
+  const kinds: CertKind[] = ['https', 'ldap', 'account'];
+  if (cfg.bootCertificates) kinds.push('boot');
+  if (cfg.amiLdapClient) kinds.push('ldapClient');
 
   const subjects: Record<CertKind, string> = {
     https: 'CN=bmc.example.test, O=certconform, OU=Redfish mock, C=US',
@@ -126,10 +133,16 @@ export async function startRedfishMock(opts: MockOptions<Fault, Variant>): Promi
   }
   const https = [...certs.values()].find((c) => c.kind === 'https')!;
 
-  const app = Fastify({ https: { key: https.key!.privatePem, cert: certPem(https.cert) }, logger: false });
+  // plain-http: the HTTPS certificate resource exists, but the port speaks plain HTTP (as behind a proxy).
+  const app = cfg.tls
+    ? Fastify({ https: { key: https.key!.privatePem, cert: certPem(https.cert) }, logger: false })
+    : Fastify({ logger: false });
   const setTls = (c: MockCert) => {
-    if (c.kind !== 'https' || !c.key) return;
-    app.server.setSecureContext({ key: c.key.privatePem, cert: certPem(c.cert) });
+    if (c.kind !== 'https' || !c.key || !cfg.tls) return;
+    (app.server as HttpsServer).setSecureContext({
+      key: c.key.privatePem,
+      cert: certPem(c.cert),
+    });
   };
 
   // Bodies are parsed here, like a device: fastify's own JSON parser and error shapes are not Redfish's.
@@ -293,7 +306,9 @@ export async function startRedfishMock(opts: MockOptions<Fault, Variant>): Promi
       ...(done || has('task-endtime-while-running')
         ? { EndTime: (t.endTime ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z') }
         : {}),
-      ...(done || has('task-status-while-running') ? { TaskStatus: 'OK' } : {}),
+      ...(done || has('task-status-while-running') || (has('ami-task-status-early') && !cfg.async)
+        ? { TaskStatus: 'OK' }
+        : {}),
       PercentComplete: done ? 100 : 50,
       TaskMonitor: t.monitor,
       Messages: done ? [started, completed] : [started],
@@ -326,7 +341,9 @@ export async function startRedfishMock(opts: MockOptions<Fault, Variant>): Promi
   function monitor(t: MockTask): Answer {
     if (!progress(t))
       return { status: has('monitor-200-while-running') ? 200 : 202, body: taskJson(t, false) };
-    if (has('monitor-final-204') && t.kind === 'ldap')
+    const gone =
+      (has('monitor-final-204') && t.kind === 'ldap') || (has('ami-task-monitor-204') && !cfg.async);
+    if (gone)
       return t.monitorReads++ === 0 ? { status: 204 } : err(404, 'ResourceNotFound', ['TaskMonitor', t.id]);
     return { status: t.final.status, body: t.final.body };
   }
@@ -383,6 +400,12 @@ export async function startRedfishMock(opts: MockOptions<Fault, Variant>): Promi
       !has('challenge-password-type-unchecked')
     ) {
       // The value is not repeated: it may be a secret.
+      if (has('challenge-password-echoed'))
+        return err(400, 'ActionParameterValueTypeError', [
+          JSON.stringify(body.ChallengePassword),
+          'ChallengePassword',
+          'Rekey',
+        ]);
       return err(400, 'ActionParameterValueError', ['ChallengePassword', 'Rekey']);
     }
     if ('KeyBitLength' in body) {
@@ -548,7 +571,10 @@ export async function startRedfishMock(opts: MockOptions<Fault, Variant>): Promi
         'CertificateType',
         'ReplaceCertificate',
       ]);
-    const bad = () => err(400, 'ActionParameterValueError', ['CertificateString', 'ReplaceCertificate']);
+    const bad = () =>
+      has('replace-refusal-blames-type')
+        ? err(400, 'ActionParameterValueNotInList', ['PEM', 'CertificateType', 'ReplaceCertificate'])
+        : err(400, 'ActionParameterValueError', ['CertificateString', 'ReplaceCertificate']);
     if (typeof body.CertificateString !== 'string') return bad();
     const blocks = pemBlocks(body.CertificateString);
     const certBlock = blocks.find((b) => b.label === 'CERTIFICATE');
@@ -584,6 +610,8 @@ export async function startRedfishMock(opts: MockOptions<Fault, Variant>): Promi
         type: 'spki',
       });
       const bits = leafKey.asymmetricKeyDetails?.modulusLength ?? 0;
+      // Not documented, but seen on AMI BMCs: the HTTPS certificate takes RSA keys only.
+      if (leafKey.asymmetricKeyType !== 'rsa') return bad();
       if (leafKey.asymmetricKeyType === 'rsa' && bits < 2048 && !has('https-accepts-short-key')) return bad();
       if (leaf.notAfter.getTime() < Date.now() && !has('https-accepts-expired-certificate')) return bad();
     }
@@ -606,6 +634,20 @@ export async function startRedfishMock(opts: MockOptions<Fault, Variant>): Promi
       if (!has('https-port-keeps-old-certificate')) setTls(c);
     }
     return { status: 200, body: certJson(c), headers: has('replace-no-location') ? {} : { Location: c.uri } };
+  }
+
+  // ---- ComputerSystem.Reset (advertised like a real system's; changes nothing) ----
+  function resetSystem(req: FastifyRequest, user: User): Answer {
+    if (user.role === 'ReadOnly') return err(403, 'InsufficientPrivilege');
+    const parsed = parseBody(req);
+    if (!parsed.ok) return parsed.answer;
+    for (const p of Object.keys(parsed.value))
+      if (p !== 'ResetType') return err(400, 'ActionParameterUnknown', ['Reset', p]);
+    const type = parsed.value.ResetType;
+    if (type === undefined) return err(400, 'ActionParameterMissing', ['Reset', 'ResetType']);
+    if (!(RESET_TYPES as readonly unknown[]).includes(type))
+      return err(400, 'ActionParameterValueNotInList', [String(type), 'ResetType', 'Reset']);
+    return { status: 204 };
   }
 
   // ---- routing ----
@@ -657,7 +699,7 @@ export async function startRedfishMock(opts: MockOptions<Fault, Variant>): Promi
           Managers: ref(`${U}/Managers`),
           Systems: ref(`${U}/Systems`),
           SessionService: ref(`${U}/SessionService`),
-          TaskService: ref(`${U}/TaskService`),
+          Tasks: ref(`${U}/TaskService`),
           Links: { Sessions: ref(`${U}/SessionService/Sessions`) },
         };
       case `${U}/AccountService`:
@@ -702,7 +744,18 @@ export async function startRedfishMock(opts: MockOptions<Fault, Variant>): Promi
           '@odata.type': '#ComputerSystem.v1_13_0.ComputerSystem',
           Id: cfg.systemId,
           Name: 'System',
-          Boot: { Certificates: ref(collections.boot) },
+          // Every system has Boot settings (sushy requires them); the certificates only where the variant has them.
+          Boot: {
+            BootSourceOverrideEnabled: 'Disabled',
+            BootSourceOverrideTarget: 'None',
+            ...(cfg.bootCertificates ? { Certificates: ref(collections.boot) } : {}),
+          },
+          Actions: {
+            '#ComputerSystem.Reset': {
+              target: `${systemUri}/Actions/ComputerSystem.Reset`,
+              'ResetType@Redfish.AllowableValues': [...RESET_TYPES],
+            },
+          },
         };
       case `${U}/CertificateService`:
         return {
@@ -710,12 +763,24 @@ export async function startRedfishMock(opts: MockOptions<Fault, Variant>): Promi
           '@odata.type': '#CertificateService.v1_0_4.CertificateService',
           Id: 'CertificateService',
           Name: 'Certificate Service',
+          CertificateLocations: ref(`${path}/CertificateLocations`),
           Actions: {
             '#CertificateService.ReplaceCertificate': {
               target: `${path}/Actions/CertificateService.ReplaceCertificate`,
+              'CertificateType@Redfish.AllowableValues': ['PEM'],
             },
           },
         };
+      case `${U}/CertificateService/CertificateLocations`: {
+        const all = [...certs.values()].map((c) => ref(c.uri));
+        return {
+          '@odata.id': path,
+          '@odata.type': '#CertificateLocations.v1_0_4.CertificateLocations',
+          Id: 'CertificateLocations',
+          Name: 'Certificate Locations',
+          Links: { Certificates: all, 'Certificates@odata.count': all.length },
+        };
+      }
       case `${U}/TaskService`:
         return {
           '@odata.id': path,
@@ -738,6 +803,7 @@ export async function startRedfishMock(opts: MockOptions<Fault, Variant>): Promi
           '@odata.type': '#SessionService.v1_1_8.SessionService',
           Id: 'SessionService',
           Name: 'Session Service',
+          ServiceEnabled: cfg.sessionsEnabled,
           Sessions: ref(`${path}/Sessions`),
         };
       case `${U}/SessionService/Sessions`:
@@ -757,6 +823,7 @@ export async function startRedfishMock(opts: MockOptions<Fault, Variant>): Promi
           Name: 'User Account',
           UserName: account.username,
           RoleId: account.role,
+          AccountTypes: ['Redfish'],
           ...(id === ids.admin ? { Certificates: ref(collections.account) } : {}),
         };
       }
@@ -764,11 +831,39 @@ export async function startRedfishMock(opts: MockOptions<Fault, Variant>): Promi
     return undefined;
   }
 
+  /** The methods a resource supports: DSP0266 wants them in Allow on every GET and HEAD, and on a 405. */
+  function allowFor(path: string): string {
+    const sessionsUri = `${U}/SessionService/Sessions`;
+    if (path === sessionsUri) return 'GET, HEAD, POST';
+    if (path.startsWith(`${sessionsUri}/`)) return 'GET, HEAD, DELETE';
+    return 'GET, HEAD';
+  }
+
+  function withAllow(req: FastifyRequest, a: Answer): Answer {
+    const read = req.method === 'GET' || req.method === 'HEAD';
+    if (!read || a.status < 200 || a.status > 299 || a.headers?.Allow !== undefined) return a;
+    const path = req.url.split('?')[0]!.replace(/\/$/, '') || '/';
+    return { ...a, headers: { ...a.headers, Allow: allowFor(path) } };
+  }
+
   async function route(req: FastifyRequest): Promise<Answer> {
     const path = req.url.split('?')[0]!.replace(/\/$/, '') || '/';
-    const method = req.method;
+    // HEAD is answered like GET; fastify sends no body on a HEAD.
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
     if (path === '/redfish' && method === 'GET') return { status: 200, body: { v1: `${U}/` } };
     if (path === U && method === 'GET') return { status: 200, body: get(U) };
+    // DSP0266: like the service root, the OData documents are readable without authentication.
+    if (path === `${U}/$metadata` || path === `${U}/%24metadata` || path === `${U}/odata`) {
+      if (method !== 'GET') return err(405, 'OperationNotAllowed', [], { Allow: allowFor(path) });
+      if (path.endsWith('odata'))
+        return { status: 200, body: odataServiceDocument(get(U) as Record<string, unknown>) };
+      return { status: 200, xml: metadataXml(cfg.certificateOdataType, cfg.vendor === 'ami') };
+    }
+    const oemSchema = path.startsWith(`${OEM_SCHEMA_DIR}/`) && AMI_SCHEMAS[path.split('/').pop()!];
+    if (oemSchema && cfg.vendor === 'ami') {
+      if (method !== 'GET') return err(405, 'OperationNotAllowed', [], { Allow: allowFor(path) });
+      return { status: 200, xml: oemSchema };
+    }
 
     const odataVersion = req.headers['odata-version'];
     if (odataVersion !== undefined && odataVersion !== '4.0' && !has('odata-version-ignored'))
@@ -776,6 +871,8 @@ export async function startRedfishMock(opts: MockOptions<Fault, Variant>): Promi
 
     const sessionsUri = `${U}/SessionService/Sessions`;
     if (path === sessionsUri && method === 'POST') {
+      if (!cfg.sessionsEnabled)
+        return err(405, 'OperationNotAllowed', [], { Allow: allowFor(path).replace(', POST', '') });
       const parsed = parseBody(req);
       if (!parsed.ok) return parsed.answer;
       const account = accounts.find((a) => a.username === parsed.value.UserName);
@@ -830,7 +927,7 @@ export async function startRedfishMock(opts: MockOptions<Fault, Variant>): Promi
         if (!has('session-survives-logout')) sessions.delete(entry[0]);
         return { status: 204 };
       }
-      return err(405, 'OperationNotAllowed', [], { Allow: 'GET, DELETE' });
+      return err(405, 'OperationNotAllowed', [], { Allow: allowFor(path) });
     }
 
     if (isRekey) {
@@ -859,18 +956,23 @@ export async function startRedfishMock(opts: MockOptions<Fault, Variant>): Promi
       return replaceCertificate(req, user);
     }
 
+    if (path === `${systemUri}/Actions/ComputerSystem.Reset`) {
+      if (method !== 'POST') return err(405, 'OperationNotAllowed', [], { Allow: 'POST' });
+      return resetSystem(req, user);
+    }
+
     if (isMonitor || path.startsWith(`${U}/TaskService/Tasks/`)) {
       const id = path.split('/').pop()!;
       const t = tasks.get(id);
       if (!t) return err(404, 'ResourceNotFound', ['Task', id]);
-      if (method !== 'GET') return err(405, 'OperationNotAllowed', [], { Allow: 'GET' });
+      if (method !== 'GET') return err(405, 'OperationNotAllowed', [], { Allow: allowFor(path) });
       if (isMonitor) return monitor(t);
       return { status: has('task-get-202') ? 202 : 200, body: taskJson(t, progress(t)) };
     }
 
     const body = get(path);
     if (body === undefined) return err(404, 'ResourceNotFound', ['Resource', path]);
-    if (method !== 'GET') return err(405, 'OperationNotAllowed', [], { Allow: 'GET' });
+    if (method !== 'GET') return err(405, 'OperationNotAllowed', [], { Allow: allowFor(path) });
     return { status: 200, body };
   }
 
@@ -881,6 +983,11 @@ export async function startRedfishMock(opts: MockOptions<Fault, Variant>): Promi
     for (const [k, v] of Object.entries(a.headers ?? {})) {
       if (v === '') reply.removeHeader(k);
       else reply.header(k, v);
+    }
+    if (a.xml !== undefined) {
+      reply.type('application/xml');
+      await reply.send(a.xml);
+      return;
     }
     if (a.body === undefined) {
       await reply.send();
@@ -893,12 +1000,25 @@ export async function startRedfishMock(opts: MockOptions<Fault, Variant>): Promi
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     url: '/*',
-    handler: async (req, reply) => send(reply, await route(req)),
+    handler: async (req, reply) => send(reply, withAllow(req, await route(req))),
   });
   app.setErrorHandler(async (error, _req, reply) => {
     const status = (error as { statusCode?: number }).statusCode ?? 500;
     await send(reply, status < 500 ? err(400, 'UnrecognizedRequestBody') : err(500, 'InternalError'));
   });
 
-  return listen(app, { host: opts.host, port: opts.port, https: true, hostile: opts.hostile });
+  const running = await listen(app, {
+    host: opts.host,
+    port: opts.port,
+    https: cfg.tls,
+    hostile: opts.hostile,
+  });
+  return {
+    ...running,
+    // What a run left behind that the harness was responsible for undoing: the sessions it opened.
+    residue: () =>
+      [...sessions.values()].map(
+        (s) => `session ${s.id} of ${s.user.username} is still open (not logged out)`,
+      ),
+  };
 }

@@ -1,4 +1,21 @@
 import type { VariantSpec } from '../../src/core/api.ts';
+import type { Capability } from '../../suites/redfish/capabilities.ts';
+
+/** What every variant has unless it says otherwise (the self-test fails when a rule needing these skips). */
+const ALL: readonly Capability[] = [
+  'https-certificate',
+  'boot-certificate',
+  'non-https-certificate',
+  'basic-auth',
+  'sessions',
+  'read-only-account',
+  'operator-account',
+  'task-service',
+  'replace-certificate',
+  'https-transport',
+];
+const without = (...caps: Capability[]) => ALL.filter((c) => !caps.includes(c));
+const ACTION_INFO: readonly Capability[] = ['action-info', 'action-info-range'];
 
 /** Legitimately different, conforming Redfish services the suite must pass on. */
 export const VARIANTS = {
@@ -7,27 +24,57 @@ export const VARIANTS = {
       'AMI MegaRAC as the seed documents it: Managers/Self and Systems/Self, the five Rekey locations (incl. the OEM LDAP client certificates), synchronous 200 with a `Messages` array and a Task created after the call, KeyBitLength 512..2048 (HTTPS 2048), Oem.Ami.OwnerGuid on Boot certificates, Lighttpd limits on the HTTPS certificate',
     vendor: 'ami',
     expectations: 'fixtures/redfish/expectations/ami.yaml',
+    capabilities: ALL,
+  },
+  'ami-async': {
+    description:
+      'AMI MegaRAC that completes Rekey the DSP0266 way: 202 + a Task and its task monitor (Location), then 200 + RekeyResponse; the vendor rules about the Task hold here as well',
+    vendor: 'ami',
+    capabilities: ALL,
+  },
+  'ami-subset': {
+    description:
+      'AMI MegaRAC with only some of the documented Rekey locations and other IDs: no Boot certificates, no OEM LDAP client collection, certificate IDs other than 1',
+    vendor: 'ami',
+    expectations: 'fixtures/redfish/expectations/ami.yaml',
+    capabilities: without('boot-certificate'),
   },
   'dmtf-sync': {
     description:
       'DSP0266 service answering Rekey with 200 + RekeyResponse, with RekeyActionInfo (KeyBitLength 2048..4096), Basic and session auth',
     vendor: 'dmtf',
+    capabilities: [...ALL, ...ACTION_INFO],
   },
   'dmtf-async': {
     description:
       'DSP0266 service answering Rekey with 202 + task monitor (Location), 202 while running, then 200 + RekeyResponse',
     vendor: 'dmtf',
+    capabilities: [...ALL, ...ACTION_INFO],
   },
   'session-only': {
     description: 'DSP0266 service that refuses Basic auth: every request needs a session (X-Auth-Token)',
     vendor: 'dmtf',
+    capabilities: [...without('basic-auth'), ...ACTION_INFO],
+  },
+  'sessions-disabled': {
+    description:
+      'DSP0266 service that links SessionService but has it switched off (ServiceEnabled false, POST Sessions 405): Basic auth only',
+    vendor: 'dmtf',
+    capabilities: [...without('sessions'), ...ACTION_INFO],
+  },
+  'plain-http': {
+    description:
+      'DSP0266 service reached over plain HTTP (a lab BMC behind a TLS-terminating proxy): its HTTPS certificate resource exists, but the suite sees no served certificate',
+    vendor: 'dmtf',
+    capabilities: [...without('https-transport'), ...ACTION_INFO],
   },
   'other-ids': {
     description:
       'DSP0266 service with other resource IDs (Managers/bmc, Systems/system, named certificates and accounts) and no Oem',
     vendor: 'dmtf',
+    capabilities: ALL,
   },
-} as const satisfies Record<string, VariantSpec>;
+} as const satisfies Record<string, VariantSpec<Capability>>;
 
 export type Variant = keyof typeof VARIANTS;
 
@@ -42,6 +89,12 @@ export interface VariantConfig {
   certIds: Record<CertKind, string>;
   /** AMI's OEM LDAP client certificate collection. */
   amiLdapClient: boolean;
+  /** Boot certificates under Systems/{id} (an AMI BMC may lack some of the documented locations). */
+  bootCertificates: boolean;
+  /** Served over HTTPS (false: plain HTTP, as behind a TLS-terminating proxy). */
+  tls: boolean;
+  /** SessionService.ServiceEnabled (false: linked but switched off, POST Sessions answers 405). */
+  sessionsEnabled: boolean;
   async: boolean;
   basicAuth: boolean;
   /** Synchronous 200 with the seed's `Messages` array and a Task created after the call. */
@@ -62,6 +115,9 @@ const dmtf: VariantConfig = {
   accountIds: { admin: '1', operator: '2', readOnly: '3' },
   certIds: { https: '1', ldap: '1', account: '1', boot: '1', ldapClient: '1' },
   amiLdapClient: false,
+  bootCertificates: true,
+  tls: true,
+  sessionsEnabled: true,
   async: false,
   basicAuth: true,
   amiMessages: false,
@@ -71,25 +127,39 @@ const dmtf: VariantConfig = {
   algorithms: ['TPM_ALG_RSA'],
 };
 
+const ami: VariantConfig = {
+  vendor: 'ami',
+  managerId: 'Self',
+  systemId: 'Self',
+  accountIds: { admin: '1', operator: '2', readOnly: '3' },
+  certIds: { https: '1', ldap: '1', account: '1', boot: '1', ldapClient: '1' },
+  amiLdapClient: true,
+  bootCertificates: true,
+  tls: true,
+  sessionsEnabled: true,
+  async: false,
+  basicAuth: true,
+  amiMessages: true,
+  actionInfo: false,
+  certificateOdataType: '#Certificate.v1_5_0.Certificate',
+  keyBits: AMI_KEYS,
+  algorithms: [],
+};
+
 export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
-  ami: {
-    vendor: 'ami',
-    managerId: 'Self',
-    systemId: 'Self',
-    accountIds: { admin: '1', operator: '2', readOnly: '3' },
-    certIds: { https: '1', ldap: '1', account: '1', boot: '1', ldapClient: '1' },
-    amiLdapClient: true,
-    async: false,
-    basicAuth: true,
-    amiMessages: true,
-    actionInfo: false,
-    certificateOdataType: '#Certificate.v1_5_0.Certificate',
-    keyBits: AMI_KEYS,
-    algorithms: [],
+  ami,
+  'ami-async': { ...ami, async: true, amiMessages: false },
+  'ami-subset': {
+    ...ami,
+    certIds: { https: '2', ldap: '3', account: '4', boot: '5', ldapClient: '6' },
+    amiLdapClient: false,
+    bootCertificates: false,
   },
   'dmtf-sync': dmtf,
   'dmtf-async': { ...dmtf, async: true },
   'session-only': { ...dmtf, basicAuth: false },
+  'sessions-disabled': { ...dmtf, sessionsEnabled: false },
+  'plain-http': { ...dmtf, tls: false },
   'other-ids': {
     ...dmtf,
     managerId: 'bmc',

@@ -8,11 +8,13 @@ export const CAPABILITIES = {
   'action-info': 'the Rekey action names a @Redfish.ActionInfo resource',
   'action-info-range': 'the RekeyActionInfo gives KeyBitLength MinimumValue and MaximumValue',
   'basic-auth': 'the service accepts HTTP Basic authentication',
-  sessions: 'the service root links a SessionService Sessions collection (X-Auth-Token sessions)',
+  sessions:
+    'the service root links a Sessions collection and its SessionService is enabled (X-Auth-Token sessions)',
   'read-only-account': 'the profile names a ReadOnly account (accounts.readOnly)',
   'operator-account': 'the profile names an Operator account (accounts.operator)',
-  'task-service': 'the service root links a TaskService with a Tasks collection',
+  'task-service': 'the service root links the task service ("Tasks") with a Tasks collection',
   'replace-certificate': 'CertificateService advertises #CertificateService.ReplaceCertificate',
+  'https-transport': 'the suite reaches the service over HTTPS, so the certificate it serves can be read',
 } as const;
 
 export type Capability = keyof typeof CAPABILITIES;

@@ -1,6 +1,15 @@
 import type { Account, ConnectArgs, Connection, RuleRun, Target } from '../../src/core/api.ts';
-import { notApplicable, show, violation } from '../../src/core/check.ts';
-import { HttpClient, type HttpResponse } from '../../src/http/client.ts';
+import {
+  broken,
+  describeAnswer,
+  expectHelperStatus,
+  helperJson,
+  notApplicable,
+  show,
+  type Lookup,
+} from '../../src/core/check.ts';
+import { CredentialsRejected, TransportError, describeError } from '../../src/core/errors.ts';
+import { HttpClient, type HttpResponse, type RequestOptions } from '../../src/http/client.ts';
 import type { Redactor } from '../../src/http/redact.ts';
 import type { Capability } from './capabilities.ts';
 
@@ -28,6 +37,8 @@ export interface RedfishCtx {
   /** Interval between task monitor polls. */
   pollMs: number;
   params: RedfishParams;
+  /** Attempts of shared setups that are tried again after a failure (see `onceShared`). */
+  attempts: Map<string, number>;
 }
 
 export interface RedfishParams {
@@ -103,29 +114,19 @@ function authHeaders(
 interface OpenSession {
   client: HttpClient;
   location?: string;
+  /** Logged out (or nothing to log out): close() has nothing left to undo for it. */
+  done?: boolean;
 }
 
-/** Logs in (DSP0266 sessions: POST Sessions {UserName, Password} → X-Auth-Token + Location). */
-async function login(
-  http: HttpClient,
-  sessionsUri: string,
-  account: Account,
-  redactor: Redactor,
-): Promise<{ token: string; location?: string }> {
-  const res = await http.post(sessionsUri, {
-    json: { UserName: account.username, Password: account.password ?? '' },
-    noDefaultHeaders: true,
-  });
-  const token = res.header('x-auth-token');
-  if (res.status !== 201 && res.status !== 200)
-    throw new Error(`session login for ${account.username} answered ${res.status}`);
-  if (!token)
-    throw new Error(`session login for ${account.username} answered ${res.status} without X-Auth-Token`);
-  redactor.add(token);
-  const location = res.header('location');
-  return { token, ...(location ? { location } : {}) };
-}
+/** How an account fared in connect(): usable, refused by the service (401/403), or not checkable. */
+type AccountState =
+  { ok: true; client: HttpClient } | { ok: false; rejected: boolean; why: string; client?: HttpClient };
 
+/**
+ * connect(): one authenticated probe per account of the profile. With sessions the probe is the login itself
+ * (DSP0266: POST Sessions {UserName, Password} → X-Auth-Token + Location); otherwise a GET of a resource
+ * that needs authentication (the AccountService, which every role may read with Login).
+ */
 export async function connectRedfish(args: ConnectArgs): Promise<Connection<RedfishCtx, Capability>> {
   const { target, redactor, http: plain } = args;
   const params = (target.params ?? {}) as RedfishParams;
@@ -137,16 +138,20 @@ export async function connectRedfish(args: ConnectArgs): Promise<Connection<Redf
   if (main.password) redactor.addBasic(main.username, main.password);
   for (const a of Object.values(target.accounts)) if (a.password) redactor.addBasic(a.username, a.password);
 
-  const opened: OpenSession[] = [];
+  // The service root needs no credentials: it names the Sessions collection and a resource to probe with.
   let sessionsUri = '/redfish/v1/SessionService/Sessions';
-  if (target.auth.scheme === 'session') {
-    const root = await plain.get('/redfish/v1', { noDefaultHeaders: true });
-    const link = (
-      root.status === 200 ? (root.json() as Json)?.Links?.Sessions?.['@odata.id'] : undefined
-    ) as unknown;
-    if (typeof link === 'string') sessionsUri = link;
+  let probeUri = '/redfish/v1/AccountService';
+  try {
+    const root = await readResource<Json>(plain, '/redfish/v1', 'read the service root');
+    sessionsUri = link(root?.Links, 'Sessions') ?? sessionsUri;
+    probeUri = link(root, 'AccountService') ?? link(root, 'Managers') ?? probeUri;
+  } catch {
+    // The rules read the root themselves and report what is wrong with it; connect uses the DSP0266 URIs.
   }
-  const makeClient = async (account: Account): Promise<HttpClient> => {
+  const where = `${target.baseUrl.replace(/\/$/, '')}`;
+
+  const opened: OpenSession[] = [];
+  const probe = async (account: Account): Promise<AccountState> => {
     let token: string | undefined;
     const client = new HttpClient({
       baseUrl: target.baseUrl,
@@ -157,43 +162,97 @@ export async function connectRedfish(args: ConnectArgs): Promise<Connection<Redf
     });
     const session: OpenSession = { client };
     opened.push(session);
-    if (target.auth.scheme === 'session') {
-      const s = await login(client, sessionsUri, account, redactor);
-      token = s.token;
-      if (s.location) session.location = s.location;
+    try {
+      if (target.auth.scheme === 'session') {
+        const res = await client.post(sessionsUri, {
+          json: { UserName: account.username, Password: account.password ?? '' },
+          noDefaultHeaders: true,
+        });
+        if (res.status === 401 || res.status === 403)
+          return rejectedBy(account, `${where}${sessionsUri}`, res.status, client);
+        token = res.header('x-auth-token');
+        if ((res.status !== 200 && res.status !== 201) || !token)
+          return {
+            ok: false,
+            rejected: false,
+            why: `the session login for ${account.username} could not be completed: ${describeAnswer(res)}${token ? '' : ' (no X-Auth-Token)'}`,
+            client,
+          };
+        redactor.add(token);
+        const location = res.header('location');
+        if (location) session.location = location;
+        return { ok: true, client };
+      }
+      if (target.auth.scheme === 'none') return { ok: true, client };
+      const res = await client.get(probeUri);
+      if (res.status === 401 || res.status === 403)
+        return rejectedBy(account, `${where}${probeUri}`, res.status, client);
+      // Any other answer says nothing against the credentials: the rules meet it themselves.
+      return { ok: true, client };
+    } catch (err) {
+      return {
+        ok: false,
+        rejected: false,
+        why: `could not check the credentials for ${account.username}: ${describeError(err)}`,
+        client,
+      };
     }
-    return client;
   };
 
-  const http = await makeClient(main);
-  const roles = new Map<Role, Promise<HttpClient>>();
+  const mainState = await probe(main);
+  const roles = new Map<Role, AccountState>();
+  for (const role of ['operator', 'readOnly'] as const) {
+    const account = target.accounts[role];
+    if (account) roles.set(role, await probe(account));
+  }
+
   const ctx: RedfishCtx = {
     target,
-    http,
+    http: mainState.client ?? plain,
     redactor,
     params,
     pollMs: params.taskPollIntervalMs ?? 1000,
-    as(role) {
+    attempts: new Map(),
+    async as(role) {
       const account = target.accounts[role];
       if (!account) notApplicable(`the profile names no "${role}" account`);
-      let c = roles.get(role);
-      if (!c) {
-        c = makeClient(account);
-        roles.set(role, c);
+      let state = roles.get(role)!;
+      // A login that failed for another reason than the credentials is tried once more when a rule needs it.
+      if (!state.ok && !state.rejected) {
+        state = await probe(account);
+        roles.set(role, state);
       }
-      return c;
+      if (!state.ok) throw new CredentialsRejected(`accounts.${role}: ${state.why}`);
+      return state.client;
     },
   };
 
   return {
     ctx,
+    ...(mainState.ok ? {} : { authFailure: mainState.why }),
     capability: (cap, t) => capability(cap, t),
     async close() {
-      for (const s of opened.reverse()) {
-        if (s.location) await s.client.delete(s.location).catch(() => undefined);
+      // Retried by the engine until it succeeds: sessions already logged out are not touched again.
+      for (const s of [...opened].reverse()) {
+        if (!s.done && s.location) {
+          const res = await s.client.delete(s.location);
+          // 401: the token no longer authenticates, so its session is gone (e.g. a lost answer to an earlier try).
+          if (![200, 202, 204, 401, 404].includes(res.status))
+            throw new Error(`logging out: ${describeAnswer(res)}`);
+        }
+        s.done = true;
         s.client.close();
       }
     },
+  };
+}
+
+function rejectedBy(account: Account, url: string, status: number, client: HttpClient): AccountState {
+  return {
+    ok: false,
+    rejected: true,
+    why: `credentials for ${account.username} were rejected by ${url}: ${status}`,
+    client,
   };
 }
 
@@ -219,15 +278,11 @@ export interface Discovery {
   tasksUri?: string;
   replaceTarget?: string;
   sessionsUri?: string;
+  /** The SessionService resource, when linked (its ServiceEnabled says whether sessions can be made). */
+  sessionService?: Json;
   /** Service resources read on the way (collections, CertificateService, TaskService), for schema validation. */
   resources: Array<{ uri: string; body: Json }>;
   notes: string[];
-}
-
-export async function getJson(http: HttpClient, uri: string): Promise<Json | undefined> {
-  const res = await http.get(uri);
-  if (res.status !== 200) return undefined;
-  return res.json();
 }
 
 const link = (obj: Json, ...path: string[]): string | undefined => {
@@ -237,55 +292,136 @@ const link = (obj: Json, ...path: string[]): string | undefined => {
   return typeof id === 'string' ? id : undefined;
 };
 
-async function members(
+/**
+ * A shared setup (t.shared) that is tried again by the next rule when it failed: one lost answer must not
+ * turn every later rule into an error. Only for setups that change nothing on the device (discovery).
+ */
+export async function onceShared<T>(t: RuleRun<RedfishCtx>, key: string, fn: () => Promise<T>): Promise<T> {
+  const attempt = t.ctx.attempts.get(key) ?? 1;
+  const name = attempt === 1 ? key : `${key} (attempt ${attempt})`;
+  try {
+    return await t.shared(name, fn);
+  } catch (err) {
+    if ((t.ctx.attempts.get(key) ?? 1) === attempt) t.ctx.attempts.set(key, attempt + 1);
+    throw err;
+  }
+}
+
+const parses = (res: HttpResponse): boolean => {
+  try {
+    JSON.parse(res.text);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * A helper GET (not a rule's subject): sent once more when the answer was lost in transport, a server error,
+ * or a 200 whose body does not parse. A read changes nothing, so one transient hiccup does not end the rule;
+ * the superseded first answer stays in the evidence but is not taken for the device's answer.
+ */
+export async function helperGet(
   http: HttpClient,
-  collectionUri: string | undefined,
-  seen?: Array<{ uri: string; body: Json }>,
-): Promise<{ uris: string[]; body?: Json }> {
-  if (!collectionUri) return { uris: [] };
-  const body = await getJson(http, collectionUri);
-  if (body && seen) seen.push({ uri: collectionUri, body });
-  const list = Array.isArray(body?.Members) ? (body.Members as Json[]) : [];
-  return { uris: list.map((m) => m?.['@odata.id']).filter((u): u is string => typeof u === 'string'), body };
+  path: string,
+  opts?: RequestOptions,
+): Promise<HttpResponse> {
+  let first: HttpResponse;
+  try {
+    first = await http.get(path, opts);
+  } catch (err) {
+    if (err instanceof TransportError) return http.get(path, opts);
+    throw err;
+  }
+  if (first.status < 500 && (first.status !== 200 || parses(first))) return first;
+  first.evidence.superseded = true;
+  return http.get(path, opts);
+}
+
+/** A helper read that needs the resource: 200 with a JSON body (after one retry), or a broken answer. */
+export async function readResource<T = Json>(http: HttpClient, path: string, purpose: string): Promise<T> {
+  const res = await helperGet(http, path);
+  expectHelperStatus(res, [200], purpose);
+  return helperJson<T>(res, purpose);
+}
+
+/** A helper read of something that may be missing: 404 says so; anything else but 200 is a broken answer. */
+export async function lookupResource<T = Json>(
+  http: HttpClient,
+  path: string,
+  purpose: string,
+): Promise<Lookup<T>> {
+  const res = await helperGet(http, path);
+  if (res.status === 404) return { present: false, res };
+  expectHelperStatus(res, [200], purpose);
+  return { present: true, body: helperJson<T>(res, purpose), res };
+}
+
+/** Members of a collection (a helper read: anything but 200 with a Members array is a broken answer). */
+export async function memberUris(http: HttpClient, collectionUri: string): Promise<string[]> {
+  const body = await readResource<Json>(http, collectionUri, `read the collection ${collectionUri}`);
+  if (!Array.isArray(body?.Members)) broken(`${collectionUri} has no Members array: ${show(body)}`);
+  return (body.Members as Json[])
+    .map((m) => m?.['@odata.id'])
+    .filter((u): u is string => typeof u === 'string');
 }
 
 /** Follows links from /redfish/v1 to the five documented Rekey locations; never assumes resource IDs. */
 export async function discover(t: RuleRun<RedfishCtx>): Promise<Discovery> {
-  return t.shared('discovery', async () => {
+  return onceShared(t, 'discovery', async () => {
     const { http, params } = t.ctx;
-    const root = await getJson(http, '/redfish/v1');
-    if (!root) violation('GET /redfish/v1 did not answer 200 with the service root');
     const notes: string[] = [];
     const resources: Array<{ uri: string; body: Json }> = [];
     const found = new Map<CertKind, string[]>(CERT_KINDS.map((k) => [k, []]));
+    /**
+     * A linked resource: absent only when the service says so (404, noted); any other failure is a broken
+     * answer (error), never "not there". 401/403 here mean the credentials stopped working mid-run.
+     */
+    const follow = async (uri: string | undefined, what: string, keep = false): Promise<Json> => {
+      if (!uri) return undefined;
+      const r = await lookupResource<Json>(http, uri, `discovery: read the ${what} ${uri}`);
+      if (!r.present) {
+        notes.push(`${uri} (${what}) is linked but answered 404`);
+        return undefined;
+      }
+      if (keep) resources.push({ uri, body: r.body });
+      return r.body;
+    };
+    const members = async (uri: string | undefined, what: string, keep = false) => {
+      const body = await follow(uri, what, keep);
+      const list = Array.isArray(body?.Members) ? (body.Members as Json[]) : [];
+      if (body && !Array.isArray(body.Members)) notes.push(`${uri} (${what}) has no Members array`);
+      return {
+        uris: list.map((m) => m?.['@odata.id']).filter((u): u is string => typeof u === 'string'),
+        body,
+      };
+    };
 
-    const accountService = link(root, 'AccountService');
-    const as = accountService ? await getJson(http, accountService) : undefined;
-    if (as) {
-      for (const acc of (await members(http, link(as, 'Accounts'))).uris) {
-        const account = await getJson(http, acc);
-        found.get('account')!.push(...(await members(http, link(account, 'Certificates'), resources)).uris);
-      }
-      const ldap = await members(http, link(as, 'LDAP', 'Certificates'), resources);
-      found.get('ldap')!.push(...ldap.uris);
-      // AMI lists its LDAP client certificates in an OEM collection linked from the LDAP collection.
-      for (const oem of Object.values((ldap.body?.Oem ?? {}) as Record<string, Json>)) {
-        found
-          .get('ldapClient')!
-          .push(...(await members(http, link(oem, 'ClientCertificates'), resources)).uris);
-      }
-    }
-    for (const m of (await members(http, link(root, 'Managers'))).uris) {
-      const manager = await getJson(http, m);
-      const np = link(manager, 'NetworkProtocol');
-      const protocol = np ? await getJson(http, np) : undefined;
+    const root = await readResource<Json>(http, '/redfish/v1', 'discovery: read the service root');
+    const as = await follow(link(root, 'AccountService'), 'AccountService');
+    for (const acc of (await members(link(as, 'Accounts'), 'account collection')).uris) {
+      const account = await follow(acc, 'account');
       found
-        .get('https')!
-        .push(...(await members(http, link(protocol, 'HTTPS', 'Certificates'), resources)).uris);
+        .get('account')!
+        .push(...(await members(link(account, 'Certificates'), 'certificate collection', true)).uris);
     }
-    for (const s of (await members(http, link(root, 'Systems'))).uris) {
-      const system = await getJson(http, s);
-      found.get('boot')!.push(...(await members(http, link(system, 'Boot', 'Certificates'), resources)).uris);
+    const ldap = await members(link(as, 'LDAP', 'Certificates'), 'certificate collection', true);
+    found.get('ldap')!.push(...ldap.uris);
+    // AMI lists its LDAP client certificates in an OEM collection linked from the LDAP collection.
+    for (const oem of Object.values((ldap.body?.Oem ?? {}) as Record<string, Json>)) {
+      const uri = link(oem, 'ClientCertificates');
+      found.get('ldapClient')!.push(...(await members(uri, 'certificate collection', true)).uris);
+    }
+    for (const m of (await members(link(root, 'Managers'), 'manager collection')).uris) {
+      const manager = await follow(m, 'manager');
+      const protocol = await follow(link(manager, 'NetworkProtocol'), 'network protocol');
+      const https = link(protocol, 'HTTPS', 'Certificates');
+      found.get('https')!.push(...(await members(https, 'certificate collection', true)).uris);
+    }
+    for (const s of (await members(link(root, 'Systems'), 'system collection')).uris) {
+      const system = await follow(s, 'system');
+      const boot = link(system, 'Boot', 'Certificates');
+      found.get('boot')!.push(...(await members(boot, 'certificate collection', true)).uris);
     }
     for (const [kind, uri] of Object.entries(params.certificates ?? {}) as [CertKind, string][]) {
       found.set(kind, [uri]);
@@ -296,11 +432,8 @@ export async function discover(t: RuleRun<RedfishCtx>): Promise<Discovery> {
     const byKind: Partial<Record<CertKind, CertInfo>> = {};
     for (const kind of CERT_KINDS) {
       for (const uri of found.get(kind)!) {
-        const body = await getJson(http, uri);
-        if (!body) {
-          notes.push(`${uri} is linked but did not answer 200`);
-          continue;
-        }
+        const body = await follow(uri, KIND_LABEL[kind]);
+        if (!body) continue;
         const action = body?.Actions?.['#Certificate.Rekey'];
         const target =
           typeof action?.target === 'string' ? action.target : `${uri}/Actions/Certificate.Rekey`;
@@ -314,23 +447,23 @@ export async function discover(t: RuleRun<RedfishCtx>): Promise<Discovery> {
       : [...CERT_KINDS];
     const primary = order.map((k) => byKind[k]).find(Boolean);
 
-    const ts = link(root, 'TaskService');
-    const taskService = ts ? await getJson(http, ts) : undefined;
-    if (taskService) resources.push({ uri: ts!, body: taskService });
-    await members(http, link(taskService, 'Tasks'), resources);
-    const cs = link(root, 'CertificateService');
-    const certService = cs ? await getJson(http, cs) : undefined;
-    if (certService) resources.push({ uri: cs!, body: certService });
+    // DMTF ServiceRoot names the task service "Tasks" (not "TaskService").
+    const taskService = await follow(link(root, 'Tasks'), 'TaskService', true);
+    const tasksUri = link(taskService, 'Tasks');
+    await members(tasksUri, 'task collection', true);
+    const certService = await follow(link(root, 'CertificateService'), 'CertificateService', true);
     const replace = certService?.Actions?.['#CertificateService.ReplaceCertificate']?.target;
-    const sessions = root?.Links?.Sessions?.['@odata.id'];
+    const sessionService = await follow(link(root, 'SessionService'), 'SessionService');
+    const sessions = link(root?.Links, 'Sessions');
     return {
       root,
       certs,
       byKind,
       ...(primary ? { primary } : {}),
-      ...(link(taskService, 'Tasks') ? { tasksUri: link(taskService, 'Tasks') } : {}),
+      ...(tasksUri ? { tasksUri } : {}),
       ...(typeof replace === 'string' ? { replaceTarget: replace } : {}),
-      ...(typeof sessions === 'string' ? { sessionsUri: sessions } : {}),
+      ...(sessions ? { sessionsUri: sessions } : {}),
+      ...(sessionService ? { sessionService } : {}),
       resources,
       notes,
     };
@@ -369,18 +502,27 @@ export async function actionInfoOf(
   return { uri, res, body: res.status === 200 ? res.json() : undefined };
 }
 
-/** KeyBitLength limits from the RekeyActionInfo, when it gives them. */
+/** KeyBitLength limits from the RekeyActionInfo, when it gives them (a helper read: it must answer 200). */
 export async function actionInfoRange(
   t: RuleRun<RedfishCtx>,
   cert: CertInfo,
 ): Promise<{ min: number; max: number } | undefined> {
-  const info = await actionInfoOf(t, cert);
-  const p = (info.body?.Parameters as Json[] | undefined)?.find((x) => x?.Name === 'KeyBitLength');
+  const uri = cert.action?.['@Redfish.ActionInfo'];
+  if (typeof uri !== 'string') return undefined;
+  const info = await readResource<Json>(t.ctx.http, uri, `read the RekeyActionInfo ${uri}`);
+  const p = (info?.Parameters as Json[] | undefined)?.find((x) => x?.Name === 'KeyBitLength');
   if (typeof p?.MinimumValue === 'number' && typeof p?.MaximumValue === 'number')
     return { min: p.MinimumValue, max: p.MaximumValue };
   return undefined;
 }
 
+/** Whether the suite reaches the service over TLS (rules that read the served certificate need it). */
+export const overTls = (target: Target): boolean => new URL(target.baseUrl).protocol === 'https:';
+
+/**
+ * A capability is absent only when the service (or the profile) says so; a probe that cannot be answered
+ * throws (the engine reports `error`), so a broken answer never becomes a skip.
+ */
 async function capability(cap: Capability, t: RuleRun<RedfishCtx>): Promise<true | string> {
   const d = await discover(t);
   switch (cap) {
@@ -408,29 +550,37 @@ async function capability(cap: Capability, t: RuleRun<RedfishCtx>): Promise<true
       if (t.target.auth.scheme === 'basic') return true;
       if (!t.target.auth.password) return 'the profile gives no password to try Basic auth with';
       const value = `Basic ${Buffer.from(`${t.target.auth.username}:${t.target.auth.password}`).toString('base64')}`;
-      const res = await t.ctx.http.get(link(d.root, 'AccountService') ?? '/redfish/v1/AccountService', {
-        noDefaultHeaders: true,
-        headers: { authorization: value },
-      });
-      return res.status === 200
-        ? true
-        : `GET with Basic credentials answered ${res.status}: the service uses sessions only`;
+      const res = await helperGet(
+        t.ctx.http,
+        link(d.root, 'AccountService') ?? '/redfish/v1/AccountService',
+        {
+          noDefaultHeaders: true,
+          headers: { authorization: value },
+        },
+      );
+      if (res.status === 401)
+        return 'a GET with Basic credentials answered 401: the service uses sessions only';
+      expectHelperStatus(res, [200], 'try Basic authentication');
+      return true;
     }
     case 'sessions':
-      return d.sessionsUri ? true : 'the service root has no Links.Sessions';
+      if (!d.sessionsUri) return 'the service root has no Links.Sessions';
+      // A linked SessionService may be switched off (ServiceEnabled false): then no session can be made.
+      if (d.sessionService?.ServiceEnabled === false) return 'the SessionService says ServiceEnabled: false';
+      return true;
     case 'read-only-account':
       return t.target.accounts.readOnly ? true : 'the profile names no accounts.readOnly';
     case 'operator-account':
       return t.target.accounts.operator ? true : 'the profile names no accounts.operator';
     case 'task-service':
-      return d.tasksUri ? true : 'the service root links no TaskService with Tasks';
+      return d.tasksUri ? true : 'the service root links no task service ("Tasks") with a Tasks collection';
     case 'replace-certificate':
       return d.replaceTarget
         ? true
         : 'CertificateService does not advertise #CertificateService.ReplaceCertificate';
+    case 'https-transport':
+      return overTls(t.target)
+        ? true
+        : `the service is reached over plain HTTP (${t.target.baseUrl}): there is no served TLS certificate to read`;
   }
-}
-
-export function describe(res: HttpResponse): string {
-  return `${res.method} ${new URL(res.url).pathname} answered ${res.status}${res.text ? ` ${show(res.text)}` : ''}`;
 }

@@ -23,6 +23,7 @@ import { CAPABILITIES, type Capability } from './capabilities.ts';
 import { PARAMS_SCHEMA, connectRedfish, type RedfishCtx } from './context.ts';
 import { NOT_TESTED } from './not-tested.ts';
 import { SOURCES, type Source } from './sources.ts';
+import { compileAll } from './schemas.ts';
 
 /**
  * Redfish Certificate.Rekey (DSP0266 + DMTF schemas + the AMI MegaRAC vendor page). Rules run in this order:
@@ -57,5 +58,7 @@ export const redfishApi = defineApi<RedfishCtx, Source, Fault, Variant, Capabili
   notTested: NOT_TESTED,
   startMock,
   mockTarget,
+  // The DMTF schemas are compiled before the first request (about 2 s of synchronous work).
+  prepare: compileAll,
   connect: connectRedfish,
 });

@@ -1,14 +1,15 @@
+import { X509Certificate } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RuleRun } from '../../src/core/api.ts';
-import { check, notApplicable, show } from '../../src/core/check.ts';
+import { check, describeAnswer, notApplicable, show } from '../../src/core/check.ts';
 import { TransportError } from '../../src/core/errors.ts';
 import type { HttpResponse } from '../../src/http/client.ts';
 import { TestCa, certPem } from '../../src/pki/ca.ts';
 import { KeyPool, type PooledKey } from '../../src/pki/keys.ts';
 import type { x509 } from '../../src/pki/x509.ts';
 import { type CryptoKey } from '../../src/pki/x509.ts';
-import { certOf, discover, getJson, type CertInfo, type RedfishCtx } from './context.ts';
-import { messageIds, peerCertificate, sansOf } from './expect.ts';
+import { certOf, discover, type CertInfo, type Json, type RedfishCtx, readResource } from './context.ts';
+import { extendedInfo, messageIds, peerCertificate, sansOf, splitMessageId } from './expect.ts';
 import { certificateOf, fingerprintOf } from './rekey.ts';
 
 /** Keys the suite installs with a certificate (never the mock's: its pool starts elsewhere). */
@@ -22,14 +23,20 @@ export interface HttpsTemplate {
   ipAddresses: string[];
 }
 
-/** The HTTPS certificate to replace: its resource, subject, and the names the port presents today. */
+const readCert = (t: RuleRun<RedfishCtx>, uri: string, when: string): Promise<Json> =>
+  readResource<Json>(t.ctx.http, uri, `read ${uri} ${when}`);
+
+/**
+ * The HTTPS certificate to replace: its resource, subject and names, all from the installed certificate
+ * (CertificateString), so the template needs no TLS connection (a service reached over plain HTTP has one too).
+ */
 export async function httpsTemplate(t: RuleRun<RedfishCtx>): Promise<HttpsTemplate> {
   const cert = await certOf(t, 'https');
   const d = await discover(t);
   if (!d.replaceTarget) notApplicable('CertificateService advertises no ReplaceCertificate');
-  const current = certificateOf(await getJson(t.ctx.http, cert.uri));
-  const peer = await peerCertificate(t.target);
-  return { cert, subject: current.subject, ...sansOf(peer.subjectaltname) };
+  const current = certificateOf(await readCert(t, cert.uri, 'to copy its subject and names'));
+  const names = new X509Certificate(Buffer.from(current.rawData)).subjectAltName;
+  return { cert, subject: current.subject, ...sansOf(names) };
 }
 
 export async function issueFor(
@@ -73,34 +80,59 @@ export async function restoreHttps(t: RuleRun<RedfishCtx>, tpl: HttpsTemplate): 
   const key = await takeSuiteKey(2048);
   const cert = await issueFor(tpl, key.keys.publicKey);
   const res = await replaceCertificate(t, tpl.cert, `${certPem(cert)}${key.privatePem}`);
-  t.note(
-    `restored a working HTTPS certificate (test CA, same subject) after the change: ReplaceCertificate answered ${res.status}`,
-  );
+  if (res.status < 200 || res.status >= 300) throw new Error(`restoring: ${describeAnswer(res)}`);
+  t.note('restored a working HTTPS certificate (test CA, same subject and names) after the change');
 }
 
-/** An install the service must refuse: a 400 with a Redfish error, and the certificate unchanged. */
+/**
+ * An install the service must refuse: a 400 with a Redfish error, and the certificate unchanged. The restore is
+ * registered before the attempt: it puts a working certificate back only when the certificate did change.
+ */
 export async function expectRefusedInstall(
   t: RuleRun<RedfishCtx>,
   tpl: HttpsTemplate,
   what: string,
   certificateString: string,
 ): Promise<void> {
-  const before = fingerprintOf(await getJson(t.ctx.http, tpl.cert.uri));
+  const before = fingerprintOf(await readCert(t, tpl.cert.uri, 'before the install'));
+  t.cleanup(`HTTPS certificate ${tpl.cert.uri} (restore when the refused install changed it)`, async () => {
+    const now = fingerprintOf(await readCert(t, tpl.cert.uri, 'to see whether it changed'));
+    if (JSON.stringify(now) !== JSON.stringify(before)) await restoreHttps(t, tpl);
+  });
   const res = await replaceCertificate(t, tpl.cert, certificateString);
-  const after = fingerprintOf(await getJson(t.ctx.http, tpl.cert.uri));
+  const after = fingerprintOf(await readCert(t, tpl.cert.uri, 'after the install'));
   const changed = JSON.stringify(before) !== JSON.stringify(after);
-  if (changed || (res.status >= 200 && res.status < 300))
-    t.cleanup(`HTTPS certificate ${tpl.cert.uri} (restore)`, () => restoreHttps(t, tpl));
   check(
     res.status === 400,
     `ReplaceCertificate with ${what}: expected 400 with a Redfish error, got ${res.status} ${show(res.text)}`,
   );
-  check(
-    messageIds(res.text.trim() ? res.json() : undefined).length > 0,
-    `ReplaceCertificate with ${what}: 400 without an extended error`,
-  );
+  const body: Json = res.text.trim() ? res.json() : undefined;
+  check(messageIds(body).length > 0, `ReplaceCertificate with ${what}: 400 without an extended error`);
+  // The fixture differs from a good install in the certificate string only: a refusal that blames another
+  // parameter was refused for something else, and says nothing about the property under test.
+  for (const m of extendedInfo(body)) {
+    const { registry, key } = splitMessageId(String(m?.MessageId ?? ''));
+    const at = registry === 'Base' ? PARAMETER_ARG[key] : undefined;
+    const named = at === undefined ? undefined : (m?.MessageArgs as unknown[] | undefined)?.[at];
+    check(
+      named === undefined || /^Certificate(String)?$/.test(String(named)),
+      `ReplaceCertificate with ${what} was refused for another parameter: ${show(m?.MessageId)} names ${show(named)}, not CertificateString`,
+    );
+  }
   check(!changed, `ReplaceCertificate with ${what} was refused but the HTTPS certificate changed`);
 }
+
+/** Where Base action-parameter messages name the parameter (registry ParamTypes / ArgDescriptions). */
+const PARAMETER_ARG: Record<string, number> = {
+  ActionParameterValueError: 0,
+  ActionParameterNotSupported: 0,
+  ActionParameterMissing: 1,
+  ActionParameterUnknown: 1,
+  ActionParameterValueTypeError: 1,
+  ActionParameterValueFormatError: 1,
+  ActionParameterValueNotInList: 1,
+  ActionParameterValueOutOfRange: 1,
+};
 
 /** Waits until the TLS port presents `der` (services restart their web server after an install). */
 export async function waitForPeer(

@@ -26,7 +26,7 @@ export const NOT_TESTED: readonly { statement: string; reason: string }[] = [
   {
     statement: 'please check the certificate signing result in TaskService',
     reason:
-      'the vendor does not document what the Task reports as "signing result"; RF-AMI-008/009 check the Task exists and is named, RF-TASK-* check the Task itself',
+      'the vendor does not document what the Task reports as "signing result"; RF-AMI-008/009 check the Task exists and is named, RF-TASK-* check the Task itself and RF-TASK-007 its TaskMonitor (after a 200 as after a 202)',
   },
   {
     statement: 'KeyPairAlgorithm / KeyCurveId (schema parameters; EC keys)',
@@ -47,5 +47,11 @@ export const NOT_TESTED: readonly { statement: string; reason: string }[] = [
     statement: 'Restoring the original HTTPS certificate after RF-E2E-* / RF-AMI-010..014',
     reason:
       'impossible through the API: the original private key never leaves the device; the suite leaves a test-CA certificate with the same subject and names',
+  },
+  {
+    statement:
+      'The five Rekey locations of the seed (account, HTTPS, Boot, LDAP, OEM LDAP client) all exist on every AMI BMC',
+    reason:
+      'the seed lists where Rekey can be called, not that a BMC has each collection; RF-AMI-007 checks the URI form of the locations present and notes the missing ones (variant ami-subset)',
   },
 ];

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RuleRun } from '../../src/core/api.ts';
 import { check, notApplicable, show } from '../../src/core/check.ts';
+import { BrokenAnswer, TransportError, Violation } from '../../src/core/errors.ts';
 import type { HttpClient, HttpResponse, RequestOptions } from '../../src/http/client.ts';
 import { retryAfterMs } from '../../src/http/client.ts';
 import { parseCsrDer, type ParsedCsr } from '../../src/pki/csr.ts';
@@ -9,11 +10,13 @@ import { x509 } from '../../src/pki/x509.ts';
 import {
   CERT_KINDS,
   discover,
-  getJson,
+  helperGet,
   KIND_LABEL,
+  memberUris,
   type CertInfo,
   type Json,
   type RedfishCtx,
+  readResource,
 } from './context.ts';
 
 export const TERMINAL_TASK_STATES = ['Completed', 'Killed', 'Exception', 'Cancelled'];
@@ -21,6 +24,18 @@ export const TERMINAL_TASK_STATES = ['Completed', 'Killed', 'Exception', 'Cancel
 export interface TaskSnapshot {
   status: number;
   body: Json;
+}
+
+/** What a task monitor answered, polled until it stopped answering 202. */
+export interface MonitorTrace {
+  monitor: string;
+  /** Answers that were not 202 while the Task still ran (DSP0266: 202 as long as the operation is in process). */
+  earlyAnswers: string[];
+  /** The first answer that was not 202 (and not early); absent when the monitor answered 202 until the deadline. */
+  final?: HttpResponse;
+  finalBody?: Json;
+  /** The final body was declared as another media type than JSON (a finding of the rule that reads it). */
+  finalProblem?: string;
 }
 
 export interface RekeyOutcome {
@@ -31,6 +46,8 @@ export interface RekeyOutcome {
   after: Json;
   initial: HttpResponse;
   initialBody?: Json;
+  /** The initial body was declared as another media type than JSON (a finding of the response rules). */
+  initialProblem?: string;
   async: boolean;
   location?: string;
   monitor?: string;
@@ -39,9 +56,12 @@ export interface RekeyOutcome {
   /** The answer that carries the operation's result: the initial one when synchronous, the monitor's last one when not. */
   final?: HttpResponse;
   finalBody?: Json;
+  finalProblem?: string;
   csrText?: string;
-  /** Tasks this Rekey created (202 body, or new members of TaskService/Tasks), with every GET of each. */
+  /** Tasks this Rekey created (202 body, or new members of the Tasks collection), with every GET of each. */
   tasks: Map<string, TaskSnapshot[]>;
+  /** For a Rekey that answered 200 and created Tasks: each Task's TaskMonitor, polled until it finished. */
+  taskMonitors: Map<string, MonitorTrace>;
 }
 
 export interface RekeyOptions {
@@ -49,14 +69,58 @@ export interface RekeyOptions {
   headers?: Record<string, string>;
   /** Read the created Tasks until they finish (the Task rules need it; other Rekeys do not wait). */
   followTasks?: boolean;
+  /**
+   * Send the Rekey once more when its answer was lost, a server error or unparseable (the shared sweep,
+   * which many rules need: a Rekey is repeatable, the second answer is the one judged).
+   */
+  resend?: boolean;
+}
+
+type Sent = { res: HttpResponse; first: { body?: Json; problem?: string } };
+
+async function sendOnce(send: () => Promise<HttpResponse>): Promise<Sent> {
+  const res = await send();
+  return { res, first: subjectJson(res) };
+}
+
+async function sendResending(send: () => Promise<HttpResponse>): Promise<Sent> {
+  let res: HttpResponse;
+  try {
+    res = await send();
+  } catch (err) {
+    if (err instanceof TransportError) return sendOnce(send);
+    throw err;
+  }
+  if (res.status < 500) {
+    try {
+      return { res, first: subjectJson(res) };
+    } catch (err) {
+      if (!(err instanceof BrokenAnswer)) throw err;
+    }
+  }
+  res.evidence.superseded = true;
+  return sendOnce(send);
+}
+
+/**
+ * The JSON body of an answer a rule judges: garbage declared as JSON is a broken answer (thrown: nothing
+ * can be said), a body declared as another media type is kept as the device's finding; 5xx bodies are not
+ * read (the engine reports a 5xx as "not evaluated").
+ */
+export function subjectJson(res: HttpResponse): { body?: Json; problem?: string } {
+  if (res.status >= 500 || !res.text.trim()) return {};
+  try {
+    return { body: res.json() };
+  } catch (err) {
+    if (err instanceof Violation) return { problem: err.message };
+    throw err;
+  }
 }
 
 async function taskMembers(t: RuleRun<RedfishCtx>): Promise<Set<string> | undefined> {
   const d = await discover(t);
   if (!d.tasksUri) return undefined;
-  const body = await getJson(t.ctx.http, d.tasksUri);
-  const list = Array.isArray(body?.Members) ? (body.Members as Json[]) : [];
-  return new Set(list.map((m) => m?.['@odata.id']).filter((u): u is string => typeof u === 'string'));
+  return new Set(await memberUris(t.ctx.http, d.tasksUri));
 }
 
 async function snapshotTask(
@@ -64,8 +128,10 @@ async function snapshotTask(
   outcome: RekeyOutcome,
   uri: string,
 ): Promise<TaskSnapshot> {
-  const res = await t.ctx.http.get(uri);
-  const snap = { status: res.status, body: res.status < 300 && res.text ? res.json() : undefined };
+  const res = await helperGet(t.ctx.http, uri);
+  // A 2xx carries the Task (RF-TASK-001 judges the status); a 5xx is kept and makes that rule "not evaluated".
+  const ok = res.status >= 200 && res.status < 300 && res.text.trim() !== '';
+  const snap = { status: res.status, body: ok ? res.json() : undefined };
   const list = outcome.tasks.get(uri) ?? [];
   list.push(snap);
   outcome.tasks.set(uri, list);
@@ -76,8 +142,48 @@ const running = (snap: TaskSnapshot | undefined) =>
   !!snap?.body && !TERMINAL_TASK_STATES.includes(snap.body.TaskState);
 
 /**
+ * Polls a task monitor until it stops answering 202 (Retry-After honoured, capped by the poll interval),
+ * reading the Task alongside so an answer that comes while the Task still runs is recorded as early.
+ */
+async function pollMonitor(
+  t: RuleRun<RedfishCtx>,
+  client: HttpClient,
+  outcome: RekeyOutcome,
+  monitor: string,
+  taskUri: string | undefined,
+  firstWait: number,
+  deadline: number,
+): Promise<MonitorTrace> {
+  const trace: MonitorTrace = { monitor, earlyAnswers: [] };
+  const { pollMs } = t.ctx;
+  let wait = firstWait;
+  while (Date.now() < deadline) {
+    await sleep(wait);
+    const res = await helperGet(client, monitor, { noRetry: true });
+    const snap = taskUri ? await snapshotTask(t, outcome, taskUri) : undefined;
+    if (res.status === 202) {
+      wait = Math.min(pollMs, retryAfterMs(res.header('retry-after')) ?? pollMs);
+      continue;
+    }
+    const { body, problem } = subjectJson(res);
+    if (typeof body?.CSRString !== 'string' && running(snap)) {
+      trace.earlyAnswers.push(
+        `${res.status} while Task ${String(taskUri)} was ${String(snap?.body?.TaskState)}`,
+      );
+      continue;
+    }
+    trace.final = res;
+    trace.finalBody = body;
+    if (problem) trace.finalProblem = problem;
+    break;
+  }
+  return trace;
+}
+
+/**
  * One Rekey as a client that handles both completion styles: 200 with the RekeyResponse, or 202 with a task
- * monitor polled until it stops answering 202. Records what the Task rules need along the way.
+ * monitor polled until it stops answering 202. Records what the Task rules need along the way. Every helper
+ * read (the certificate before and after, the Tasks collection) must answer 200, or the Rekey is unusable.
  */
 export async function rekeyOnce(
   t: RuleRun<RedfishCtx>,
@@ -87,29 +193,25 @@ export async function rekeyOnce(
 ): Promise<RekeyOutcome> {
   const { http, target, pollMs } = t.ctx;
   const client = opts.client ?? http;
-  const before = await getJson(http, cert.uri);
+  // "Before" is read before the call, so a service that finishes at once cannot hide a change.
+  const before = await readResource<Json>(http, cert.uri, `read ${cert.uri} before the Rekey`);
   const tasksBefore = opts.followTasks ? await taskMembers(t) : undefined;
-  const initial = await client.post(cert.rekeyTarget, {
-    json: request,
-    ...(opts.headers ? { headers: opts.headers } : {}),
-  });
+  const send = () =>
+    client.post(cert.rekeyTarget, { json: request, ...(opts.headers ? { headers: opts.headers } : {}) });
+  const { res: initial, first } = opts.resend ? await sendResending(send) : await sendOnce(send);
   const outcome: RekeyOutcome = {
     cert,
     request,
     before,
     after: undefined,
     initial,
+    ...(first.body !== undefined ? { initialBody: first.body } : {}),
+    ...(first.problem ? { initialProblem: first.problem } : {}),
     async: initial.status === 202,
     earlyAnswers: [],
     tasks: new Map(),
+    taskMonitors: new Map(),
   };
-  if (initial.text.trim()) {
-    try {
-      outcome.initialBody = JSON.parse(initial.text);
-    } catch {
-      // left undefined: the response rules report a non-JSON body
-    }
-  }
   const deadline = Date.now() + target.timeouts.operationMs;
   const follow = opts.followTasks || initial.status === 202;
   // New tasks are read at once, so a running state can be seen (AMI creates one after a synchronous answer).
@@ -118,6 +220,7 @@ export async function rekeyOnce(
     for (const uri of (await taskMembers(t)) ?? [])
       if (!tasksBefore.has(uri) && !outcome.tasks.has(uri)) await snapshotTask(t, outcome, uri);
   };
+  const firstWait = Math.min(pollMs, retryAfterMs(initial.header('retry-after')) ?? pollMs);
   if (initial.status === 202) {
     const location = initial.header('location');
     if (location) outcome.location = location;
@@ -130,36 +233,22 @@ export async function rekeyOnce(
     const monitor = location ?? (typeof bodyMonitor === 'string' ? bodyMonitor : undefined);
     if (monitor) {
       outcome.monitor = monitor;
-      let wait = Math.min(pollMs, retryAfterMs(initial.header('retry-after')) ?? pollMs);
-      while (Date.now() < deadline) {
-        await sleep(wait);
-        const res = await client.get(monitor, { noRetry: true });
-        const snap = taskUri ? await snapshotTask(t, outcome, taskUri) : undefined;
-        if (res.status === 202) {
-          wait = Math.min(pollMs, retryAfterMs(res.header('retry-after')) ?? pollMs);
-          continue;
-        }
-        let body: Json;
-        try {
-          body = res.text ? JSON.parse(res.text) : undefined;
-        } catch {
-          body = undefined;
-        }
-        if (typeof body?.CSRString !== 'string' && running(snap)) {
-          outcome.earlyAnswers.push(
-            `${res.status} while Task ${String(taskUri)} was ${String(snap?.body?.TaskState)}`,
-          );
-          continue;
-        }
-        outcome.final = res;
-        outcome.finalBody = body;
-        break;
-      }
+      const trace = await pollMonitor(t, client, outcome, monitor, taskUri, firstWait, deadline);
+      outcome.earlyAnswers = trace.earlyAnswers;
+      if (trace.final) outcome.final = trace.final;
+      if (trace.finalBody !== undefined) outcome.finalBody = trace.finalBody;
+      if (trace.finalProblem) outcome.finalProblem = trace.finalProblem;
     }
   } else if (initial.status >= 200 && initial.status < 300) {
     outcome.final = initial;
-    outcome.finalBody = outcome.initialBody;
+    if (outcome.initialBody !== undefined) outcome.finalBody = outcome.initialBody;
+    if (outcome.initialProblem) outcome.finalProblem = outcome.initialProblem;
     await newTasks();
+    // A Task created alongside a 200 (AMI): its TaskMonitor is a task monitor like any other (DSP0266).
+    for (const [uri, snaps] of outcome.tasks) {
+      const m = snaps.find((s) => typeof s.body?.TaskMonitor === 'string')?.body.TaskMonitor as string;
+      if (m) outcome.taskMonitors.set(uri, await pollMonitor(t, http, outcome, m, uri, pollMs, deadline));
+    }
   }
   if (typeof outcome.finalBody?.CSRString === 'string') outcome.csrText = outcome.finalBody.CSRString;
 
@@ -173,7 +262,7 @@ export async function rekeyOnce(
       await snapshotTask(t, outcome, uri);
     }
   }
-  outcome.after = await getJson(http, cert.uri);
+  outcome.after = await readResource<Json>(http, cert.uri, `read ${cert.uri} after the Rekey`);
   return outcome;
 }
 
@@ -187,7 +276,7 @@ export async function sweep(t: RuleRun<RedfishCtx>): Promise<RekeyOutcome[]> {
   return t.shared('sweep', async () => {
     const out: RekeyOutcome[] = [];
     for (const cert of Object.values(d.byKind))
-      out.push(await rekeyOnce(t, cert, sweepBody(t), { followTasks: true }));
+      out.push(await rekeyOnce(t, cert, sweepBody(t), { followTasks: true, resend: true }));
     return out;
   });
 }

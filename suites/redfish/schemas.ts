@@ -116,6 +116,26 @@ function validateRef(body: unknown, ref: string): string[] {
   });
 }
 
+/** Namespaces whose payloads the suite validates (by whatever version a service names). */
+const VALIDATED = ['Certificate', 'Task', 'TaskService', 'CertificateService', 'ActionInfo'];
+
+/**
+ * Compiles every validator the suite can need, once, before any target is contacted (ApiDefinition.prepare):
+ * compiling mid-rule blocks the event loop for seconds, and a BMC closes keep-alive sockets left idle that long.
+ */
+export function compileAll(): void {
+  instance();
+  for (const f of files) {
+    const m = /^([A-Za-z]+)\.v\d+_\d+_\d+\.json$/.exec(f);
+    if (!m || !VALIDATED.includes(m[1]!)) continue;
+    validateRef(undefined, `${BASE_URI}${f}#/definitions/${m[1]}`);
+    if (m[1] === 'Certificate') validateRef(undefined, `${BASE_URI}${f}#/definitions/RekeyResponse`);
+  }
+  for (const c of ['CertificateCollection', 'TaskCollection'])
+    if (files.includes(`${c}.json`)) validateRef(undefined, `${BASE_URI}${c}.json#/definitions/${c}`);
+  validateError(undefined);
+}
+
 /** Base registry message definitions (for MessageArgs counts and order). */
 export const BASE_REGISTRY = JSON.parse(
   readFileSync(repoPath('specs/redfish/registries/Base.1.22.1.json'), 'utf8'),

@@ -1,5 +1,14 @@
-import { check, checkOneOf, show } from '../../../src/core/check.ts';
-import { certOf, discover, KIND_LABEL, primaryCert, type CertKind } from '../context.ts';
+import { check, checkOneOf, describeAnswer, notApplicable, show } from '../../../src/core/check.ts';
+import {
+  certOf,
+  discover,
+  KIND_LABEL,
+  lookupResource,
+  memberUris,
+  primaryCert,
+  type CertKind,
+  type Json,
+} from '../context.ts';
 import { expectRedfishError } from '../expect.ts';
 import { rekeyOnce, requireCsr, sweepBody } from '../rekey.ts';
 import { rule } from '../rule.ts';
@@ -33,6 +42,7 @@ export const authRules = [
     id: 'RF-AUTH-002',
     title: 'A 401 from a service that accepts Basic auth carries WWW-Authenticate',
     level: 'MUST',
+    parallelSafe: true,
     requires: ['basic-auth'],
     cite: {
       source: 'dsp0266',
@@ -160,8 +170,21 @@ export const authRules = [
       const d = await discover(t);
       const cert = await primaryCert(t);
       const { username, password } = t.target.auth;
-      check(username && password, 'the profile gives no username/password to log in with');
-      const res = await t.ctx.http.post(d.sessionsUri!, {
+      if (!username || !password) notApplicable('the profile gives no auth.username/password to log in with');
+      const sessions = d.sessionsUri!;
+      const before = new Set(await memberUris(t.ctx.http, sessions));
+      // Registered before the login: a session this rule opened is logged out, even one whose answer was lost.
+      t.cleanup(`the session RF-AUTH-007 opened for ${username}`, async () => {
+        for (const uri of await memberUris(t.ctx.http, sessions)) {
+          if (before.has(uri)) continue;
+          const s = await lookupResource<Json>(t.ctx.http, uri, 'look up a new session');
+          if (!s.present || s.body?.UserName !== username) continue;
+          const res = await t.ctx.http.delete(uri);
+          if (!(res.status >= 200 && res.status < 300) && res.status !== 404)
+            throw new Error(`logging out ${uri}: ${describeAnswer(res)}`);
+        }
+      });
+      const res = await t.ctx.http.post(sessions, {
         json: { UserName: username, Password: password },
         noDefaultHeaders: true,
       });
@@ -171,17 +194,11 @@ export const authRules = [
       check(token, 'session login answered without X-Auth-Token');
       t.secret(token);
       check(location, 'session login answered without Location');
-      let open = true;
-      t.cleanup(`session ${location}`, async () => {
-        if (open)
-          await t.ctx.http.delete(location, { noDefaultHeaders: true, headers: { 'x-auth-token': token } });
-      });
       const withToken = { noDefaultHeaders: true, headers: { 'x-auth-token': token } };
       const use = await t.ctx.http.get(cert.uri, withToken);
       check(use.status === 200, `GET ${cert.uri} with the new token answered ${use.status}`);
       const del = await t.ctx.http.delete(location, withToken);
       check(del.status >= 200 && del.status < 300, `DELETE ${location} answered ${del.status}`);
-      open = false;
       const after = await t.ctx.http.get(cert.uri, withToken);
       check(
         after.status === 401,

@@ -4,10 +4,13 @@ import { certificateUriPatterns } from '../schemas.ts';
 import { rule } from '../rule.ts';
 import type { RuleRun } from '../../../src/core/api.ts';
 
+/** Certificates that advertise Rekey; none is RF-DISC-001's finding, and a skip for the other rules. */
 async function advertising(t: RuleRun<RedfishCtx>): Promise<CertInfo[]> {
   const d = await discover(t);
   for (const n of d.notes) t.note(n);
   const list = d.certs.filter((c) => c.action);
+  if (list.length === 0 && t.ruleId !== 'RF-DISC-001')
+    notApplicable('no certificate in the documented locations advertises #Certificate.Rekey (RF-DISC-001)');
   if (list.length === 0)
     violation(
       `no certificate in the documented locations advertises #Certificate.Rekey (found ${d.certs.length} certificate(s): ${d.certs.map((c) => c.uri).join(', ') || 'none'})`,
@@ -23,6 +26,7 @@ export const advertisementRules = [
     id: 'RF-DISC-001',
     title: 'Certificates in the documented Rekey locations advertise #Certificate.Rekey with a target URI',
     level: 'MUST',
+    parallelSafe: true,
     cite: {
       source: 'dsp0266',
       section: 'Actions property — Action representation',
@@ -43,6 +47,7 @@ export const advertisementRules = [
     id: 'RF-DISC-002',
     title: 'The Rekey target is <certificate URI>/Actions/Certificate.Rekey',
     level: 'MUST',
+    parallelSafe: true,
     cite: {
       source: 'dsp0266',
       section: 'POST (Action)',
@@ -62,6 +67,7 @@ export const advertisementRules = [
     id: 'RF-DISC-003',
     title: 'The Rekey action object holds only target, title and @odata/@Redfish/@Message annotations',
     level: 'MUST',
+    parallelSafe: true,
     cite: {
       source: 'dsp0266',
       section: 'Actions property — Action representation',
@@ -85,6 +91,7 @@ export const advertisementRules = [
     title:
       'Rekey-capable certificates live at a URI the Certificate schema lists, or in the DSP0266 OEM form',
     level: 'SHOULD',
+    parallelSafe: true,
     cite: {
       source: 'dsp0266',
       section: 'OEM extensions',

@@ -32,6 +32,7 @@ export const resourceRules = [
     title:
       'Certificate resources validate against the DMTF Certificate schema version their @odata.type names',
     level: 'MUST',
+    parallelSafe: true,
     cite: {
       source: 'dsp0266',
       section: 'Resources / Properties',
@@ -54,6 +55,7 @@ export const resourceRules = [
     title:
       'A certificate that advertises Rekey claims Certificate v1_1_0 or later (the version that added Rekey)',
     level: 'MUST',
+    parallelSafe: true,
     cite: {
       source: 'certificate-schema',
       section: '#/definitions/Rekey versionAdded v1_1_0',
@@ -80,6 +82,7 @@ export const resourceRules = [
     title:
       'Each certificate has @odata.id, @odata.type, Id and Name, and Id equals the last segment of its URI',
     level: 'MUST',
+    parallelSafe: true,
     cite: {
       source: 'dsp0266',
       section: 'Resources / Properties',
@@ -100,6 +103,7 @@ export const resourceRules = [
     id: 'RF-DISC-007',
     title: 'Certificate resources never reveal a private key or a Password',
     level: 'MUST',
+    parallelSafe: true,
     cite: {
       source: 'certificate-schema',
       section: '#/definitions/Certificate/properties/CertificateString',
@@ -124,6 +128,7 @@ export const resourceRules = [
     id: 'RF-DISC-008',
     title: "Every object under a certificate's Oem property carries @odata.type",
     level: 'MUST',
+    parallelSafe: true,
     cite: {
       source: 'dsp0266',
       section: 'OEM extensions',
@@ -149,6 +154,7 @@ export const resourceRules = [
     title:
       'The RekeyActionInfo is a valid ActionInfo naming only Rekey parameters, with the schema data types',
     level: 'MUST',
+    parallelSafe: true,
     cite: {
       source: 'actioninfo-schema',
       section: '#/definitions/Parameters/properties/DataType',
@@ -181,6 +187,7 @@ export const resourceRules = [
     title:
       'The service resources of the Rekey flow (certificate and task collections, CertificateService, TaskService) validate against their schemas',
     level: 'MUST',
+    parallelSafe: true,
     cite: {
       source: 'dsp0266',
       section: 'Additional Properties annotation',

@@ -4,7 +4,7 @@ import type { HttpResponse } from '../../../src/http/client.ts';
 import { TestCa, certPem } from '../../../src/pki/ca.ts';
 import type { x509 } from '../../../src/pki/x509.ts';
 import { subtle, type CryptoKeyPair } from '../../../src/pki/x509.ts';
-import { getJson, type Json, type RedfishCtx } from '../context.ts';
+import { overTls, type Json, type RedfishCtx, readResource } from '../context.ts';
 import {
   expectRefusedInstall,
   httpsTemplate,
@@ -37,15 +37,21 @@ async function installSigned(t: RuleRun<RedfishCtx>): Promise<Installed> {
       extendedKeyUsages: ['1.3.6.1.5.5.7.3.1'],
     });
     const res = await replaceCertificate(t, tpl.cert, certPem(issued));
-    const after = await getJson(t.ctx.http, tpl.cert.uri);
+    const after = await readResource<Json>(
+      t.ctx.http,
+      tpl.cert.uri,
+      `read ${tpl.cert.uri} after the install`,
+    );
     const ok = res.status >= 200 && res.status < 300;
-    const peer = ok
-      ? await waitForPeer(
-          t,
-          Buffer.from(issued.rawData),
-          t.ctx.params.tlsSwitchTimeoutMs ?? t.target.timeouts.operationMs,
-        )
-      : undefined;
+    // Over plain HTTP there is no served certificate to wait for (RF-E2E-003 skips there).
+    const peer =
+      ok && overTls(t.target)
+        ? await waitForPeer(
+            t,
+            Buffer.from(issued.rawData),
+            t.ctx.params.tlsSwitchTimeoutMs ?? t.target.timeouts.operationMs,
+          )
+        : undefined;
     return { tpl, issued, res, after, ...(peer ? { peer } : {}) };
   });
 }
@@ -57,6 +63,7 @@ const accepted = (i: Installed) =>
   );
 
 const common = { destructive: true, requires: ['https-certificate', 'replace-certificate'] } as const;
+const tls = { destructive: true, requires: [...common.requires, 'https-transport'] } as const;
 
 export const e2eRules = [
   rule({
@@ -104,7 +111,7 @@ export const e2eRules = [
     },
   }),
   rule({
-    ...common,
+    ...tls,
     id: 'RF-E2E-003',
     title: 'After ReplaceCertificate the HTTPS port presents the installed certificate',
     level: 'MUST',
@@ -136,14 +143,22 @@ export const e2eRules = [
       quote:
         'If the service does not know the private key for the certificate and is needed to use the certificate, the client shall provide the private key as part of the string in the `POST` request.',
     },
-    faults: ['replace-accepts-foreign-key'],
+    faults: ['replace-accepts-foreign-key', 'replace-refusal-blames-type'],
     async check(t) {
       const tpl = await httpsTemplate(t);
-      // A fresh EC key (fast to generate): nobody but this rule has ever held it.
-      const foreign = (await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
-        'sign',
-        'verify',
-      ])) as CryptoKeyPair;
+      // Valid in every respect but the one under test: an RSA 2048 key like the device's own, a current
+      // test-CA certificate with the same subject and names. Only the key is one the service never held: a
+      // fresh one (pooled keys repeat, and the service may have drawn the same one).
+      const foreign = (await subtle.generateKey(
+        {
+          name: 'RSASSA-PKCS1-v1_5',
+          modulusLength: 2048,
+          publicExponent: new Uint8Array([1, 0, 1]),
+          hash: 'SHA-256',
+        },
+        true,
+        ['sign', 'verify'],
+      )) as CryptoKeyPair;
       const pem = certPem(await issueFor(tpl, foreign.publicKey));
       await expectRefusedInstall(
         t,

@@ -1,13 +1,24 @@
 import type { RuleRun } from '../../../src/core/api.ts';
-import { check, checkEqual, notApplicable, show } from '../../../src/core/check.ts';
+import { check, checkEqual, confirmServerError, notApplicable, show } from '../../../src/core/check.ts';
+import { TransportError } from '../../../src/core/errors.ts';
 import type { HttpResponse, RequestOptions } from '../../../src/http/client.ts';
-import { actionInfoRange, discover, getJson, primaryCert, type Json, type RedfishCtx } from '../context.ts';
+import {
+  actionInfoRange,
+  discover,
+  memberUris,
+  primaryCert,
+  type Json,
+  type RedfishCtx,
+  readResource,
+} from '../context.ts';
 import { expectRedfishError, extendedInfo, messageIds, splitMessageId } from '../expect.ts';
 import { fingerprintOf, rekeyBitsOf, rekeyOnce, requireCsr, sweepBody, type RekeyOutcome } from '../rekey.ts';
 import { BASE_REGISTRY, validateError } from '../schemas.ts';
 import { rule } from '../rule.ts';
 
 export const UNKNOWN_PARAMETER = 'CertconformUnknownParameter';
+/** A ChallengePassword of the wrong type (a number); distinctive, so an echo of it is recognised. */
+const REFUSED_CHALLENGE = 73105296;
 
 interface BadRequest {
   name: string;
@@ -47,7 +58,7 @@ function badRequests(bits: number): BadRequest[] {
     {
       name: 'challengePasswordNumber',
       what: 'ChallengePassword as a number',
-      opts: json({ KeyBitLength: bits, ChallengePassword: 12345678 }),
+      opts: json({ KeyBitLength: bits, ChallengePassword: REFUSED_CHALLENGE }),
     },
     {
       name: 'malformedJson',
@@ -74,14 +85,11 @@ function badRequests(bits: number): BadRequest[] {
 
 async function taskSet(t: RuleRun<RedfishCtx>): Promise<Set<string>> {
   const d = await discover(t);
-  if (!d.tasksUri) return new Set();
-  const body = await getJson(t.ctx.http, d.tasksUri);
-  return new Set(
-    ((body?.Members ?? []) as Json[])
-      .map((m) => m?.['@odata.id'])
-      .filter((u): u is string => typeof u === 'string'),
-  );
+  return new Set(d.tasksUri ? await memberUris(t.ctx.http, d.tasksUri) : []);
 }
+
+const readCert = async (t: RuleRun<RedfishCtx>, uri: string, when: string) =>
+  fingerprintOf(await readResource<Json>(t.ctx.http, uri, `read ${uri} ${when}`));
 
 /** The malformed Rekey requests, sent once to the primary certificate, with the certificate read around each. */
 async function battery(t: RuleRun<RedfishCtx>): Promise<Map<string, BadResult>> {
@@ -89,10 +97,11 @@ async function battery(t: RuleRun<RedfishCtx>): Promise<Map<string, BadResult>> 
   return t.shared('badRequests', async () => {
     const out = new Map<string, BadResult>();
     for (const req of badRequests(t.ctx.params.keyBitLength ?? 2048)) {
-      const before = fingerprintOf(await getJson(t.ctx.http, cert.uri));
+      // Helper reads must answer 200: a lost read is never taken for "the certificate changed".
+      const before = await readCert(t, cert.uri, `before the Rekey with ${req.what}`);
       const tasksBefore = await taskSet(t);
-      const res = await t.ctx.http.post(cert.rekeyTarget, req.opts);
-      const after = fingerprintOf(await getJson(t.ctx.http, cert.uri));
+      const res = await resendOnLoss(() => t.ctx.http.post(cert.rekeyTarget, req.opts));
+      const after = await readCert(t, cert.uri, `after the Rekey with ${req.what}`);
       const changed = Object.keys(before).filter(
         (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]),
       );
@@ -108,7 +117,32 @@ async function bad(t: RuleRun<RedfishCtx>, name: string): Promise<BadResult> {
   return r;
 }
 
+/**
+ * For rules that judge a 5xx: the battery's answer, or when it was a server error, the same request sent again
+ * (a refused request changes nothing), so a transient error page is not taken for the finding.
+ */
+async function badConfirmed(t: RuleRun<RedfishCtx>, name: string): Promise<BadResult> {
+  const r = await bad(t, name);
+  if (r.res.status < 500) return r;
+  const cert = await primaryCert(t);
+  // Two fresh sends in a row (confirmServerError): one transient error page cannot answer both.
+  return { ...r, res: await confirmServerError(() => t.ctx.http.post(cert.rekeyTarget, r.opts)) };
+}
+
 const what = (r: BadResult) => `Rekey with ${r.what}`;
+
+/**
+ * A request the service must refuse, sent once more when its answer was lost in transport: without an
+ * answer nothing was learnt, and a refused request changes nothing when repeated.
+ */
+async function resendOnLoss(send: () => Promise<HttpResponse>): Promise<HttpResponse> {
+  try {
+    return await send();
+  } catch (err) {
+    if (err instanceof TransportError) return send();
+    throw err;
+  }
+}
 
 async function methodAnswers(t: RuleRun<RedfishCtx>): Promise<HttpResponse[]> {
   const cert = await primaryCert(t);
@@ -116,7 +150,9 @@ async function methodAnswers(t: RuleRun<RedfishCtx>): Promise<HttpResponse[]> {
     const out: HttpResponse[] = [];
     for (const m of ['GET', 'PUT', 'PATCH', 'DELETE'])
       out.push(
-        await t.ctx.http.request(m, cert.rekeyTarget, m === 'PUT' || m === 'PATCH' ? { json: {} } : {}),
+        await resendOnLoss(() =>
+          t.ctx.http.request(m, cert.rekeyTarget, m === 'PUT' || m === 'PATCH' ? { json: {} } : {}),
+        ),
       );
     return out;
   });
@@ -160,7 +196,7 @@ export const requestRules = [
   }),
   rule({
     id: 'RF-REQ-003',
-    title: 'A ChallengePassword that is not a string is refused with 400, without repeating the value',
+    title: 'A ChallengePassword that is not a string is refused with 400',
     level: 'MUST',
     cite: {
       source: 'certificate-schema',
@@ -175,6 +211,25 @@ export const requestRules = [
         [400],
         ['ActionParameterValueTypeError', 'ActionParameterValueError'],
         what(r),
+      );
+    },
+  }),
+  rule({
+    id: 'RF-REQ-018',
+    title: 'The answer to a Rekey with an invalid ChallengePassword does not repeat the value',
+    level: 'SHOULD',
+    cite: {
+      source: 'base-registry',
+      section: 'Messages.ActionParameterValueError (LongDescription)',
+      quote:
+        'This message shall indicate that a parameter was given an invalid value, and the value cannot or should not be included in the message.',
+    },
+    faults: ['challenge-password-echoed'],
+    async check(t) {
+      const r = await bad(t, 'challengePasswordNumber');
+      check(
+        !r.res.text.includes(String(REFUSED_CHALLENGE)),
+        `${what(r)}: the ${r.res.status} answer repeats the ChallengePassword value ${REFUSED_CHALLENGE}: ${show(r.res.text)}`,
       );
     },
   }),
@@ -207,7 +262,7 @@ export const requestRules = [
     async check(t) {
       let seen = 0;
       for (const r of (await battery(t)).values()) {
-        if (r.res.status < 400 || !r.res.text.trim()) continue;
+        if (r.res.status < 400 || r.res.status >= 500 || !r.res.text.trim()) continue;
         for (const m of extendedInfo(r.res.json())) {
           const { registry, key } = splitMessageId(String(m?.MessageId ?? ''));
           const def = registry === 'Base' ? BASE_REGISTRY.Messages[key] : undefined;
@@ -241,8 +296,9 @@ export const requestRules = [
         'The request body submitted was malformed JSON and could not be parsed by the receiving service.',
     },
     faults: ['malformed-json-500'],
+    judgesServerErrors: true,
     async check(t) {
-      const r = await bad(t, 'malformedJson');
+      const r = await badConfirmed(t, 'malformedJson');
       expectRedfishError(r.res, [400], ['MalformedJSON'], what(r));
     },
   }),
@@ -347,12 +403,14 @@ export const requestRules = [
       quote: '404 Not Found | The request specified a URI of a resource that does not exist.',
     },
     faults: ['unknown-certificate-500'],
+    judgesServerErrors: true,
     async check(t) {
       const cert = await primaryCert(t);
       const collection = cert.uri.slice(0, cert.uri.lastIndexOf('/'));
-      const res = await t.ctx.http.post(
-        `${collection}/certconform-no-such-certificate/Actions/Certificate.Rekey`,
-        { json: sweepBody(t) },
+      const res = await confirmServerError(() =>
+        t.ctx.http.post(`${collection}/certconform-no-such-certificate/Actions/Certificate.Rekey`, {
+          json: sweepBody(t),
+        }),
       );
       expectRedfishError(res, [404], ['ResourceNotFound'], 'Rekey on a certificate that does not exist');
     },
@@ -413,7 +471,8 @@ export const requestRules = [
     async check(t) {
       let seen = 0;
       for (const r of (await battery(t)).values()) {
-        if (r.res.status < 400) continue;
+        // 4xx rejections; a 5xx means the request was not processed (not evaluated here).
+        if (r.res.status < 400 || r.res.status >= 500) continue;
         seen++;
         check(r.res.text.trim() !== '', `${what(r)}: ${r.res.status} without a body`);
         const body = r.res.json();

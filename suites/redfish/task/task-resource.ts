@@ -1,6 +1,6 @@
 import type { RuleRun } from '../../../src/core/api.ts';
-import { check, notApplicable, show } from '../../../src/core/check.ts';
-import { discover, getJson, type Json, type RedfishCtx } from '../context.ts';
+import { check, notApplicable, show, violation } from '../../../src/core/check.ts';
+import { discover, memberUris, type Json, type RedfishCtx } from '../context.ts';
 import { sweepOf, TERMINAL_TASK_STATES, type TaskSnapshot } from '../rekey.ts';
 import { validatePayload } from '../schemas.ts';
 import { rule } from '../rule.ts';
@@ -9,7 +9,7 @@ import { rule } from '../rule.ts';
 async function rekeyTasks(t: RuleRun<RedfishCtx>): Promise<Array<[string, TaskSnapshot[]]>> {
   const tasks = (await sweepOf(t)).flatMap((o) => [...o.tasks.entries()]);
   if (tasks.length === 0)
-    notApplicable('no Rekey created a Task (neither a 202 Task nor a new TaskService member)');
+    notApplicable('no Rekey created a Task (neither a 202 Task nor a new member of the Tasks collection)');
   return tasks;
 }
 
@@ -84,7 +84,7 @@ export const taskRules = [
       quote:
         'This property shall contain the completion status of the task and shall not be set until the task completes.',
     },
-    faults: ['task-status-while-running'],
+    faults: ['task-status-while-running', 'ami-task-status-early'],
     async check(t) {
       let running = 0;
       for (const [uri, snaps] of await rekeyTasks(t)) {
@@ -115,8 +115,7 @@ export const taskRules = [
     async check(t) {
       const d = await discover(t);
       const tasks = await rekeyTasks(t);
-      const collection = await getJson(t.ctx.http, d.tasksUri!);
-      const members = new Set(((collection?.Members ?? []) as Json[]).map((m) => m?.['@odata.id']));
+      const members = new Set(await memberUris(t.ctx.http, d.tasksUri!));
       for (const [uri] of tasks) check(members.has(uri), `${uri} is not a member of ${d.tasksUri}`);
     },
   }),
@@ -166,6 +165,47 @@ export const taskRules = [
         check(
           res.status === 401,
           `GET ${m} without credentials answered ${res.status}, expected 401 ${res.status < 300 ? `with ${show(res.text)}` : ''}`,
+        );
+      }
+    },
+  }),
+  rule({
+    id: 'RF-TASK-007',
+    title:
+      'When a Rekey answers 200 and creates a Task, its TaskMonitor answers 202 while the Task runs, then 200 with the RekeyResponse',
+    level: 'MUST',
+    destructive: true,
+    cite: {
+      source: 'dsp0266',
+      section: 'Asynchronous operations',
+      quote:
+        'After the operation has been completed, the Task Monitor shall return the appropriate status code (such as, but not limited to, OK 200 for most operations, Created 201 for POST to create a resource) and include the headers and response body of the initial operation, as if it had been completed synchronously.',
+    },
+    faults: ['ami-task-monitor-204'],
+    async check(t) {
+      const traces = (await sweepOf(t)).flatMap((o) => [...o.taskMonitors.entries()].map((e) => ({ o, e })));
+      if (traces.length === 0)
+        notApplicable('no Rekey answered 200 and created a Task that names a TaskMonitor');
+      for (const {
+        o,
+        e: [uri, m],
+      } of traces) {
+        check(
+          m.earlyAnswers.length === 0,
+          `TaskMonitor ${m.monitor} of ${uri} answered ${m.earlyAnswers.join('; ')}`,
+        );
+        check(m.final, `TaskMonitor ${m.monitor} of ${uri} answered 202 until the deadline`);
+        const snaps = o.tasks.get(uri) ?? [];
+        const taskGone = [404, 410].includes(snaps[snaps.length - 1]?.status ?? 0);
+        // DSP0266 lets a service drop a finished Task (404/410 on both); a monitor that alone is gone is not that.
+        if ([404, 410].includes(m.final.status) && taskGone) {
+          t.note(`${uri} and its monitor were already deleted (${m.final.status})`);
+          continue;
+        }
+        if (m.finalProblem) violation(`TaskMonitor ${m.monitor} of ${uri}: ${m.finalProblem}`);
+        check(
+          m.final.status === 200 && typeof m.finalBody?.CSRString === 'string',
+          `TaskMonitor ${m.monitor} of ${uri} (Rekey of ${o.cert.uri}) finally answered ${m.final.status} ${show(m.final.text)}, expected 200 with the RekeyResponse`,
         );
       }
     },
