@@ -2,13 +2,16 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { APIS } from '../suites/index.ts';
 import { API_IDS, type ApiId } from './core/api.ts';
 import { UsageError, describeError } from './core/errors.ts';
-import { EXIT, STOP_SIGNALS, type StopSignal } from './core/outcome.ts';
+import { EXIT, STOP_SIGNALS, exitCodeFor, type StopSignal } from './core/outcome.ts';
 import { SELFTEST_PARTS, selftest, type SelftestPart } from './core/selftest.ts';
 import { mockTarget } from './core/targets.ts';
 import { writeMockProfile } from './mock/profile-out.ts';
 import { buildAllureSite } from './report/allure-site.ts';
 import { catalogJson, catalogMarkdown } from './report/catalog.ts';
-import { runConformance } from './run.ts';
+import { replayRecording } from './record/replay.ts';
+import { mergeCommand } from './fleet/merge.ts';
+import { parseShard, type Shard } from './fleet/shard.ts';
+import { DEFAULT_PARALLEL, runConformance } from './run.ts';
 import { TOOL } from './tool.ts';
 
 const print = (...lines: string[]) => {
@@ -48,6 +51,12 @@ function interruptSignal(): AbortSignal {
   return controller.signal;
 }
 
+function seedArg(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) > 0xffffffff)
+    throw new InvalidArgumentError(`--seed must be an integer from 0 to 4294967295, got "${v}"`);
+  return Number(v);
+}
+
 export function buildCli(): Command {
   const program = new Command('certconform')
     .description('Conformance harness for certificate-lifecycle REST APIs')
@@ -80,8 +89,36 @@ export function buildCli(): Command {
       '--warn-as-failure',
       'JUnit: a SHOULD violation is a <failure type="warn"> (default: a passing [WARN] case)',
     )
+    .option('--record', 'write a HAR 1.2 recording per target (<target>.har) into the report directory')
+    .option(
+      '--seed <n>',
+      'seed of the values the harness invents (default: random, kept in results.json)',
+      seedArg,
+    )
+    .option(
+      '--parallel <n>',
+      `targets run at once (default ${DEFAULT_PARALLEL}); requests to one target follow its profile`,
+      (v: string) => {
+        if (!/^\d+$/.test(v) || Number(v) < 1)
+          throw new InvalidArgumentError(`must be a whole number of at least 1, got "${v}"`);
+        return Number(v);
+      },
+    )
+    .option(
+      '--shard <i/n>',
+      'run share i of n: every n-th target from the i-th; with one target, exclusive rules in shard 1 and the read-only rules dealt out (README: "Fleets and CI shards")',
+      (v: string) => {
+        try {
+          return parseShard(v);
+        } catch (err) {
+          throw new InvalidArgumentError((err as Error).message.replace(/^--shard: /, ''));
+        }
+      },
+    )
     .action(
       async (o: {
+        parallel?: number;
+        shard?: Shard;
         profile?: string[];
         api?: ApiId[];
         rule?: string[];
@@ -89,8 +126,12 @@ export function buildCli(): Command {
         expectations?: string;
         allowDestructive?: boolean;
         warnAsFailure?: boolean;
+        record?: boolean;
+        seed?: number;
       }) => {
         const { exitCode } = await runConformance({
+          ...(o.record ? { record: true } : {}),
+          ...(o.seed !== undefined ? { seed: o.seed } : {}),
           profiles: o.profile ?? [],
           only: o.api,
           rules: o.rule,
@@ -98,6 +139,8 @@ export function buildCli(): Command {
           expectations: o.expectations,
           allowDestructive: o.allowDestructive,
           ...(o.warnAsFailure ? { warnAsFailure: true } : {}),
+          ...(o.parallel !== undefined ? { parallel: o.parallel } : {}),
+          ...(o.shard ? { shard: o.shard } : {}),
           print,
           signal: interruptSignal(),
         });
@@ -157,6 +200,37 @@ export function buildCli(): Command {
         await mock.close();
       },
     );
+
+  program
+    .command('replay <recording>')
+    .description(
+      'serve a recording (a run directory of .har files, or one .har) as the target and rerun its rules: does each verdict reproduce?',
+    )
+    .action(async (path: string) => {
+      const report = await replayRecording(path, { print });
+      // Exit 0 when no verdict came out otherwise; the ones a recording cannot reproduce are listed by name.
+      process.exitCode = report.differ === 0 ? EXIT.ok : EXIT.failed;
+    });
+
+  program
+    .command('merge <dirs...>')
+    .description(
+      'merge the reports of several runs (CI shards) into one results.json, JUnit, summary and report.html',
+    )
+    .option('-o, --out <dir>', 'report directory (default reports/<timestamp>)')
+    .option('--warn-as-failure', 'JUnit: a SHOULD violation is a <failure type="warn">')
+    .action((dirs: string[], o: { out?: string; warnAsFailure?: boolean }) => {
+      const { run, outDir } = mergeCommand({
+        dirs,
+        out: o.out,
+        ...(o.warnAsFailure ? { warnAsFailure: true } : {}),
+      });
+      print(
+        `merged ${dirs.length} run(s): ${run.targets.length} target(s), ${run.results.length} results${run.incomplete ? ` (incomplete: ${run.incomplete})` : ''}`,
+        `Reports: ${outDir} (results.json, junit.xml, summary.md, report.html, allure-results/)`,
+      );
+      process.exitCode = exitCodeFor(run.summary, run.residue.length);
+    });
 
   program
     .command('report <run-dir>')

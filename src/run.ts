@@ -1,18 +1,22 @@
 import picomatch from 'picomatch';
 import { APIS } from '../suites/index.ts';
 import type { AnyApi, AnyRule, ApiId, RunningMock, Target } from './core/api.ts';
-import { runTarget, type RuleResult } from './core/engine.ts';
+import { runTarget, type Residue, type RuleResult } from './core/engine.ts';
 import { UsageError, describeError } from './core/errors.ts';
-import { loadExpectations, type Expectations } from './core/expectations.ts';
+import { loadExpectations } from './core/expectations.ts';
 import { STOP_SIGNALS, exitCodeFor, summarize, type StopSignal } from './core/outcome.ts';
-import { mockTarget } from './core/targets.ts';
+import { harnessClocks, randomSeed, setHarnessSeed } from './core/random.ts';
 import { Redactor } from './http/redact.ts';
 import { repoPath } from './paths.ts';
 import { checkRulesMatch, preflight } from './preflight.ts';
-import { loadProfile, mockOverrides, targetFromProfile } from './profile/load.ts';
-import { ConsoleProgress } from './report/console.ts';
+import { runPool } from './fleet/pool.ts';
+import { shardRules, shardTargets, type Shard } from './fleet/shard.ts';
+import { loadProfile, mockOverrides, targetFromProfile, type LoadedProfile } from './profile/load.ts';
+import { ConsoleProgress, OrderedProgress } from './report/console.ts';
+import { HarRecorder, writeHar } from './record/har.ts';
+import { startProfileMock } from './mock/container.ts';
 import { targetInfo, type RunRecord } from './report/run.ts';
-import { writeReports } from './report/write.ts';
+import { ReportSpool } from './report/write.ts';
 import { TOOL } from './tool.ts';
 
 export interface RunOptions {
@@ -29,15 +33,28 @@ export interface RunOptions {
   warnAsFailure?: boolean;
   print: (...lines: string[]) => void;
   signal?: AbortSignal;
+  /** How many targets run at once (default DEFAULT_PARALLEL); requests to one target follow its profile. */
+  parallel?: number;
+  /** This run's share of the targets (of the read-only rules, when there is one target). */
+  shard?: Shard;
+  /** Write a HAR 1.2 recording per target (`<target>.har`) into the run directory. */
+  record?: boolean;
+  /** The seed of the harness randomness (default: a random one, recorded in results.json). */
+  seed?: number;
   /** The APIs to draw targets from (tests pass their own). */
   apis?: Record<string, AnyApi>;
 }
 
 interface PlannedTarget {
   api: AnyApi;
-  target: Target;
-  mock?: RunningMock;
-  expectations?: Expectations;
+  name: string;
+  /** A real target (from its profile). */
+  target?: Target;
+  /** A bundled mock, started when the target's turn comes. */
+  mock?: { variant: string; loaded?: LoadedProfile };
+  started?: RunningMock;
+  /** The profile asks for a recording (`record: true`). */
+  record?: boolean;
 }
 
 export { defaultOutDir } from './preflight.ts';
@@ -57,8 +74,12 @@ export async function runConformance(
   // Options and paths first: a bad --out or --rule is one line, before anything is loaded or started.
   const { outDir } = preflight({ out: opts.out, rules: opts.rules, expectations: opts.expectations });
   // Everything printed passes the redactor too: a skip reason or an error can quote a device's answer.
-  const progress = new ConsoleProgress((...lines) => opts.print(...lines.map((l) => redactor.text(l))));
+  const write = (...lines: string[]) => opts.print(...lines.map((l) => redactor.text(l)));
+  const progress = new ConsoleProgress(write);
   const started = Date.now();
+  // Every value the harness invents comes from this seed, so a replay of a recording sends the same requests.
+  const seed = opts.seed ?? randomSeed();
+  setHarnessSeed(seed, started);
   const run: RunRecord = {
     tool: TOOL,
     startedAt: new Date(started).toISOString(),
@@ -68,6 +89,7 @@ export async function runConformance(
     results: [],
     residue: [],
     citations: {},
+    seed,
     ...(opts.warnAsFailure ? { reportOptions: { warnAsFailure: true } } : {}),
   };
 
@@ -84,7 +106,6 @@ export async function runConformance(
   }
 
   // Plan first: every profile is loaded and checked before anything is started, so a bad one costs nothing.
-  const planned: PlannedTarget[] = [];
   const loaded = opts.profiles.map((file) => loadProfile(file, apis, redactor));
   const selected = (
     loaded.length ? [...new Set(loaded.map((l) => apis[l.profile.api]!))] : Object.values(apis)
@@ -102,88 +123,187 @@ export async function runConformance(
         l.resolvePath(l.profile.expectations),
         new Set(apis[l.profile.api]!.rules.map((r) => r.id)),
       );
-  const save = () => {
+  // Planned but not started: a bundled mock starts when its target's turn comes, and stops when it is done.
+  const planned: PlannedTarget[] = [];
+  if (loaded.length === 0) {
+    for (const api of Object.values(apis)) {
+      if (opts.only?.length && !opts.only.includes(api.id)) continue;
+      const variant = api.defaultVariant;
+      planned.push({ api, name: `mock:${api.id}:${variant}`, mock: { variant } });
+    }
+  } else {
+    for (const l of loaded) {
+      const api = apis[l.profile.api]!;
+      if (opts.only?.length && !opts.only.includes(api.id)) continue;
+      if (l.profile.mock) {
+        const variant = l.profile.mock.variant ?? api.defaultVariant;
+        planned.push({
+          api,
+          name: l.profile.name ?? `mock:${api.id}:${variant}`,
+          mock: { variant, loaded: l },
+          ...(l.profile.record ? { record: true } : {}),
+        });
+      } else {
+        const target = targetFromProfile(l, redactor);
+        planned.push({ api, name: target.name, target, ...(l.profile.record ? { record: true } : {}) });
+      }
+    }
+  }
+  const names = new Set<string>();
+  for (const p of planned) {
+    if (names.has(p.name))
+      throw new UsageError(`two targets are named "${p.name}": give each profile a distinct name`);
+    names.add(p.name);
+  }
+  if (planned.length === 0) throw new UsageError('nothing to run: no target matches --api');
+  // A shard of several targets runs every n-th of them; a shard of one target, a share of its rules.
+  const mine = opts.shard && planned.length > 1 ? shardTargets(planned, opts.shard) : planned;
+  const ruleShard = opts.shard && planned.length === 1 ? opts.shard : undefined;
+
+  if (mine.length === 0 && opts.shard)
+    write(`shard ${opts.shard.index}/${opts.shard.count}: no target (the run has ${planned.length})`);
+  const spool = new ReportSpool(outDir, redactor);
+  const slots: Slot[] = mine.map(() => ({ results: [], residue: [] }));
+  const ordered = new OrderedProgress(write, mine.length);
+  const open = new Set<RunningMock>();
+  // One signal for every running target: Ctrl-C (the caller's signal) or a harness error in one target.
+  const stop = new AbortController();
+  const forward = () => stop.abort(opts.signal?.reason);
+  if (opts.signal?.aborted) forward();
+  else opts.signal?.addEventListener('abort', forward, { once: true });
+  const assemble = () => {
+    run.targets = slots.flatMap((s) => (s.info ? [s.info] : []));
+    run.results = slots.flatMap((s) => s.results);
+    run.residue = slots.flatMap((s) => s.residue);
     run.durationMs = Date.now() - started;
     run.summary = summarize(run.results.map((r) => r.status));
-    writeReports(outDir, run, redactor);
+  };
+
+  const runOne = async (i: number): Promise<void> => {
+    const p = mine[i]!;
+    const slot = slots[i]!;
+    const say = ordered.progress(i);
+    try {
+      if (stop.signal.aborted) return;
+      const all = selectRules(p.api, opts.rules);
+      const rules = ruleShard ? shardRules(all, ruleShard) : all;
+      if (rules.length === 0) return;
+      const target = await startTarget(p, open, redactor);
+      if (opts.allowDestructive) target.allowDestructive = true;
+      const file =
+        opts.expectations ??
+        (target.expectations && (target.mockVariant ? repoPath(target.expectations) : target.expectations));
+      const expectations = file
+        ? (sharedExpectations ?? loadExpectations(file, new Set(p.api.rules.map((r) => r.id))))
+        : undefined;
+      slot.info = targetInfo(target);
+      say.target(target);
+      const t0 = Date.now();
+      const full: RuleResult[] = [];
+      slot.results = full;
+      const recorder = opts.record || p.record ? new HarRecorder() : undefined;
+      await runTarget({
+        ...(recorder ? { client: { recorder } } : {}),
+        api: p.api,
+        target,
+        rules,
+        redactor,
+        expectations,
+        signal: stop.signal,
+        onResult: (r: RuleResult) => {
+          full.push(r);
+          say.result(r);
+        },
+        onResidue: (r) => slot.residue.push(r),
+        onConnect: (info) => say.connected(info),
+      });
+      say.finished(full, Date.now() - t0);
+      if (recorder) {
+        const epoch = new Date(started).toISOString();
+        const clocks = harnessClocks(target.name);
+        writeHar(
+          outDir,
+          target.name,
+          recorder.toHar(redactor, { seed, epoch, clocks, target, results: full }),
+        );
+      }
+      // This target's reports now (Allure attaches every exchange); then only what the final reports need.
+      slot.results = full.map(compact);
+      spool.targetDone({ ...run, targets: [slot.info], results: full, residue: slot.residue }, slot.results);
+    } finally {
+      if (p.started) {
+        open.delete(p.started);
+        await p.started.close().catch(() => undefined);
+      }
+      ordered.done(i);
+    }
   };
 
   try {
-    if (loaded.length === 0) {
-      for (const api of Object.values(apis)) {
-        if (opts.only?.length && !opts.only.includes(api.id)) continue;
-        const mock = await api.startMock({ variant: api.defaultVariant, faults: [] });
-        planned.push({ api, mock, target: mockTarget(api, api.defaultVariant, mock) });
-      }
-    } else {
-      for (const l of loaded) {
-        const api = apis[l.profile.api]!;
-        if (opts.only?.length && !opts.only.includes(api.id)) continue;
-        if (l.profile.mock) {
-          const variant = l.profile.mock.variant ?? api.defaultVariant;
-          const mock = await api.startMock({ variant, faults: [] });
-          // The profile's timeouts, concurrency, allowDestructive and params apply to the mock too.
-          planned.push({ api, mock, target: mockOverrides(l, mockTarget(api, variant, mock)) });
-        } else {
-          planned.push({ api, target: targetFromProfile(l, redactor) });
-        }
-      }
-    }
-    const names = new Set<string>();
-    for (const p of planned) {
-      if (names.has(p.target.name))
-        throw new UsageError(`two targets are named "${p.target.name}": give each profile a distinct name`);
-      names.add(p.target.name);
-      if (opts.allowDestructive) p.target.allowDestructive = true;
-      const file =
-        opts.expectations ??
-        (p.target.expectations &&
-          (p.target.mockVariant ? repoPath(p.target.expectations) : p.target.expectations));
-      if (file)
-        p.expectations = sharedExpectations ?? loadExpectations(file, new Set(p.api.rules.map((r) => r.id)));
-      if (p.mock) redactorForMock(p.target, redactor);
-    }
-    if (planned.length === 0) throw new UsageError('nothing to run: no target matches --api');
-
-    for (const p of planned) {
-      if (opts.signal?.aborted) break;
-      const rules = selectRules(p.api, opts.rules);
-      if (rules.length === 0) continue;
-      run.targets.push(targetInfo(p.target));
-      progress.target(p.target);
-      await runTarget({
-        api: p.api,
-        target: p.target,
-        rules,
-        redactor,
-        expectations: p.expectations,
-        signal: opts.signal,
-        onResult: (r: RuleResult) => {
-          run.results.push(r);
-          progress.result(r);
-        },
-        onResidue: (r) => run.residue.push(r),
-        onConnect: (info) => progress.connected(info),
-      });
-      progress.flush();
-      save();
-    }
+    await runPool(mine.length, Math.max(1, opts.parallel ?? DEFAULT_PARALLEL), runOne, (err) => {
+      // A harness error in one target stops the others (after their cleanups), as a stop of the run would.
+      if (!stop.signal.aborted) stop.abort(err);
+    });
     if (opts.signal?.aborted) run.incomplete = `interrupted (${stopSignal(opts.signal)})`;
   } catch (err) {
     if (!(err instanceof UsageError))
       run.incomplete = `stopped by an unexpected error: ${describeError(err)}`;
-    if (run.targets.length) save();
+    assemble();
+    if (run.targets.length) spool.finish(run);
     throw err;
   } finally {
-    await Promise.all(planned.map((p) => p.mock?.close().catch(() => undefined)));
+    opts.signal?.removeEventListener('abort', forward);
+    await Promise.all([...open].map((m) => m.close().catch(() => undefined)));
   }
 
-  save();
+  assemble();
+  spool.finish(run);
   progress.summary(run, outDir);
   const exitCode = opts.signal?.aborted
     ? STOP_SIGNALS[stopSignal(opts.signal)]
     : exitCodeFor(run.summary, run.residue.length);
   return { run, exitCode, outDir };
+}
+
+/** How many targets run at once by default: devices are independent; the harness's own work is small. */
+export const DEFAULT_PARALLEL = 8;
+
+/** What the run keeps of one target. */
+interface Slot {
+  info?: RunRecord['targets'][number];
+  results: RuleResult[];
+  residue: Residue[];
+}
+
+/** Starts the target's bundled mock when it is one (tracked in `open` until closed). */
+async function startTarget(p: PlannedTarget, open: Set<RunningMock>, redactor: Redactor): Promise<Target> {
+  if (!p.mock) return p.target!;
+  const { variant, loaded } = p.mock;
+  // In this process, or as a container (`mock: {runtime: container}`, src/mock/container.ts).
+  const { mock, target: base } = await startProfileMock(p.api, variant, loaded?.profile.mock?.runtime);
+  p.started = mock;
+  open.add(mock);
+  // The profile's timeouts, concurrency, allowDestructive and params apply to the mock too.
+  const target = loaded ? mockOverrides(loaded, base) : base;
+  redactorForMock(target, redactor);
+  return target;
+}
+
+/**
+ * A result as the final reports need it: a pass keeps only which requests it made (results.json and the HTML
+ * report show no exchange of a pass; Allure, which does, was written when the target finished).
+ */
+function compact(r: RuleResult): RuleResult {
+  if (r.status !== 'pass') return r;
+  return {
+    ...r,
+    evidence: r.evidence.map((e) => ({
+      method: e.method,
+      url: e.url,
+      status: e.status,
+      durationMs: e.durationMs,
+    })),
+  };
 }
 
 /** Mock credentials are secrets like any other: a report must look the same whoever the target is. */

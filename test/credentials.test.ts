@@ -20,7 +20,11 @@ describe('wrong credentials are the profile’s problem, not the device’s', ()
         const dir = tempDir();
         const target = mockTarget(api, api.defaultVariant, mock, `wrong-${id}`);
         const spoil = (v: string | undefined) => (v ? `${v}x` : v);
-        target.auth = { ...target.auth, password: spoil(target.auth.password), token: spoil(target.auth.token) };
+        target.auth = {
+          ...target.auth,
+          password: spoil(target.auth.password),
+          token: spoil(target.auth.token),
+        };
         const { profile } = writeMockProfile(join(dir, 'p.yaml'), target);
         const lines: string[] = [];
         const { run, exitCode } = await runConformance({

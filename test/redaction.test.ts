@@ -34,7 +34,13 @@ describe('no secret in any output', () => {
       );
       process.env.TOY_PW = TOY_PASSWORD;
       const out = join(dir, 'out');
-      const { run } = await runConformance({ profiles: [profile], out, print: quiet, apis: TOY_APIS });
+      const { run } = await runConformance({
+        profiles: [profile],
+        out,
+        print: quiet,
+        apis: TOY_APIS,
+        record: true,
+      });
       expect(run.results.find((r) => r.rule === 'TOY-WIDGET-001')?.status).toBe('fail');
 
       const files = readTree(out);
@@ -45,6 +51,7 @@ describe('no secret in any output', () => {
           '/summary.md',
           expect.stringMatching(/^\/allure-results\/.*-result\.json$/),
           expect.stringMatching(/-attachment\.json$/),
+          '/secretive.har',
         ]),
       );
       const basic = Buffer.from(`admin:${TOY_PASSWORD}`).toString('base64');
@@ -298,6 +305,7 @@ describe('no secret in any encoding, from a device that echoes everything', () =
         out,
         print: (...lines) => printed.push(...lines),
         apis: { echo: echoApi as unknown as AnyApi },
+        record: true,
       }));
     } finally {
       so.mockRestore();
@@ -326,6 +334,7 @@ describe('no secret in any encoding, from a device that echoes everything', () =
         join(out, 'summary.md'),
         expect.stringMatching(/allure-results\/.*-result\.json$/),
         expect.stringMatching(/allure-results\/.*-attachment\.json$/),
+        join(out, 'echo-device.har'),
       ]),
     );
     const leaks: string[] = [];

@@ -29,7 +29,14 @@ function record(results: RuleResult[]): RunRecord {
     startedAt: '2026-12-01T00:00:00Z',
     durationMs: 1000,
     targets: [
-      { name: 'bmc-a', api: 'redfish', baseUrl: 'https://a', vendor: 'ami' },
+      {
+        name: 'bmc-a',
+        api: 'redfish',
+        baseUrl: 'https://a',
+        vendor: 'ami',
+        model: 'MegaRAC SP-X',
+        firmware: '13.2',
+      },
       { name: 'bmc-b', api: 'redfish', baseUrl: 'https://b', vendor: 'dmtf' },
     ],
     summary: summarize(results.map((r) => r.status)),
@@ -77,6 +84,8 @@ describe('report.html', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(html).toContain('could not evaluate 1 rule(s)');
     expect(html).toContain('1 violation(s) of MUST/VENDOR rules');
+    // Procurement compares devices: vendor, model and firmware when the profile says so.
+    expect(html).toContain('ami · MegaRAC SP-X · firmware 13.2');
   });
 
   it('escapes what devices and rules say, and links a finding to its citation', () => {

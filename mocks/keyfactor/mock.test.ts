@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import request from 'supertest';
 import { HttpClient } from '../../src/http/client.ts';
 import { Redactor } from '../../src/http/redact.ts';
 import { repoPath } from '../../src/paths.ts';
@@ -37,35 +38,37 @@ describe('keyfactor mock (default variant)', () => {
     expect(base).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/KeyfactorAPI$/);
   });
 
+  // Route-level answers (status, headers, body shape) through supertest, against the running HTTPS mock.
+  const route = (method: 'get' | 'post', path: string) => request(base)[method](path).ca(ca);
+  const errorShape = { ErrorCode: expect.any(String), Message: expect.any(String) };
+
   it('answers 401 with the error shape when no credentials are given', async () => {
-    const res = await http.get(`${base}/Enrollment/AvailableRenewal/Id/${ids.renewable}`, {
-      headers: { 'x-keyfactor-requested-with': 'APIClient' },
-    });
-    expect(res.status).toBe(401);
-    expect(res.json()).toEqual({ ErrorCode: expect.any(String), Message: expect.any(String) });
+    const res = await route('get', `/Enrollment/AvailableRenewal/Id/${ids.renewable}`)
+      .set('x-keyfactor-requested-with', 'APIClient')
+      .expect(401)
+      .expect('content-type', /json/);
+    expect(res.body).toEqual(errorShape);
   });
 
   it('refuses a request without x-keyfactor-requested-with', async () => {
-    const res = await http.get(`${base}/Enrollment/AvailableRenewal/Id/${ids.renewable}`, {
-      headers: { authorization: admin.authorization },
-    });
-    expect(res.status).toBe(400);
-    expect(res.json<{ Message: string }>().Message).toMatch(/X-Keyfactor-Requested-With/);
+    const res = await route('get', `/Enrollment/AvailableRenewal/Id/${ids.renewable}`)
+      .set('authorization', admin.authorization)
+      .expect(400);
+    expect(res.body.Message).toMatch(/X-Keyfactor-Requested-With/);
   });
 
   it('answers unknown routes 404 with a message naming the route', async () => {
-    const res = await http.get(`${base}/Enrollment/Nope`, { headers: admin });
-    expect(res.status).toBe(404);
-    expect(res.json<{ Message: string }>().Message).toContain('/KeyfactorAPI/Enrollment/Nope');
+    const res = await route('get', '/Enrollment/Nope').set(admin).expect(404);
+    expect(res.body.Message).toContain('/KeyfactorAPI/Enrollment/Nope');
   });
 
   it("answers a malformed JSON body with 400 and the error shape, not fastify's", async () => {
-    const res = await http.post(`${base}/Enrollment/Renew`, {
-      body: '{"CertificateId":',
-      headers: { ...admin, 'content-type': 'application/json' },
-    });
-    expect(res.status).toBe(400);
-    expect(Object.keys(res.json<object>()).sort()).toEqual(['ErrorCode', 'Message']);
+    const res = await route('post', '/Enrollment/Renew')
+      .set(admin)
+      .set('content-type', 'application/json')
+      .send('{"CertificateId":')
+      .expect(400);
+    expect(res.body).toEqual(errorShape);
   });
 
   it('renews with the documented response fields and casing', async () => {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../src/http/client.ts';
 import { Redactor } from '../../src/http/redact.ts';
@@ -40,25 +41,29 @@ const recordXml = (name: string) =>
   `<attribute><name>common-name</name><value>sbc.example</value></attribute></configElement>`;
 
 describe('oracle-sbc mock', () => {
+  // Route-level answers (status, media type, body) through supertest.
   it('answers 426 "Client must connect with HTTPS" on its plain-HTTP port', async () => {
     const { mock } = await start();
-    const plain = new HttpClient({ baseUrl: mock.httpUrl, timeoutMs: 5000, redactor: new Redactor() });
-    const res = await plain.get('/rest/api/supportedversions', { headers: xml });
-    plain.close();
-    expect(res.status).toBe(426);
+    const res = await request(mock.httpUrl).get('/rest/api/supportedversions').set(xml).expect(426);
     expect(res.text).toContain(MSG.https);
   });
 
   it('lists its versions without a version segment, and refuses one with it', async () => {
-    const { http } = await start();
-    const res = await http.get('/rest/api/supportedversions', { headers: xml });
-    expect(res.status).toBe(200);
-    expect(res.contentType).toBe('application/xml');
+    const { mock } = await start();
+    const res = await request(mock.url)
+      .get('/rest/api/supportedversions')
+      .ca(ca)
+      .set(xml)
+      .expect(200)
+      .expect('content-type', /^application\/xml(;|$)/);
     expect(res.text).toMatch(/<latestVersion>v1\.2<\/latestVersion>/);
-    const versioned = await http.get('/rest/v1.2/api/supportedversions', { headers: xml });
-    expect([versioned.status, versioned.text.includes(MSG.versionInDiscovery)]).toEqual([404, true]);
+    const versioned = await request(mock.url)
+      .get('/rest/v1.2/api/supportedversions')
+      .ca(ca)
+      .set(xml)
+      .expect(404);
+    expect(versioned.text).toContain(MSG.versionInDiscovery);
   });
-
   it('answers unknown routes with 404 naming the path, and a wrong verb with 405', async () => {
     const { http } = await start();
     const headers = await token(http);

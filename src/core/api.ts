@@ -116,6 +116,9 @@ export interface Target {
   api: ApiId;
   baseUrl: string;
   vendor: string;
+  /** Shown in reports when the profile says so. */
+  model?: string;
+  firmware?: string;
   tls: { ca?: string; insecure?: boolean; cert?: string; key?: string; passphrase?: string };
   auth: {
     scheme: 'none' | 'basic' | 'session' | 'bearer' | 'client-cert';

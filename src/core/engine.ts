@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HttpClient } from '../http/client.ts';
-import { recordEvidence, type Evidence } from '../http/evidence.ts';
+import { HttpClient, type ClientHooks } from '../http/client.ts';
+import { recordEvidence, withRule, type Evidence } from '../http/evidence.ts';
 import type { Redactor } from '../http/redact.ts';
 import type { AnyApi, AnyRule, Connection, RuleRun, Target } from './api.ts';
 import {
@@ -58,6 +58,8 @@ export interface RunTargetOptions {
   onConnect?: (info: { authFailure?: string }) => void;
   /** Aborted on Ctrl-C: the current rule's cleanups run, the rest are reported as not run. */
   signal?: AbortSignal;
+  /** Recording (`run --record`) and replaying (`certconform replay`) hooks of the target's HTTP client. */
+  client?: ClientHooks;
 }
 
 interface Outcome {
@@ -70,6 +72,9 @@ interface Shared {
   promise: Promise<unknown>;
   evidence: Evidence[];
 }
+
+/** The rule scope of connecting and closing the session. */
+const CONNECTION = '(connection)';
 
 const prepared = new WeakMap<AnyApi, Promise<void>>();
 
@@ -102,7 +107,12 @@ export async function runTarget(opts: RunTargetOptions): Promise<RuleResult[]> {
   let connection: Connection<unknown, string>;
   const connectEvidence: Evidence[] = [];
   try {
-    connection = await recordEvidence(connectEvidence, () => api.connect({ target, redactor, http }));
+    connection = await withRule(
+      target.name,
+      CONNECTION,
+      () => recordEvidence(connectEvidence, () => api.connect({ target, redactor, http })),
+      opts.client,
+    );
     opts.onConnect?.(connection.authFailure ? { authFailure: redactor.text(connection.authFailure) } : {});
   } catch (err) {
     const message = `cannot connect to ${target.baseUrl}: ${describeError(err)}`;
@@ -133,7 +143,9 @@ export async function runTarget(opts: RunTargetOptions): Promise<RuleResult[]> {
             );
             continue;
           }
-          report(await runRule(rule, connection, shared, opts));
+          report(
+            await withRule(target.name, rule.id, () => runRule(rule, connection, shared, opts), opts.client),
+          );
         } finally {
           release();
         }
@@ -142,7 +154,12 @@ export async function runTarget(opts: RunTargetOptions): Promise<RuleResult[]> {
     await Promise.all(workers);
   } finally {
     const closing: Evidence[] = [];
-    const why = await undo(() => recordEvidence(closing, () => connection.close()), target);
+    const why = await withRule(
+      target.name,
+      CONNECTION,
+      () => undo(() => recordEvidence(closing, () => connection.close()), target),
+      opts.client,
+    );
     if (why)
       opts.onResidue?.({
         target: target.name,

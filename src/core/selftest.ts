@@ -16,6 +16,7 @@ import { REPORT_FILES, writeReports } from '../report/write.ts';
 import { TOOL } from '../tool.ts';
 import { loadExpectations } from './expectations.ts';
 import { mockTarget } from './targets.ts';
+import { runPool } from '../fleet/pool.ts';
 import { Redactor } from '../http/redact.ts';
 import { repoPath } from '../paths.ts';
 import type { Status } from './outcome.ts';
@@ -154,9 +155,16 @@ export async function selftest(
     parts?: readonly SelftestPart[];
     /** Seed of the hostile modes (which requests are hit). */
     seed?: number;
+    /**
+     * How many suite passes run at once (default SELFTEST_JOBS), each against its own freshly started mock. The
+     * checks are the same; only the waiting (timeouts, slow answers, the hostile modes' withheld answers) overlaps.
+     */
+    jobs?: number;
   } = {},
 ): Promise<SelftestReport> {
   const parts = new Set(opts.parts ?? SELFTEST_PARTS);
+  const jobs = Math.max(1, opts.jobs ?? SELFTEST_JOBS);
+  const say = ordered(opts.onProgress);
   const coverage: string[] = [];
   const claimed = new Set(api.rules.flatMap((r) => r.faults));
   for (const r of api.rules)
@@ -167,10 +175,23 @@ export async function selftest(
 
   const baselines = new Map<string, Map<string, Status>>();
   const variants: VariantCheck[] = [];
-  const needBaselines = parts.has('variants') || parts.has('faults') || parts.has('concurrency');
-  for (const variant of needBaselines ? Object.keys(api.variants) : []) {
+  const selectedFaults = Object.entries(api.faults).filter(
+    ([fault]) => parts.has('faults') && (!opts.faults || opts.faults.includes(fault)),
+  );
+  // The clean run of a variant is its check and the baseline of its faults. Without the variants part, only the
+  // baselines the faults and the concurrency check compare with are run (and not reported as variant checks).
+  const baselineVariants = parts.has('variants')
+    ? Object.keys(api.variants)
+    : [
+        ...new Set([
+          ...selectedFaults.map(([, spec]) => spec.variant ?? api.defaultVariant),
+          ...(parts.has('concurrency') ? [api.defaultVariant] : []),
+        ]),
+      ];
+  const checked = await inPool(baselineVariants, jobs, async (variant, i) => {
     const { results, residue, leftOnMock } = await runAgainstMock(api, variant, []);
     baselines.set(variant, new Map(results.map((r) => [r.rule, r.status])));
+    if (!parts.has('variants')) return say(i, undefined);
     const problems = results
       .filter((r) => BAD_ON_CLEAN.includes(r.status))
       .map((r) => `${r.rule} ${r.status}: ${r.message ?? ''}`);
@@ -182,16 +203,13 @@ export async function selftest(
       if (r.status === 'skip' && cap && has.has(cap))
         problems.push(`${r.rule} skipped although the variant has "${cap}": ${r.reason}`);
     }
-    variants.push({ variant, problems, results });
-    opts.onProgress?.(
-      `variant ${variant}: ${problems.length === 0 ? 'clean' : `${problems.length} problem(s)`}`,
-    );
-  }
+    say(i, `variant ${variant}: ${problems.length === 0 ? 'clean' : `${problems.length} problem(s)`}`);
+    return { variant, problems, results };
+  });
+  if (parts.has('variants')) variants.push(...(checked as VariantCheck[]));
+  say.next();
 
-  const faults: FaultCheck[] = [];
-  for (const [fault, spec] of Object.entries(api.faults)) {
-    if (!parts.has('faults')) break;
-    if (opts.faults && !opts.faults.includes(fault)) continue;
+  const faults: FaultCheck[] = await inPool(selectedFaults, jobs, async ([fault, spec], i) => {
     const variant = spec.variant ?? api.defaultVariant;
     const tied = new Set(api.rules.filter((r) => r.faults.includes(fault)).map((r) => r.id));
     const baseline = baselines.get(variant)!;
@@ -211,35 +229,42 @@ export async function selftest(
     const caught =
       tied.size > 0 &&
       [...tied].every((id) => ['fail', 'warn'].includes(results.find((r) => r.rule === id)?.status ?? ''));
-    faults.push({ fault, variant, rules: [...tied], caught, problems });
-    opts.onProgress?.(
+    say(
+      i,
       `fault ${fault} (${variant}): ${problems.length === 0 ? `caught by ${[...tied].join(', ')}` : problems.join('; ')}`,
     );
-  }
+    return { fault, variant, rules: [...tied], caught, problems };
+  });
+  say.next();
 
-  const hostile: HostileCheck[] = [];
-  for (const mode of parts.has('hostile') ? HOSTILE_MODES : []) {
-    const dir = mkdtempSync(join(tmpdir(), `certconform-hostile-${mode}-`));
-    try {
-      const run = await runAgainstMock(api, api.defaultVariant, [], {
-        hostile: { mode, seed: opts.seed ?? 1, spare: 12 },
-        // Short request timeouts so withheld answers cost little; operations keep the mock's own bounds.
-        adjust: (t) => (t.timeouts = { ...t.timeouts, requestMs: 1500 }),
-        writeReportsTo: dir,
-      });
-      const problems = falseVerdicts(run.results);
-      problems.push(...residueProblems([], run.leftOnMock));
-      if (run.hostileHits === 0) problems.push('the hostile layer hit no request');
-      if (!run.reportsOk) problems.push('the reports were not written completely');
-      const counts = summarize(run.results.map((r) => r.status));
-      hostile.push({ mode, hits: run.hostileHits, counts, problems });
-      opts.onProgress?.(
-        `hostile ${mode}: ${run.hostileHits} requests hit; ${countsLine(counts)}${problems.length ? `; ${problems.length} problem(s): ${problems.join('; ')}` : ''}`,
-      );
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
+  const hostile: HostileCheck[] = await inPool(
+    parts.has('hostile') ? HOSTILE_MODES : [],
+    jobs,
+    async (mode, i) => {
+      const dir = mkdtempSync(join(tmpdir(), `certconform-hostile-${mode}-`));
+      try {
+        const run = await runAgainstMock(api, api.defaultVariant, [], {
+          hostile: { mode, seed: opts.seed ?? 1, spare: 12 },
+          // Short request timeouts so withheld answers cost little; operations keep the mock's own bounds.
+          adjust: (t) => (t.timeouts = { ...t.timeouts, requestMs: 1500 }),
+          writeReportsTo: dir,
+        });
+        const problems = falseVerdicts(run.results);
+        problems.push(...residueProblems([], run.leftOnMock));
+        if (run.hostileHits === 0) problems.push('the hostile layer hit no request');
+        if (!run.reportsOk) problems.push('the reports were not written completely');
+        const counts = summarize(run.results.map((r) => r.status));
+        say(
+          i,
+          `hostile ${mode}: ${run.hostileHits} requests hit; ${countsLine(counts)}${problems.length ? `; ${problems.length} problem(s): ${problems.join('; ')}` : ''}`,
+        );
+        return { mode, hits: run.hostileHits, counts, problems };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+  say.next();
 
   const extra: Array<{ check: string; problems: string[] }> = [];
   if (parts.has('credentials')) {
@@ -277,6 +302,47 @@ export async function selftest(
     extra.every((e) => e.problems.length === 0);
   return { api: api.id, variants, faults, hostile, extra, coverage, ok };
 }
+
+/** Maps `items` through `fn` with at most `jobs` at once; the results keep the order of `items`. */
+async function inPool<T, R>(
+  items: readonly T[],
+  jobs: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  await runPool(items.length, jobs, async (i) => {
+    out[i] = await fn(items[i]!, i);
+  });
+  return out;
+}
+
+/**
+ * Progress lines of checks that may finish out of order, printed in their order: `say(i, line)` for check i of
+ * the current group (undefined: nothing to print), `say.next()` when the group is over.
+ */
+function ordered(onProgress?: (line: string) => void) {
+  let lines: Array<string | undefined | null> = [];
+  let printed = 0;
+  const say = (i: number, line: string | undefined): undefined => {
+    lines[i] = line ?? null;
+    while (printed < lines.length && lines[printed] !== undefined) {
+      const l = lines[printed++];
+      if (l) onProgress?.(l);
+    }
+    return undefined;
+  };
+  say.next = () => {
+    lines = [];
+    printed = 0;
+  };
+  return say;
+}
+
+/**
+ * Suite passes at once in a self-test: most of a pass is waiting on the mock's timers and the hostile modes'
+ * withheld answers (a sequential self-test keeps the CPU less than half busy), so a few overlap well.
+ */
+export const SELFTEST_JOBS = 4;
 
 export const SELFTEST_PARTS = ['variants', 'faults', 'hostile', 'credentials', 'concurrency'] as const;
 export type SelftestPart = (typeof SELFTEST_PARTS)[number];

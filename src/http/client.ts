@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BrokenAnswer, TransportError, Violation } from '../core/errors.ts';
-import { currentEvidence, excerpt, type Evidence } from './evidence.ts';
+import { currentEvidence, currentRule, excerpt, type Evidence } from './evidence.ts';
 import type { Redactor } from './redact.ts';
 
 export interface TlsOptions {
@@ -27,7 +27,81 @@ export interface ClientOptions {
   redactor: Redactor;
   /** Headers added to every request (auth), computed per request so sessions can refresh. */
   defaultHeaders?: () => Record<string, string> | Promise<Record<string, string>>;
+  /** Receives every exchange whole (`run --record`): the HAR recorder, which redacts when it writes. */
+  recorder?: ExchangeRecorder;
+  /** The target is a replayed recording (`certconform replay`): see REPLAY_RULE_HEADER. */
+  replay?: boolean;
 }
+
+/** One exchange, whole and unredacted, as the recorder receives it. */
+export interface Exchange {
+  startedAt: number;
+  /** The rule that made the request ("(connection)" for connecting and closing). */
+  rule?: string;
+  method: string;
+  url: string;
+  requestHeaders: Record<string, string>;
+  requestBody?: Buffer;
+  response?: {
+    status: number;
+    statusText: string;
+    httpVersion: string;
+    headers: http.IncomingHttpHeaders;
+    body: Buffer;
+  };
+  /** Why no answer arrived. */
+  error?: string;
+  /** The evidence record of the same exchange (which rule results quote it). */
+  evidence?: Evidence;
+  /** Milliseconds from sending to the first byte of the answer, and to its end. */
+  waitMs: number;
+  totalMs: number;
+}
+
+export interface ExchangeRecorder {
+  exchange(x: Exchange): void;
+  /** A TLS certificate a rule read from the target (see `observedPeerCertificate`). */
+  peerCertificate?(rule: string | undefined, cert: PeerCertificateSeen): void;
+}
+
+/** The certificate a TLS server presented: DER and node's subjectaltname text. */
+export interface PeerCertificateSeen {
+  raw: Buffer;
+  subjectaltname?: string;
+}
+
+export interface ClientHooks {
+  recorder?: ExchangeRecorder;
+  replay?: boolean;
+  /** In a replay: the next recorded peer certificate of the rule (undefined: none was recorded). */
+  replayPeerCertificate?: (rule: string | undefined) => PeerCertificateSeen | undefined;
+}
+
+/**
+ * Reads the TLS certificate the target presents through `read` (a rule's own TLS handshake), so a recording
+ * holds it and a replay answers it from the recording: a replay server cannot present the device's certificate.
+ */
+export async function observedPeerCertificate(
+  read: () => Promise<PeerCertificateSeen>,
+): Promise<PeerCertificateSeen> {
+  const scope = currentRule();
+  const hooks = scope?.client;
+  if (hooks?.replayPeerCertificate) {
+    const cert = hooks.replayPeerCertificate(scope?.rule);
+    if (!cert) throw new TransportError(`TLS handshake by ${scope?.rule}: not in the recording`);
+    return cert;
+  }
+  const cert = await read();
+  hooks?.recorder?.peerCertificate?.(scope?.rule, cert);
+  return cert;
+}
+
+/**
+ * A replayed request carries the rule that sent it, so the replay server answers it from that rule's exchanges;
+ * a request the recording does not hold is answered with REPLAY_MISS_HEADER, which the client reports as an error.
+ */
+export const REPLAY_RULE_HEADER = 'x-certconform-replay-rule';
+export const REPLAY_MISS_HEADER = 'x-certconform-replay-miss';
 
 export interface RequestOptions {
   headers?: Record<string, string>;
@@ -44,6 +118,10 @@ export interface RequestOptions {
 export class HttpResponse {
   /** The evidence record of this exchange (set by the client). */
   evidence: Evidence = { method: '', url: '', status: null, durationMs: 0 };
+  /** When the first byte of the answer arrived (Date.now()), and the status line's words (for recordings). */
+  receivedAt = 0;
+  statusText = '';
+  httpVersion = '1.1';
 
   constructor(
     readonly method: string,
@@ -160,6 +238,11 @@ export class HttpClient {
       body = Buffer.isBuffer(opts.body) ? opts.body : Buffer.from(opts.body);
     }
     if (body) headers['content-length'] = String(body.length);
+    const scope = currentRule();
+    const rule = scope?.rule;
+    const recorder = this.options.recorder ?? scope?.client?.recorder;
+    const replay = this.options.replay ?? scope?.client?.replay;
+    if (replay && rule) headers[REPLAY_RULE_HEADER] = rule;
 
     const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs;
     const started = Date.now();
@@ -178,12 +261,31 @@ export class HttpClient {
           return this.send(url, method, headers, body, timeoutMs, fresh).finally(() => fresh.destroy());
         },
       );
+      if (replay && res.header(REPLAY_MISS_HEADER))
+        throw new TransportError(`${method} ${url.href}: not in the recording (${res.text})`);
       record.status = res.status;
       record.response = excerpt(this.options.redactor.text(res.text));
       res.evidence = record;
+      recorder?.exchange({
+        ...exchange(started, rule, method, url, headers, body),
+        evidence: record,
+        response: {
+          status: res.status,
+          statusText: res.statusText,
+          httpVersion: res.httpVersion,
+          headers: res.headers,
+          body: res.body,
+        },
+        waitMs: Math.max(0, res.receivedAt - started),
+      });
       return res;
     } catch (err) {
       record.error = err instanceof Error ? err.message : String(err);
+      recorder?.exchange({
+        ...exchange(started, rule, method, url, headers, body),
+        evidence: record,
+        error: record.error,
+      });
       throw err;
     } finally {
       record.durationMs = Date.now() - started;
@@ -216,6 +318,7 @@ export class HttpClient {
       });
       req.on('response', (res) => {
         answered = true;
+        const receivedAt = Date.now();
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', (err) => {
@@ -232,9 +335,17 @@ export class HttpClient {
             reject(new TransportError(`${where}: response body truncated (connection closed early)`));
             return;
           }
-          resolve(
-            new HttpResponse(method, url.href, res.statusCode ?? 0, res.headers, Buffer.concat(chunks)),
+          const answer = new HttpResponse(
+            method,
+            url.href,
+            res.statusCode ?? 0,
+            res.headers,
+            Buffer.concat(chunks),
           );
+          answer.receivedAt = receivedAt;
+          answer.statusText = res.statusMessage ?? '';
+          answer.httpVersion = res.httpVersion;
+          resolve(answer);
         });
       });
       req.end(body);
@@ -244,6 +355,29 @@ export class HttpClient {
   close(): void {
     this.agent.destroy();
   }
+}
+
+/** The request half of a recorded exchange; the answer (or error) is added by the caller. */
+function exchange(
+  startedAt: number,
+  rule: string | undefined,
+  method: string,
+  url: URL,
+  headers: Record<string, string>,
+  body: Buffer | undefined,
+): Exchange {
+  const requestHeaders = { ...headers };
+  delete requestHeaders[REPLAY_RULE_HEADER];
+  return {
+    startedAt,
+    ...(rule ? { rule } : {}),
+    method,
+    url: url.href,
+    requestHeaders,
+    ...(body ? { requestBody: body } : {}),
+    waitMs: Date.now() - startedAt,
+    totalMs: Date.now() - startedAt,
+  };
 }
 
 /** A request that failed on a reused keep-alive socket before any answer arrived. */

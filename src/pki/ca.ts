@@ -1,5 +1,6 @@
-import { createHash, createPublicKey, randomBytes } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { harnessNow, seededBytes } from '../core/random.ts';
 import { repoPath } from '../paths.ts';
 import { importRsaPkcs8, RSA_SHA256 } from './keys.ts';
 import { toPem } from './pem.ts';
@@ -55,9 +56,10 @@ export class TestCa {
     if (sans.length) extensions.push(new x509.SubjectAlternativeNameExtension(sans));
     if (opts.extendedKeyUsages?.length)
       extensions.push(new x509.ExtendedKeyUsageExtension(opts.extendedKeyUsages));
-    const notBefore = opts.notBefore ?? new Date(Date.now() - 60_000);
+    // The harness's values are seeded (a replay signs the same bytes); a mock's are random (no rule scope).
+    const notBefore = opts.notBefore ?? new Date(harnessNow().getTime() - 60_000);
     return x509.X509CertificateGenerator.create({
-      serialNumber: opts.serialNumber ?? '01' + randomBytes(15).toString('hex'),
+      serialNumber: opts.serialNumber ?? '01' + seededBytes(15).toString('hex'),
       subject: opts.subject,
       issuer: this.cert.subject,
       notBefore,

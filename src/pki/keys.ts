@@ -2,6 +2,7 @@ import { createPublicKey, createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { subtle, type CryptoKeyPair } from './x509.ts';
+import { drawSequence } from '../core/random.ts';
 import { repoPath } from '../paths.ts';
 
 /** RSASSA-PKCS1-v1_5 with SHA-256: deterministic signatures, accepted everywhere. */
@@ -48,7 +49,8 @@ function load(file: string, bits: number): Promise<PooledKey> {
  * consecutive draws are always different keys.
  */
 export class KeyPool {
-  private next = new Map<number, number>();
+  /** The next index per key size, counted per target of the run (see drawSequence) and for mocks. */
+  private next = new Map<string, number>();
 
   constructor(private readonly offset = 0) {}
 
@@ -62,8 +64,9 @@ export class KeyPool {
     const files = poolFiles(bits);
     if (files.length === 0)
       throw new Error(`no pre-generated RSA-${bits} keys in ${POOL_DIR}; run npm run fixtures`);
-    const i = this.next.get(bits) ?? this.offset;
-    this.next.set(bits, i + 1);
+    const key = `${bits}\u0000${drawSequence() ?? ''}`;
+    const i = this.next.get(key) ?? this.offset;
+    this.next.set(key, i + 1);
     return load(files[i % files.length]!, bits);
   }
 }

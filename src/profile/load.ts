@@ -16,8 +16,11 @@ export interface Profile {
   name?: string;
   api: Target['api'];
   vendor?: string;
+  model?: string;
+  firmware?: string;
   baseUrl?: string;
-  mock?: { variant?: string };
+  /** runtime: `process` (default) starts the mock in this process, `container` through testcontainers. */
+  mock?: { variant?: string; runtime?: 'process' | 'container' };
   tls?: {
     caFile?: string;
     insecure?: boolean;
@@ -30,6 +33,8 @@ export interface Profile {
   timeouts?: Partial<Target['timeouts']>;
   concurrency?: number;
   expectations?: string;
+  /** Write a HAR recording of this target (like `run --record`). */
+  record?: boolean;
 }
 
 export interface LoadedProfile {
@@ -298,6 +303,8 @@ export function targetFromProfile(loaded: LoadedProfile, redactor: Redactor): Ta
     api: p.api,
     baseUrl: p.baseUrl!.replace(/\/+$/, ''),
     vendor: p.vendor ?? 'generic',
+    ...(p.model ? { model: p.model } : {}),
+    ...(p.firmware ? { firmware: p.firmware } : {}),
     tls: { ...loaded.tls },
     auth: p.auth ?? { scheme: 'none' },
     accounts: p.accounts ?? {},

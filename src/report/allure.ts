@@ -1,6 +1,12 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Status as AllureStatus, type Label } from 'allure-js-commons';
-import { FileSystemWriter, ReporterRuntime, type Writer } from 'allure-js-commons/sdk/reporter';
+import {
+  FileSystemWriter,
+  ReporterRuntime,
+  stringifyEnvInfo,
+  type Writer,
+} from 'allure-js-commons/sdk/reporter';
 import type { Status } from '../core/outcome.ts';
 import type { Redactor } from '../http/redact.ts';
 import type { RunRecord } from './run.ts';
@@ -30,12 +36,39 @@ function redactingWriter(inner: FileSystemWriter, redactor: Redactor): Writer {
   };
 }
 
-/** Allure results (render with `npx allure generate`): one test per (target, rule), evidence attached as JSON. */
-export function writeAllure(dir: string, run: RunRecord, redactor: Redactor): void {
+/**
+ * Allure's own writer flushes every file to disk (an fsync per result and per attachment: most of a run's
+ * report-writing time). Into a folder that is swapped in whole afterwards (writeDirAtomic), plain writes suffice:
+ * the folder is complete before it replaces the old one.
+ */
+function plainWriter(dir: string): FileSystemWriter {
+  const put = (name: string, data: string | Buffer) => writeFileSync(join(dir, name), data);
+  return {
+    writeResult: (r) => put(`${r.uuid}-result.json`, JSON.stringify(r)),
+    writeGroup: (g) => put(`${g.uuid}-container.json`, JSON.stringify(g)),
+    writeAttachment: (name, content) => put(name, content),
+    writeAttachmentFromPath: (name, from) => copyFileSync(from, join(dir, name)),
+    writeEnvironmentInfo: (info) => put('environment.properties', stringifyEnvInfo(info)),
+    writeCategoriesDefinitions: (c) => put('categories.json', JSON.stringify(c)),
+    writeGlobals: (name, g) => put(name, JSON.stringify(g)),
+  } as FileSystemWriter;
+}
+
+/**
+ * Allure results (render with `npx allure generate`): one test per (target, rule), evidence attached as JSON.
+ * `durable: false` skips the per-file flush, for a folder that is swapped in whole once written.
+ */
+export function writeAllure(
+  dir: string,
+  run: RunRecord,
+  redactor: Redactor,
+  opts: { durable?: boolean } = {},
+): void {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  const inner = opts.durable === false ? plainWriter(dir) : new FileSystemWriter({ resultsDir: dir });
   const runtime = new ReporterRuntime({
-    writer: redactingWriter(new FileSystemWriter({ resultsDir: dir }), redactor),
+    writer: redactingWriter(inner, redactor),
     environmentInfo: Object.fromEntries(
       run.targets.map((t) => [`target ${t.name}`, `${t.api} ${t.baseUrl} (${t.vendor})`]),
     ),

@@ -51,6 +51,14 @@ export class ConsoleProgress {
     if (why && r.status !== 'pass') this.write(`        → ${why}`);
   }
 
+  /** One line when a target is done: its counts and how long it took. */
+  finished(results: readonly RuleResult[], ms: number): void {
+    this.flush();
+    const s = summarize(results.map((r) => r.status));
+    const counts = STATUSES.filter((k) => s[k] > 0).map((k) => `${s[k]} ${k}`);
+    this.write(`  done: ${counts.join(', ') || 'no results'} (${(ms / 1000).toFixed(1)} s)`);
+  }
+
   flush(): void {
     if (this.folded) this.write(`        (and ${this.folded} more rule(s) with the same error)`);
     this.folded = 0;
@@ -88,6 +96,43 @@ export class ConsoleProgress {
         `RESIDUE: ${run.residue.length} change(s) could not be undone; the device is not as it was:`,
       );
       for (const r of run.residue) this.write(`  ${r.target}: ${r.what} (${r.rule}, ${r.where}): ${r.why}`);
+    }
+  }
+}
+
+/**
+ * The progress of targets that run at once, printed in the run's order (one block per target, never two
+ * interleaved): the first unfinished target prints as it goes; a later one is held until every target before
+ * it is done, then printed whole, and goes on live from there.
+ */
+export class OrderedProgress {
+  private readonly held: string[][];
+  private readonly finished: boolean[];
+  private head = 0;
+
+  constructor(
+    private readonly write: (...lines: string[]) => void,
+    count: number,
+  ) {
+    this.held = Array.from({ length: count }, () => []);
+    this.finished = Array.from({ length: count }, () => false);
+  }
+
+  /** The console progress of target `i`. */
+  progress(i: number): ConsoleProgress {
+    return new ConsoleProgress((...lines) => {
+      if (i === this.head) this.write(...lines);
+      else this.held[i]!.push(...lines);
+    });
+  }
+
+  /** Target `i` is done: print the held blocks whose turn has come. */
+  done(i: number): void {
+    this.finished[i] = true;
+    while (this.head < this.held.length && this.finished[this.head]) {
+      this.head++;
+      const next = this.held[this.head];
+      if (next?.length) this.write(...next.splice(0));
     }
   }
 }

@@ -53,12 +53,12 @@ export function htmlReport(run: RunRecord): string {
 ${run.incomplete ? `<p class="banner warn">Incomplete run: ${esc(run.incomplete)}. The results below are what was finished.</p>` : ''}
 ${residueSection(run)}
 <h2>Verdicts</h2>
-<table class="verdicts"><tr><th>target</th><th>API</th><th>vendor</th><th>verdict</th>${STATUSES.map((s) => `<th>${s}</th>`).join('')}</tr>
+<table class="verdicts"><tr><th>target</th><th>API</th><th>device</th><th>verdict</th>${STATUSES.map((s) => `<th>${s}</th>`).join('')}</tr>
 ${targets
   .map((t) => {
     const s = summarize(run.results.filter((r) => r.target === t.name).map((r) => r.status));
     const v = verdict(s, run.residue.filter((r) => r.target === t.name).length);
-    return `<tr><td>${esc(t.name)}</td><td>${esc(t.api)}</td><td>${esc(t.vendor)}</td><td class="v-${v.kind}">${esc(v.text)}</td>${STATUSES.map((k) => `<td class="n">${s[k]}</td>`).join('')}</tr>`;
+    return `<tr><td>${esc(t.name)}</td><td>${esc(t.api)}</td><td>${esc(device(t))}</td><td class="v-${v.kind}">${esc(v.text)}</td>${STATUSES.map((k) => `<td class="n">${s[k]}</td>`).join('')}</tr>`;
   })
   .join('\n')}
 </table>
@@ -111,7 +111,7 @@ function finding(r: RuleResult, run: RunRecord): string {
   // The exchanges that best explain the finding come open first; all of them stay one click away.
   const best = telling(r.evidence);
   const exchange = (e: Evidence, open: boolean) =>
-    `<details${open ? ' open' : ''}><summary><code>${esc(e.method)} ${esc(e.url)} → ${e.status ?? esc(e.error ?? 'no answer')}</code> <small>${e.durationMs} ms</small></summary>${e.request ? `<h4>request</h4><pre>${esc(e.request)}</pre>` : ''}${e.response ? `<h4>response</h4><pre>${esc(e.response)}</pre>` : ''}${e.error ? `<p class="s-error">${esc(e.error)}</p>` : ''}</details>`;
+    `<details${open ? ' open' : ''}><summary><code>${esc(e.method)} ${esc(e.url)} → ${e.status ?? esc(e.error ?? 'no answer')}</code> ${e.durationMs === undefined ? '' : `<small>${e.durationMs} ms</small>`}</summary>${e.request ? `<h4>request</h4><pre>${esc(e.request)}</pre>` : ''}${e.response ? `<h4>response</h4><pre>${esc(e.response)}</pre>` : ''}${e.error ? `<p class="s-error">${esc(e.error)}</p>` : ''}</details>`;
   const exchanges = r.evidence.length
     ? `${best.map((e) => exchange(e, true)).join('')}${r.evidence.length > best.length ? `<details class="all"><summary>all ${r.evidence.length} exchanges</summary>${r.evidence.map((e) => exchange(e, false)).join('')}</details>` : ''}`
     : '';
@@ -123,6 +123,11 @@ ${r.notes?.length ? `<ul>${r.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</u
 ${source}
 ${exchanges ? `<div class="evidence">${exchanges}</div>` : ''}
 </article>`;
+}
+
+/** Vendor, model and firmware, as far as the profile says. */
+function device(t: RunRecord['targets'][number]): string {
+  return [t.vendor, t.model, t.firmware && `firmware ${t.firmware}`].filter(Boolean).join(' · ');
 }
 
 function area(rule: string): string {

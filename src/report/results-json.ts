@@ -7,6 +7,7 @@ export function resultsJson(run: RunRecord): string {
     tool: run.tool,
     startedAt: run.startedAt,
     durationMs: run.durationMs,
+    ...(run.seed !== undefined ? { seed: run.seed } : {}),
     ...(run.incomplete ? { incomplete: run.incomplete } : {}),
     // What the run changed on a device and could not undo: first, so nobody misses it.
     residue: run.residue,

@@ -7,7 +7,14 @@ export interface RunRecord {
   tool: { name: string; version: string };
   startedAt: string;
   durationMs: number;
-  targets: Array<{ name: string; api: ApiId; baseUrl: string; vendor: string }>;
+  targets: Array<{
+    name: string;
+    api: ApiId;
+    baseUrl: string;
+    vendor: string;
+    model?: string;
+    firmware?: string;
+  }>;
   summary: Summary;
   results: RuleResult[];
   /** Changes the run made to a device and could not undo: shown first in every report. */
@@ -16,10 +23,19 @@ export interface RunRecord {
   citations: Record<string, { source: string; section: string; quote: string; url?: string }>;
   /** How reports render some outcomes (e.g. --warn-as-failure for JUnit). */
   reportOptions?: { warnAsFailure?: boolean };
+  /** The seed of the harness randomness (src/core/random.ts): `run --seed N` sends the same requests again. */
+  seed?: number;
   /** True when the run stopped early (Ctrl-C, fatal error): the reports hold what was done. */
   incomplete?: string;
 }
 
 export function targetInfo(t: Target): RunRecord['targets'][number] {
-  return { name: t.name, api: t.api, baseUrl: t.baseUrl, vendor: t.vendor };
+  return {
+    name: t.name,
+    api: t.api,
+    baseUrl: t.baseUrl,
+    vendor: t.vendor,
+    ...(t.model ? { model: t.model } : {}),
+    ...(t.firmware ? { firmware: t.firmware } : {}),
+  };
 }

@@ -1,4 +1,16 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Redactor } from '../http/redact.ts';
 import { writeAllure } from './allure.ts';
@@ -23,11 +35,95 @@ export const REPORT_FILES = [
  */
 export function writeReports(dir: string, run: RunRecord, redactor: Redactor): void {
   mkdirSync(dir, { recursive: true });
+  writeFileReports(dir, run, redactor);
+  writeDirAtomic(join(dir, 'allure-results'), (tmp) => writeAllure(tmp, run, redactor, { durable: false }));
+}
+
+/** The four single-file reports (results.json, junit.xml, summary.md, report.html), each atomically. */
+function writeFileReports(dir: string, run: RunRecord, redactor: Redactor): void {
   writeFileAtomic(join(dir, 'results.json'), redactor.text(resultsJson(run)));
   writeFileAtomic(join(dir, 'junit.xml'), redactor.text(junitXml(run, run.reportOptions)));
   writeFileAtomic(join(dir, 'summary.md'), redactor.text(summaryMarkdown(run)));
   writeFileAtomic(join(dir, 'report.html'), redactor.text(htmlReport(run)));
-  writeDirAtomic(join(dir, 'allure-results'), (tmp) => writeAllure(tmp, run, redactor));
+}
+
+/**
+ * The reports of a merged run: the four files rendered from `run`, and allure-results/ as the union of the runs'
+ * own Allure results (they carry every exchange, which results.json keeps only for findings).
+ */
+export function writeMergedReports(
+  dir: string,
+  run: RunRecord,
+  redactor: Redactor,
+  allureDirs: string[],
+): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileReports(dir, run, redactor);
+  writeDirAtomic(join(dir, 'allure-results'), (tmp) => {
+    writeAllure(tmp, { ...run, results: [] }, redactor, { durable: false });
+    for (const from of allureDirs) {
+      if (!existsSync(from)) continue;
+      for (const f of readdirSync(from))
+        if (f !== 'environment.properties') copyFileSync(join(from, f), join(tmp, f));
+    }
+  });
+}
+
+/** The progress file of a running run: one JSON line per finished target, removed once the reports are whole. */
+export const PROGRESS_FILE = 'results.partial.jsonl';
+
+/**
+ * The reports of a run written as targets finish, at a cost that does not grow with the targets already done:
+ * each finished target appends one line (its results as results.json has them) to the progress file and writes
+ * its own Allure results into a staging folder; `finish` writes results.json, junit.xml, summary.md and
+ * report.html once, and swaps the staging folder in as allure-results/ (the same files `writeReports` makes).
+ */
+export class ReportSpool {
+  private readonly stage: string;
+  private staged = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly redactor: Redactor,
+  ) {
+    this.stage = join(dir, `.allure-results.${process.pid}.stage`);
+  }
+
+  /**
+   * One finished target: `part` holds the run's metadata with only this target's results (with their full
+   * evidence: Allure attaches every exchange) and residue; `kept` the results as the run keeps them (the
+   * progress line).
+   */
+  targetDone(part: RunRecord, kept: RunRecord['results'] = part.results): void {
+    mkdirSync(this.dir, { recursive: true });
+    if (this.staged === 0) {
+      rmSync(join(this.dir, PROGRESS_FILE), { force: true });
+      rmSync(this.stage, { recursive: true, force: true });
+      mkdirSync(this.stage, { recursive: true });
+    }
+    const own = join(this.stage, `.t${this.staged++}`);
+    writeAllure(own, part, this.redactor, { durable: false });
+    for (const f of readdirSync(own))
+      if (f !== 'environment.properties') renameSync(join(own, f), join(this.stage, f));
+    rmSync(own, { recursive: true, force: true });
+    const line = { targets: part.targets, residue: part.residue, results: kept };
+    appendFileSync(join(this.dir, PROGRESS_FILE), this.redactor.text(JSON.stringify(line)) + '\n');
+  }
+
+  /** The final reports of the run (complete or not), once. */
+  finish(run: RunRecord): void {
+    mkdirSync(this.dir, { recursive: true });
+    writeFileReports(this.dir, run, this.redactor);
+    if (this.staged === 0) mkdirSync(this.stage, { recursive: true });
+    // The environment of the whole run (every target), as writeAllure writes it.
+    const env = join(this.stage, '.env');
+    writeAllure(env, { ...run, results: [] }, this.redactor, { durable: false });
+    for (const f of readdirSync(env)) renameSync(join(env, f), join(this.stage, f));
+    rmSync(env, { recursive: true, force: true });
+    writeDirAtomic(join(this.dir, 'allure-results'), (tmp) => renameSync(this.stage, tmp));
+    this.staged = 0;
+    rmSync(join(this.dir, PROGRESS_FILE), { force: true });
+  }
 }
 
 /** Writes `text` to a temporary file beside `file`, flushes it, and renames it over `file`. */

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { ruleFactory, type RuleRun } from '../../src/core/api.ts';
+import { harnessNow, seededBytes } from '../../src/core/random.ts';
 import {
   broken,
   check,
@@ -31,12 +31,12 @@ export const kfRule = ruleFactory<KfCtx, Source, Fault, Capability>();
 
 /** The current time in the documented form YYYY-MM-DDTHH:mm:ss.000Z. */
 export function timestamp(): string {
-  return new Date().toISOString();
+  return harnessNow().toISOString();
 }
 
 /** A fresh password the suite sends (registered as a secret so no report shows it). */
 export function suitePassword(t: Run): string {
-  const pw = `Cc-${randomBytes(12).toString('base64url')}`;
+  const pw = `Cc-${seededBytes(12).toString('base64url')}`;
   t.secret(pw);
   return pw;
 }

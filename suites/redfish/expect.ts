@@ -1,3 +1,4 @@
+import { observedPeerCertificate } from '../../src/http/client.ts';
 import { connect as tlsConnect, type PeerCertificate } from 'node:tls';
 import { check, show } from '../../src/core/check.ts';
 import { TransportError } from '../../src/core/errors.ts';
@@ -59,6 +60,11 @@ export function expectRedfishError(
 
 /** The certificate a TLS server presents (DER), read with node:tls without trusting it. */
 export function peerCertificate(target: Target): Promise<{ raw: Buffer; subjectaltname?: string }> {
+  // Through the recording hook: a recording keeps the certificate, a replay answers it from there.
+  return observedPeerCertificate(() => handshake(target));
+}
+
+function handshake(target: Target): Promise<{ raw: Buffer; subjectaltname?: string }> {
   const url = new URL(target.baseUrl);
   const port = Number(url.port || 443);
   const host = url.hostname.replace(/^\[|\]$/g, '');

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { seededUuid } from '../../../src/core/random.ts';
 import { check, checkEqual, confirmServerError, show } from '../../../src/core/check.ts';
 import type { RuleRun } from '../../../src/core/api.ts';
 import { rule, VENDOR } from '../rule.ts';
@@ -63,7 +63,7 @@ export const unknownCertificate404 = rule({
   destructive: true,
   faults: ['unknown-certificate-plain-text'],
   async check(t) {
-    const uuid = randomUUID();
+    const uuid = seededUuid();
     const res = await t.ctx.http.post(v2(t.ctx, `/certificates/${uuid}/renew`), { json: {} });
     expectErrorMessage(res, 404, `renew of unknown certificate ${uuid}`);
     check(res.contentType.includes('json'), `404 content type: expected JSON, got ${show(res.contentType)}`);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { seededBytes } from '../../../src/core/random.ts';
 import { check, checkEqual, expectHelperStatus, helperJson, show } from '../../../src/core/check.ts';
 import type { RuleRun } from '../../../src/core/api.ts';
 import { rule, VENDOR } from '../rule.ts';
@@ -139,7 +139,7 @@ export const legacyUnknownProfile404 = rule({
   parallelSafe: true,
   faults: ['legacy-unknown-profile-200'],
   async check(t) {
-    const name = `certconform-missing-${randomBytes(4).toString('hex')}`;
+    const name = `certconform-missing-${seededBytes(4).toString('hex')}`;
     expectErrorMessage(
       await t.ctx.http.get(v1(t.ctx, name, '/endentity')),
       404,

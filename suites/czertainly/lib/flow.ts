@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { seededUuid } from '../../../src/core/random.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RuleRun } from '../../../src/core/api.ts';
 import { broken, check, expectHelperStatus, helperJson, show, violation } from '../../../src/core/check.ts';
@@ -94,7 +94,7 @@ export function certificateUrl(ctx: Ctx, uuid: string, suffix = ''): string {
 }
 
 export function randomUuid(): string {
-  return randomUUID();
+  return seededUuid();
 }
 
 /**

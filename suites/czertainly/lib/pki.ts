@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { seededBytes, seededP256Jwk } from '../../../src/core/random.ts';
 import { Violation } from '../../../src/core/errors.ts';
 import { nameParts } from '../../../src/pki/csr.ts';
 import { KeyPool, RSA_SHA256 } from '../../../src/pki/keys.ts';
@@ -28,17 +28,20 @@ export async function newKey(ctx: Ctx): Promise<SuiteKey> {
     const spki = Buffer.from(await subtle.exportKey('spki', pooled.keys.publicKey));
     return { keys: pooled.keys, spki, algorithm: RSA_SHA256 };
   }
-  const keys = (await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
-    'sign',
-    'verify',
-  ])) as CryptoKeyPair;
+  // Drawn from the run's seed: a replay of a recording sends the same public key.
+  const { privateJwk, publicJwk } = seededP256Jwk();
+  const ec = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+  const keys: CryptoKeyPair = {
+    privateKey: await subtle.importKey('jwk', privateJwk, ec, true, ['sign']),
+    publicKey: await subtle.importKey('jwk', publicJwk, ec, true, ['verify']),
+  };
   const spki = Buffer.from(await subtle.exportKey('spki', keys.publicKey));
   return { keys, spki, algorithm: { name: 'ECDSA', hash: 'SHA-256' } };
 }
 
 /** A subject no earlier run used: `CN=certconform-<label>-<random>, <subjectSuffix>`. */
 export function uniqueSubject(ctx: Ctx, label: string): string {
-  const cn = `certconform-${label}-${randomBytes(4).toString('hex')}`;
+  const cn = `certconform-${label}-${seededBytes(4).toString('hex')}`;
   const suffix = ctx.params.subjectSuffix?.trim();
   return suffix ? `CN=${cn}, ${suffix}` : `CN=${cn}`;
 }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { randomBytes } from 'node:crypto';
+import { seededBytes } from '../../../src/core/random.ts';
 import { check, show } from '../../../src/core/check.ts';
 import { MESSAGES } from '../client.ts';
 import { expectMessage, expectStatus, rejectedLogin, rule } from '../rule.ts';
@@ -52,7 +52,7 @@ export const badPasswordRefused = rule({
   auth: 'none',
   faults: ['bad-password-accepted'],
   async check(t) {
-    const wrong = `${randomBytes(6).toString('hex')}-not-the-password`;
+    const wrong = `${seededBytes(6).toString('hex')}-not-the-password`;
     t.secret(wrong);
     const res = await t.ctx.admin.login(wrong);
     expectStatus(res, 401, 'POST auth/token with a wrong password');
@@ -88,7 +88,7 @@ export const unknownTokenRefused = rule({
   auth: 'none',
   faults: ['unknown-token-accepted'],
   async check(t) {
-    const forged = randomBytes(24).toString('hex');
+    const forged = seededBytes(24).toString('hex');
     const res = await t.ctx.raw(
       'GET',
       TEMPLATE,

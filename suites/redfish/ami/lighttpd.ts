@@ -1,4 +1,5 @@
-import { createPrivateKey, randomBytes } from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
+import { harnessNow, seededBytes } from '../../../src/core/random.ts';
 import { readFileSync } from 'node:fs';
 import { certPem } from '../../../src/pki/ca.ts';
 import { importRsaPkcs8 } from '../../../src/pki/keys.ts';
@@ -85,7 +86,7 @@ export const lighttpdRules = [
     async check(t) {
       const tpl = await httpsTemplate(t);
       const key = await takeSuiteKey(2048);
-      const passphrase = randomBytes(12).toString('hex');
+      const passphrase = seededBytes(12).toString('hex');
       t.secret(passphrase);
       const encrypted = createPrivateKey(key.privatePem).export({
         format: 'pem',
@@ -106,7 +107,7 @@ export const lighttpdRules = [
     async check(t) {
       const tpl = await httpsTemplate(t);
       const key = await takeSuiteKey(2048);
-      const now = Date.now();
+      const now = harnessNow().getTime();
       const pem = certPem(
         await issueFor(tpl, key.keys.publicKey, {
           notBefore: new Date(now - 3 * DAY),

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { seededBytes } from '../../../src/core/random.ts';
 import type { RuleRun } from '../../../src/core/api.ts';
 import { check, checkEqual, notApplicable } from '../../../src/core/check.ts';
 import { challengePasswords, csrSignatureValid, keyDescription, nameParts } from '../../../src/pki/csr.ts';
@@ -46,7 +46,7 @@ export async function challengeRekey(
 ): Promise<{ outcome: RekeyOutcome; password: string }> {
   const cert = await primaryCert(t);
   return t.shared('challengeRekey', async () => {
-    const password = `cc-${randomBytes(9).toString('hex')}`;
+    const password = `cc-${seededBytes(9).toString('hex')}`;
     t.ctx.redactor.add(password);
     return { outcome: await rekeyOnce(t, cert, { ...sweepBody(t), ChallengePassword: password }), password };
   });

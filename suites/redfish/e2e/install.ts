@@ -1,3 +1,4 @@
+import { unseeded } from '../../../src/core/random.ts';
 import type { RuleRun } from '../../../src/core/api.ts';
 import { check, checkEqual, show } from '../../../src/core/check.ts';
 import type { HttpResponse } from '../../../src/http/client.ts';
@@ -159,6 +160,7 @@ export const e2eRules = [
         true,
         ['sign', 'verify'],
       )) as CryptoKeyPair;
+      unseeded('a freshly generated RSA key');
       const pem = certPem(await issueFor(tpl, foreign.publicKey));
       await expectRefusedInstall(
         t,

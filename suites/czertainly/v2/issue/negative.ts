@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { seededUuid } from '../../../../src/core/random.ts';
 import { rule, VENDOR } from '../../rule.ts';
 import { expectErrorMessage, expectMessageList, expectRefused } from '../../lib/expect.ts';
 import { v2 } from '../../lib/flow.ts';
@@ -56,7 +56,7 @@ export const unknownRaProfile404 = rule({
   faults: ['unknown-ra-profile-422'],
   async check(t) {
     const csr = await newCsr(t.ctx, 'norap');
-    const res = await t.ctx.http.post(v2(t.ctx, '/certificates', { raProfileUuid: randomUUID() }), {
+    const res = await t.ctx.http.post(v2(t.ctx, '/certificates', { raProfileUuid: seededUuid() }), {
       json: { attributes: [], request: csr.base64, format: 'pkcs10' },
     });
     expectErrorMessage(res, 404, 'issue on an unknown RA profile');
