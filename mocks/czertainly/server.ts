@@ -298,10 +298,15 @@ export async function buildMock(opts: {
     await sleep(behaviour.approvalMs);
   }
 
+  /** Certificates whose undocumented "processing" state a client has seen (fault state-unknown-value). */
+  const seenProcessing = new Set<string>();
+
   async function processIssue(c: Certificate): Promise<void> {
     if (fault('state-unknown-value')) {
+      // The undocumented state lasts until a client has read it (at most 5 s), so the fault does not hinge on
+      // a poll landing in a short window on a busy machine.
       c.state = 'processing';
-      await sleep(20);
+      for (let waited = 0; waited < 5000 && !seenProcessing.has(c.uuid); waited += 20) await sleep(20);
     }
     await approval(c);
     try {
@@ -527,6 +532,7 @@ export async function buildMock(opts: {
   }
 
   function detail(c: Certificate) {
+    if (c.state === 'processing') seenProcessing.add(c.uuid);
     const spki = c.cert ? spkiOf(c.cert.publicKey) : c.request?.spki;
     let pub: KeyObject | undefined;
     try {
