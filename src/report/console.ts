@@ -87,7 +87,7 @@ export class ConsoleProgress {
         ...STATUSES.map((k) => String(run.summary[k]).padStart(5)),
       ].join(' '),
     );
-    this.write('', `Reports: ${outDir} (results.json, junit.xml, summary.md, allure-results/)`);
+    this.write('', `Reports: ${outDir} (report.html, results.json, junit.xml, summary.md, allure-results/)`);
     if (run.incomplete) this.write(`INCOMPLETE: ${run.incomplete}`);
     // Residue comes last, where a person looks when the run ends.
     if (run.residue.length) {

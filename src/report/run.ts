@@ -1,4 +1,4 @@
-import type { ApiId, Target } from '../core/api.ts';
+import type { Target } from '../core/api.ts';
 import type { Residue, RuleResult } from '../core/engine.ts';
 import type { Summary } from '../core/outcome.ts';
 
@@ -7,14 +7,7 @@ export interface RunRecord {
   tool: { name: string; version: string };
   startedAt: string;
   durationMs: number;
-  targets: Array<{
-    name: string;
-    api: ApiId;
-    baseUrl: string;
-    vendor: string;
-    model?: string;
-    firmware?: string;
-  }>;
+  targets: Array<Pick<Target, 'name' | 'api' | 'baseUrl' | 'vendor' | 'model' | 'firmware'>>;
   summary: Summary;
   results: RuleResult[];
   /** Changes the run made to a device and could not undo: shown first in every report. */
