@@ -297,9 +297,19 @@ export function buildCli(): Command {
         const caught = report.faults.filter((f) => f.caught && f.problems.length === 0).length;
         const clean = report.variants.filter((v) => v.problems.length === 0).length;
         const calm = report.hostile.filter((h) => h.problems.length === 0).length;
-        print(
-          `  score: ${caught}/${report.faults.length} faults caught cleanly, ${clean}/${report.variants.length} variants clean, ${calm}/${report.hostile.length} hostile modes without a false verdict, ${report.coverage.length} coverage gaps (${((Date.now() - started) / 1000).toFixed(1)} s)`,
-        );
+        // Only the parts that ran: a --hostile run has no variants or faults to score.
+        const score = [
+          report.faults.length ? `${caught}/${report.faults.length} faults caught cleanly` : '',
+          report.variants.length ? `${clean}/${report.variants.length} variants clean` : '',
+          report.hostile.length
+            ? `${calm}/${report.hostile.length} hostile modes without a false verdict`
+            : '',
+          ...report.extra.map(
+            (e) => `${e.check}: ${e.problems.length ? `${e.problems.length} problem(s)` : 'ok'}`,
+          ),
+          `${report.coverage.length} coverage gaps`,
+        ].filter(Boolean);
+        print(`  score: ${score.join(', ')} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
         ok &&= report.ok;
       }
       print('', ok ? 'selftest: OK' : 'selftest: FAILED');
