@@ -2,6 +2,7 @@
  * Generates the committed PKI fixtures (TEST ONLY key material, never used outside this repository):
  *   fixtures/pki/ca/test-ca.{key,cert}.pem  — the CA mocks and suites sign with
  *   fixtures/pki/keys/rsa-<bits>-<nn>.pem   — a pool of RSA keys, because generating RSA keys is slow
+ *   fixtures/pki/foreign/rsa-2048.pem        — a key no pool hands out: "a key the device never held"
  * Run with `npm run fixtures` (existing files are kept; pass --force to regenerate everything).
  */
 import { generateKeyPairSync } from 'node:crypto';
@@ -28,6 +29,8 @@ function write(path: string, text: string): void {
 
 mkdirSync(repoPath('fixtures/pki/keys'), { recursive: true });
 mkdirSync(repoPath('fixtures/pki/ca'), { recursive: true });
+mkdirSync(repoPath('fixtures/pki/foreign'), { recursive: true });
+write(repoPath('fixtures/pki/foreign/rsa-2048.pem'), HEADER + rsaPem(2048));
 
 for (const [bits, count] of Object.entries(POOL)) {
   for (let i = 0; i < count; i++) {

@@ -30,8 +30,6 @@ const NOT_REPRODUCIBLE: Record<string, RegExp> = {
   'KF-PFX-004': /Pkcs12Blob/,
   // The CSR the BMC answers carries the challenge password the harness sent; its base64 form is masked.
   'RF-CSR-007': /secret/,
-  // It sends a certificate for a freshly generated RSA key (a pooled key might be one the service holds).
-  'RF-E2E-004': /freshly generated RSA key/,
 };
 
 describe('the recording corpus (fixtures/recordings)', () => {

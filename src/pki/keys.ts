@@ -44,6 +44,14 @@ function load(file: string, bits: number): Promise<PooledKey> {
 }
 
 /**
+ * An RSA key that no pool hands out (fixtures/pki/foreign), so no mock can hold it: for rules that need "a
+ * key the device never held" and must still replay (a freshly generated key would differ every run).
+ */
+export function foreignKey(bits = 2048): Promise<PooledKey> {
+  return load(`../foreign/rsa-${bits}.pem`, bits);
+}
+
+/**
  * Pre-generated RSA keys (fixtures/pki/keys, made by `npm run fixtures`): RSA generation is slow on small
  * machines, so mocks and tests draw keys from this pool. Each pool hands out its keys in turn, so
  * consecutive draws are always different keys.

@@ -1,10 +1,9 @@
-import { unseeded } from '../../../src/core/random.ts';
 import type { RuleRun } from '../../../src/core/api.ts';
 import { check, checkEqual, show } from '../../../src/core/check.ts';
 import type { HttpResponse } from '../../../src/http/client.ts';
 import { TestCa, certPem } from '../../../src/pki/ca.ts';
 import type { x509 } from '../../../src/pki/x509.ts';
-import { subtle, type CryptoKeyPair } from '../../../src/pki/x509.ts';
+import { foreignKey } from '../../../src/pki/keys.ts';
 import { overTls, type Json, type RedfishCtx, readResource } from '../context.ts';
 import {
   expectRefusedInstall,
@@ -148,19 +147,9 @@ export const e2eRules = [
     async check(t) {
       const tpl = await httpsTemplate(t);
       // Valid in every respect but the one under test: an RSA 2048 key like the device's own, a current
-      // test-CA certificate with the same subject and names. Only the key is one the service never held: a
-      // fresh one (pooled keys repeat, and the service may have drawn the same one).
-      const foreign = (await subtle.generateKey(
-        {
-          name: 'RSASSA-PKCS1-v1_5',
-          modulusLength: 2048,
-          publicExponent: new Uint8Array([1, 0, 1]),
-          hash: 'SHA-256',
-        },
-        true,
-        ['sign', 'verify'],
-      )) as CryptoKeyPair;
-      unseeded('a freshly generated RSA key');
+      // test-CA certificate with the same subject and names. Only the key is one the service never held: the
+      // fixture key no pool hands out (pooled keys repeat, and the service may have drawn the same one).
+      const foreign = (await foreignKey(2048)).keys;
       const pem = certPem(await issueFor(tpl, foreign.publicKey));
       await expectRefusedInstall(
         t,
