@@ -1,7 +1,7 @@
 import picomatch from 'picomatch';
 import { APIS } from '../suites/index.ts';
 import type { AnyApi, AnyRule, ApiId, RunningMock, Target } from './core/api.ts';
-import { runTarget, type Residue, type RuleResult } from './core/engine.ts';
+import { prepareApi, runTarget, type Residue, type RuleResult } from './core/engine.ts';
 import { UsageError, describeError } from './core/errors.ts';
 import { loadExpectations } from './core/expectations.ts';
 import { STOP_SIGNALS, exitCodeFor, summarize, type StopSignal } from './core/outcome.ts';
@@ -239,6 +239,9 @@ export async function runConformance(
     }
   };
 
+  // Schema compilation and the like run now, before any target is contacted: run while other targets' sockets
+  // sit idle, a long synchronous step would get them reset by the devices.
+  for (const api of new Set(mine.map((p) => p.api))) await prepareApi(api);
   try {
     await runPool(mine.length, Math.max(1, opts.parallel ?? DEFAULT_PARALLEL), runOne, (err) => {
       // A harness error in one target stops the others (after their cleanups), as a stop of the run would.
