@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { HttpClient, HttpResponse } from '../http/client.ts';
-import { BrokenAnswer, NotApplicable, Violation } from './errors.ts';
+import type { HttpClient, HttpResponse, RequestOptions } from '../http/client.ts';
+import { BrokenAnswer, NotApplicable, TransportError, Violation } from './errors.ts';
 
 /** Assertions used by rules. Each failure names the documented thing and says expected vs actual. */
 
@@ -64,13 +64,44 @@ export function expectHelperStatus(res: HttpResponse, allowed: readonly number[]
     broken(`${purpose}: ${describeAnswer(res)}, expected ${allowed.join(' or ')}`);
 }
 
-/** A helper GET that needs the resource: 200 with a JSON body, anything else is a broken answer. */
+/**
+ * A helper GET (not a rule's subject): sent once more when the answer was lost in transport, was a server error,
+ * or was a 200 whose body does not parse. A read changes nothing, so one transient hiccup does not end the rule;
+ * the superseded first answer stays in the evidence but is not taken for the device's answer.
+ */
+export async function helperGet(
+  http: HttpClient,
+  path: string,
+  opts?: RequestOptions,
+): Promise<HttpResponse> {
+  let first: HttpResponse;
+  try {
+    first = await http.get(path, opts);
+  } catch (err) {
+    if (err instanceof TransportError) return http.get(path, opts);
+    throw err;
+  }
+  if (first.status < 500 && (first.status !== 200 || parses(first.text))) return first;
+  first.evidence.superseded = true;
+  return http.get(path, opts);
+}
+
+function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A helper GET that needs the resource: 200 with a JSON body (after one re-send), or a broken answer. */
 export async function readJson<T = unknown>(
   http: HttpClient,
   path: string,
   purpose = `read ${path}`,
 ): Promise<T> {
-  const res = await http.get(path);
+  const res = await helperGet(http, path);
   expectHelperStatus(res, [200], purpose);
   return helperJson<T>(res, purpose);
 }
@@ -96,7 +127,7 @@ export async function lookup<T = unknown>(
   path: string,
   opts: { absent?: readonly number[]; purpose?: string } = {},
 ): Promise<Lookup<T>> {
-  const res = await http.get(path);
+  const res = await helperGet(http, path);
   const absent = opts.absent ?? [404];
   if (absent.includes(res.status)) return { present: false, res };
   expectHelperStatus(res, [200], opts.purpose ?? `look up ${path}`);

@@ -3,13 +3,14 @@ import {
   broken,
   describeAnswer,
   expectHelperStatus,
-  helperJson,
+  helperGet,
+  lookup,
   notApplicable,
+  readJson,
   show,
-  type Lookup,
 } from '../../src/core/check.ts';
-import { CredentialsRejected, TransportError, describeError } from '../../src/core/errors.ts';
-import { HttpClient, type HttpResponse, type RequestOptions } from '../../src/http/client.ts';
+import { CredentialsRejected, describeError } from '../../src/core/errors.ts';
+import { HttpClient, type HttpResponse } from '../../src/http/client.ts';
 import type { Redactor } from '../../src/http/redact.ts';
 import type { Capability } from './capabilities.ts';
 
@@ -142,7 +143,7 @@ export async function connectRedfish(args: ConnectArgs): Promise<Connection<Redf
   let sessionsUri = '/redfish/v1/SessionService/Sessions';
   let probeUri = '/redfish/v1/AccountService';
   try {
-    const root = await readResource<Json>(plain, '/redfish/v1', 'read the service root');
+    const root = await readJson<Json>(plain, '/redfish/v1', 'read the service root');
     sessionsUri = link(root?.Links, 'Sessions') ?? sessionsUri;
     probeUri = link(root, 'AccountService') ?? link(root, 'Managers') ?? probeUri;
   } catch {
@@ -307,59 +308,9 @@ export async function onceShared<T>(t: RuleRun<RedfishCtx>, key: string, fn: () 
   }
 }
 
-const parses = (res: HttpResponse): boolean => {
-  try {
-    JSON.parse(res.text);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/**
- * A helper GET (not a rule's subject): sent once more when the answer was lost in transport, a server error,
- * or a 200 whose body does not parse. A read changes nothing, so one transient hiccup does not end the rule;
- * the superseded first answer stays in the evidence but is not taken for the device's answer.
- */
-export async function helperGet(
-  http: HttpClient,
-  path: string,
-  opts?: RequestOptions,
-): Promise<HttpResponse> {
-  let first: HttpResponse;
-  try {
-    first = await http.get(path, opts);
-  } catch (err) {
-    if (err instanceof TransportError) return http.get(path, opts);
-    throw err;
-  }
-  if (first.status < 500 && (first.status !== 200 || parses(first))) return first;
-  first.evidence.superseded = true;
-  return http.get(path, opts);
-}
-
-/** A helper read that needs the resource: 200 with a JSON body (after one retry), or a broken answer. */
-export async function readResource<T = Json>(http: HttpClient, path: string, purpose: string): Promise<T> {
-  const res = await helperGet(http, path);
-  expectHelperStatus(res, [200], purpose);
-  return helperJson<T>(res, purpose);
-}
-
-/** A helper read of something that may be missing: 404 says so; anything else but 200 is a broken answer. */
-export async function lookupResource<T = Json>(
-  http: HttpClient,
-  path: string,
-  purpose: string,
-): Promise<Lookup<T>> {
-  const res = await helperGet(http, path);
-  if (res.status === 404) return { present: false, res };
-  expectHelperStatus(res, [200], purpose);
-  return { present: true, body: helperJson<T>(res, purpose), res };
-}
-
 /** Members of a collection (a helper read: anything but 200 with a Members array is a broken answer). */
 export async function memberUris(http: HttpClient, collectionUri: string): Promise<string[]> {
-  const body = await readResource<Json>(http, collectionUri, `read the collection ${collectionUri}`);
+  const body = await readJson<Json>(http, collectionUri, `read the collection ${collectionUri}`);
   if (!Array.isArray(body?.Members)) broken(`${collectionUri} has no Members array: ${show(body)}`);
   return (body.Members as Json[])
     .map((m) => m?.['@odata.id'])
@@ -379,7 +330,7 @@ export async function discover(t: RuleRun<RedfishCtx>): Promise<Discovery> {
      */
     const follow = async (uri: string | undefined, what: string, keep = false): Promise<Json> => {
       if (!uri) return undefined;
-      const r = await lookupResource<Json>(http, uri, `discovery: read the ${what} ${uri}`);
+      const r = await lookup<Json>(http, uri, { purpose: `discovery: read the ${what} ${uri}` });
       if (!r.present) {
         notes.push(`${uri} (${what}) is linked but answered 404`);
         return undefined;
@@ -397,7 +348,7 @@ export async function discover(t: RuleRun<RedfishCtx>): Promise<Discovery> {
       };
     };
 
-    const root = await readResource<Json>(http, '/redfish/v1', 'discovery: read the service root');
+    const root = await readJson<Json>(http, '/redfish/v1', 'discovery: read the service root');
     const as = await follow(link(root, 'AccountService'), 'AccountService');
     for (const acc of (await members(link(as, 'Accounts'), 'account collection')).uris) {
       const account = await follow(acc, 'account');
@@ -509,7 +460,7 @@ export async function actionInfoRange(
 ): Promise<{ min: number; max: number } | undefined> {
   const uri = cert.action?.['@Redfish.ActionInfo'];
   if (typeof uri !== 'string') return undefined;
-  const info = await readResource<Json>(t.ctx.http, uri, `read the RekeyActionInfo ${uri}`);
+  const info = await readJson<Json>(t.ctx.http, uri, `read the RekeyActionInfo ${uri}`);
   const p = (info?.Parameters as Json[] | undefined)?.find((x) => x?.Name === 'KeyBitLength');
   if (typeof p?.MinimumValue === 'number' && typeof p?.MaximumValue === 'number')
     return { min: p.MinimumValue, max: p.MaximumValue };

@@ -1,14 +1,14 @@
 import { X509Certificate } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RuleRun } from '../../src/core/api.ts';
-import { check, describeAnswer, notApplicable, show } from '../../src/core/check.ts';
+import { check, describeAnswer, notApplicable, readJson, show } from '../../src/core/check.ts';
 import { TransportError } from '../../src/core/errors.ts';
 import type { HttpResponse } from '../../src/http/client.ts';
 import { TestCa, certPem } from '../../src/pki/ca.ts';
 import { KeyPool, type PooledKey } from '../../src/pki/keys.ts';
 import type { x509 } from '../../src/pki/x509.ts';
 import { type CryptoKey } from '../../src/pki/x509.ts';
-import { certOf, discover, type CertInfo, type Json, type RedfishCtx, readResource } from './context.ts';
+import { certOf, discover, type CertInfo, type Json, type RedfishCtx } from './context.ts';
 import { extendedInfo, messageIds, peerCertificate, sansOf, splitMessageId } from './expect.ts';
 import { certificateOf, fingerprintOf } from './rekey.ts';
 
@@ -24,7 +24,7 @@ export interface HttpsTemplate {
 }
 
 const readCert = (t: RuleRun<RedfishCtx>, uri: string, when: string): Promise<Json> =>
-  readResource<Json>(t.ctx.http, uri, `read ${uri} ${when}`);
+  readJson<Json>(t.ctx.http, uri, `read ${uri} ${when}`);
 
 /**
  * The HTTPS certificate to replace: its resource, subject and names, all from the installed certificate

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RuleRun } from '../../src/core/api.ts';
-import { check, notApplicable, show } from '../../src/core/check.ts';
+import { check, helperGet, notApplicable, readJson, show } from '../../src/core/check.ts';
 import { BrokenAnswer, TransportError, Violation } from '../../src/core/errors.ts';
 import type { HttpClient, HttpResponse, RequestOptions } from '../../src/http/client.ts';
 import { retryAfterMs } from '../../src/http/client.ts';
@@ -10,13 +10,11 @@ import { x509 } from '../../src/pki/x509.ts';
 import {
   CERT_KINDS,
   discover,
-  helperGet,
   KIND_LABEL,
   memberUris,
   type CertInfo,
   type Json,
   type RedfishCtx,
-  readResource,
 } from './context.ts';
 
 export const TERMINAL_TASK_STATES = ['Completed', 'Killed', 'Exception', 'Cancelled'];
@@ -194,7 +192,7 @@ export async function rekeyOnce(
   const { http, target, pollMs } = t.ctx;
   const client = opts.client ?? http;
   // "Before" is read before the call, so a service that finishes at once cannot hide a change.
-  const before = await readResource<Json>(http, cert.uri, `read ${cert.uri} before the Rekey`);
+  const before = await readJson<Json>(http, cert.uri, `read ${cert.uri} before the Rekey`);
   const tasksBefore = opts.followTasks ? await taskMembers(t) : undefined;
   const send = () =>
     client.post(cert.rekeyTarget, { json: request, ...(opts.headers ? { headers: opts.headers } : {}) });
@@ -262,7 +260,7 @@ export async function rekeyOnce(
       await snapshotTask(t, outcome, uri);
     }
   }
-  outcome.after = await readResource<Json>(http, cert.uri, `read ${cert.uri} after the Rekey`);
+  outcome.after = await readJson<Json>(http, cert.uri, `read ${cert.uri} after the Rekey`);
   return outcome;
 }
 

@@ -1,7 +1,7 @@
 import { seededUuid } from '../../../src/core/random.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RuleRun } from '../../../src/core/api.ts';
-import { broken, check, expectHelperStatus, helperJson, show, violation } from '../../../src/core/check.ts';
+import { broken, check, readJson, show, violation } from '../../../src/core/check.ts';
 import { Inconclusive } from '../../../src/core/errors.ts';
 import type { HttpResponse } from '../../../src/http/client.ts';
 import type { x509 } from '../../../src/pki/x509.ts';
@@ -103,9 +103,7 @@ export function randomUuid(): string {
  */
 export async function getDetail(ctx: Ctx, uuid: string): Promise<CertificateDetail> {
   const purpose = `read certificate ${uuid}`;
-  const res = await ctx.http.get(certificateUrl(ctx, uuid));
-  expectHelperStatus(res, [200], purpose);
-  const body = helperJson<CertificateDetail>(res, purpose);
+  const body = await readJson<CertificateDetail>(ctx.http, certificateUrl(ctx, uuid), purpose);
   if (typeof body !== 'object' || body === null || typeof body.state !== 'string')
     broken(`${purpose}: no state in ${show(body)}`);
   return body;

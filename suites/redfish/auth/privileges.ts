@@ -1,9 +1,8 @@
-import { check, checkOneOf, describeAnswer, notApplicable, show } from '../../../src/core/check.ts';
+import { check, checkOneOf, describeAnswer, lookup, notApplicable, show } from '../../../src/core/check.ts';
 import {
   certOf,
   discover,
   KIND_LABEL,
-  lookupResource,
   memberUris,
   primaryCert,
   type CertKind,
@@ -177,7 +176,7 @@ export const authRules = [
       t.cleanup(`the session RF-AUTH-007 opened for ${username}`, async () => {
         for (const uri of await memberUris(t.ctx.http, sessions)) {
           if (before.has(uri)) continue;
-          const s = await lookupResource<Json>(t.ctx.http, uri, 'look up a new session');
+          const s = await lookup<Json>(t.ctx.http, uri, { purpose: 'look up a new session' });
           if (!s.present || s.body?.UserName !== username) continue;
           const res = await t.ctx.http.delete(uri);
           if (!(res.status >= 200 && res.status < 300) && res.status !== 404)

@@ -1,6 +1,6 @@
 import { seededBytes } from '../../../src/core/random.ts';
 import type { RuleRun } from '../../../src/core/api.ts';
-import { check, checkEqual, notApplicable } from '../../../src/core/check.ts';
+import { check, checkEqual, notApplicable, readJson } from '../../../src/core/check.ts';
 import { challengePasswords, csrSignatureValid, keyDescription, nameParts } from '../../../src/pki/csr.ts';
 import { hasPrivateKey } from '../../../src/pki/pem.ts';
 import {
@@ -11,7 +11,6 @@ import {
   type CertInfo,
   type Json,
   type RedfishCtx,
-  readResource,
 } from '../context.ts';
 import { peerCertificate } from '../expect.ts';
 import {
@@ -75,6 +74,13 @@ async function alternateLength(t: RuleRun<RedfishCtx>): Promise<{ cert: CertInfo
     'no second KeyBitLength is known to be supported (set params.alternateKeyBitLength, or publish a RekeyActionInfo range)',
   );
 }
+
+/** RF-CSR-008 (the resource) and RF-CSR-009 (the TLS port) encode the same sentence. */
+const replacedAfterSigning = {
+  source: 'certificate-schema',
+  section: '#/definitions/RekeyResponse/properties/Certificate',
+  quote: 'that is replaced after the certificate authority (CA) signs the certificate',
+} as const;
 
 export const csrRules = [
   rule({
@@ -251,11 +257,7 @@ export const csrRules = [
     title: 'Rekey does not replace the certificate: the resource keeps it until a signed one is installed',
     level: 'MUST',
     destructive: true,
-    cite: {
-      source: 'certificate-schema',
-      section: '#/definitions/RekeyResponse/properties/Certificate',
-      quote: 'that is replaced after the certificate authority (CA) signs the certificate',
-    },
+    cite: replacedAfterSigning,
     faults: ['rekey-replaces-immediately'],
     async check(t) {
       for (const o of await sweepOf(t))
@@ -268,16 +270,12 @@ export const csrRules = [
     level: 'MUST',
     destructive: true,
     requires: ['https-certificate', 'https-transport'],
-    cite: {
-      source: 'certificate-schema',
-      section: '#/definitions/RekeyResponse/properties/Certificate',
-      quote: 'that is replaced after the certificate authority (CA) signs the certificate',
-    },
+    cite: replacedAfterSigning,
     faults: ['rekey-replaces-immediately'],
     async check(t) {
       const https = (await sweepOf(t)).find((o) => o.cert.kind === 'https');
       if (!https) notApplicable('the HTTPS certificate was not rekeyed');
-      const current = await readResource<Json>(t.ctx.http, https.cert.uri, `read ${https.cert.uri}`);
+      const current = await readJson<Json>(t.ctx.http, https.cert.uri, `read ${https.cert.uri}`);
       const peer = await peerCertificate(t.target);
       const installed = Buffer.from(certificateOf(https.before).rawData);
       check(

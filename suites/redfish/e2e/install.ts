@@ -1,10 +1,10 @@
 import type { RuleRun } from '../../../src/core/api.ts';
-import { check, checkEqual, show } from '../../../src/core/check.ts';
+import { check, checkEqual, readJson, show } from '../../../src/core/check.ts';
 import type { HttpResponse } from '../../../src/http/client.ts';
 import { TestCa, certPem } from '../../../src/pki/ca.ts';
 import type { x509 } from '../../../src/pki/x509.ts';
 import { foreignKey } from '../../../src/pki/keys.ts';
-import { overTls, type Json, type RedfishCtx, readResource } from '../context.ts';
+import { overTls, type Json, type RedfishCtx } from '../context.ts';
 import {
   expectRefusedInstall,
   httpsTemplate,
@@ -37,11 +37,7 @@ async function installSigned(t: RuleRun<RedfishCtx>): Promise<Installed> {
       extendedKeyUsages: ['1.3.6.1.5.5.7.3.1'],
     });
     const res = await replaceCertificate(t, tpl.cert, certPem(issued));
-    const after = await readResource<Json>(
-      t.ctx.http,
-      tpl.cert.uri,
-      `read ${tpl.cert.uri} after the install`,
-    );
+    const after = await readJson<Json>(t.ctx.http, tpl.cert.uri, `read ${tpl.cert.uri} after the install`);
     const ok = res.status >= 200 && res.status < 300;
     // Over plain HTTP there is no served certificate to wait for (RF-E2E-003 skips there).
     const peer =

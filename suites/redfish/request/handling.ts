@@ -1,5 +1,12 @@
 import type { RuleRun } from '../../../src/core/api.ts';
-import { check, checkEqual, confirmServerError, notApplicable, show } from '../../../src/core/check.ts';
+import {
+  check,
+  checkEqual,
+  confirmServerError,
+  notApplicable,
+  readJson,
+  show,
+} from '../../../src/core/check.ts';
 import { TransportError } from '../../../src/core/errors.ts';
 import type { HttpResponse, RequestOptions } from '../../../src/http/client.ts';
 import {
@@ -9,7 +16,6 @@ import {
   primaryCert,
   type Json,
   type RedfishCtx,
-  readResource,
 } from '../context.ts';
 import { expectRedfishError, extendedInfo, messageIds, splitMessageId } from '../expect.ts';
 import { fingerprintOf, rekeyBitsOf, rekeyOnce, requireCsr, sweepBody, type RekeyOutcome } from '../rekey.ts';
@@ -89,7 +95,7 @@ async function taskSet(t: RuleRun<RedfishCtx>): Promise<Set<string>> {
 }
 
 const readCert = async (t: RuleRun<RedfishCtx>, uri: string, when: string) =>
-  fingerprintOf(await readResource<Json>(t.ctx.http, uri, `read ${uri} ${when}`));
+  fingerprintOf(await readJson<Json>(t.ctx.http, uri, `read ${uri} ${when}`));
 
 /** The malformed Rekey requests, sent once to the primary certificate, with the certificate read around each. */
 async function battery(t: RuleRun<RedfishCtx>): Promise<Map<string, BadResult>> {
