@@ -44,6 +44,9 @@ function unavailable(packages: string[]): string | undefined {
   return absent.length ? `install with: apt-get install -y ${absent.join(' ')}` : undefined;
 }
 
+// Under CI the tool must be there (CI runs with a copy of shared/ beside the clone): say so in one line.
+if (CI && !existsSync(RUN_SH)) throw new Error(`${TOOL} is missing: CI needs shared/ beside the repository`);
+
 let mock: RunningMock | undefined;
 afterEach(async () => {
   await mock?.close();
