@@ -17,6 +17,8 @@ interface SeedState {
   clocks: Map<string, number>;
   /** Rules that sent a value on purpose not drawn from the seed, with what it was. */
   unseeded: Map<string, string>;
+  /** The secrets the harness generated, by target: value → label (rule and draw), see `seededSecret`. */
+  secrets: Map<string, Map<string, string>>;
 }
 
 let state: SeedState = {
@@ -25,6 +27,7 @@ let state: SeedState = {
   counters: new Map(),
   clocks: new Map(),
   unseeded: new Map(),
+  secrets: new Map(),
 };
 
 /** A seed for a run that did not pin one (`--seed N`). */
@@ -44,6 +47,7 @@ export function setHarnessSeed(
     counters: new Map(),
     clocks: new Map(Object.entries(clocks)),
     unseeded: new Map(),
+    secrets: new Map(),
   };
   generation++;
 }
@@ -117,6 +121,32 @@ export function seededBytes(n: number): Buffer {
     have += block.length;
   }
   return Buffer.concat(out).subarray(0, n);
+}
+
+/**
+ * A secret the harness invents and sends (a challenge password, a PFX password): `bytes` from the current rule's
+ * stream, written by `format` with letters, digits, `-` and `_` only (the same in every encoding). It is labelled
+ * with its rule and draw, so a recording names it by a placeholder and a replay, which draws the same value, puts
+ * it back. Register it as a secret too (`t.secret`).
+ */
+export function seededSecret(format: (bytes: Buffer) => string, bytes = 12): string {
+  const scope = currentRule();
+  const key = streamKey();
+  const draw = key ? (state.counters.get(key) ?? 0) : 0;
+  const value = format(seededBytes(bytes));
+  if (!/^[A-Za-z0-9_-]+$/.test(value))
+    throw new Error(`seededSecret: "${format.toString()}" writes other characters`);
+  if (scope) {
+    const mine = state.secrets.get(scope.target) ?? new Map<string, string>();
+    mine.set(value, `${scope.rule}:${draw}`);
+    state.secrets.set(scope.target, mine);
+  }
+  return value;
+}
+
+/** The secrets the harness generated for one target: value → label (a recording's placeholders, a replay's values). */
+export function generatedSecrets(target: string): ReadonlyMap<string, string> {
+  return state.secrets.get(target) ?? new Map();
 }
 
 /** An RFC 9562 version 4 UUID from the current rule's stream. */

@@ -125,3 +125,60 @@ describe('Redactor', () => {
     expect(lines).toEqual([`skip: locked by another admin, token ${MASK}\n`]);
   });
 });
+
+describe('a secret inside base64 data (a challenge password inside a CSR)', () => {
+  const secret = 'cc-0123456789abcdef01';
+  const der = (at: number) => {
+    const bytes = Buffer.alloc(300, 0x41);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 37) % 256;
+    Buffer.from(secret).copy(bytes, at);
+    return bytes;
+  };
+  const pem = (bytes: Buffer, eol: string) =>
+    `-----BEGIN CERTIFICATE REQUEST-----${eol}${bytes
+      .toString('base64')
+      .match(/.{1,64}/g)!
+      .join(eol)}${eol}-----END CERTIFICATE REQUEST-----`;
+  const decoded = (text: string) => Buffer.from(text.replace(/-----[A-Z ]+-----|\\n|\n/g, ''), 'base64');
+
+  it.each([100, 101, 102, 62])(
+    'is overwritten in place wherever it starts (byte %i), with real or JSON-escaped line breaks',
+    (at) => {
+      const r = new Redactor();
+      r.add(secret);
+      for (const eol of ['\n', '\\n']) {
+        const bytes = der(at);
+        const out = r.text(pem(bytes, eol));
+        const back = decoded(out);
+        expect(back.includes(Buffer.from(secret))).toBe(false);
+        expect(back.length).toBe(bytes.length);
+        // Only the secret's bytes changed; the line breaks stayed where they were.
+        expect(Buffer.concat([back.subarray(0, at), back.subarray(at + secret.length)])).toEqual(
+          Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + secret.length)]),
+        );
+        expect(out.split(eol).length).toBe(pem(bytes, eol).split(eol).length);
+      }
+    },
+  );
+
+  it('in a recording, a generated secret becomes a same-length placeholder naming it', () => {
+    const r = new Redactor();
+    r.add(secret);
+    const labels = new Map([[secret, 'RF-CSR-007:0']]);
+    const back = decoded(r.text(pem(der(101), '\n'), { labels }));
+    expect(back.subarray(101, 101 + secret.length).toString('latin1')).toBe('{{RF-CSR-007:0}}*****');
+    expect(r.text(`{"ChallengePassword":"${secret}"}`, { labels })).toBe(
+      '{"ChallengePassword":"{{harness secret RF-CSR-007:0}}"}',
+    );
+  });
+
+  it('in UTF-16 (a BMPString) too', () => {
+    const r = new Redactor();
+    r.add(secret);
+    const bytes = der(0);
+    Buffer.from(secret, 'utf16le').swap16().copy(bytes, 150);
+    expect(decoded(r.text(bytes.toString('base64'))).includes(Buffer.from(secret, 'utf16le').swap16())).toBe(
+      false,
+    );
+  });
+});

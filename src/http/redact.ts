@@ -1,3 +1,5 @@
+import { editBase64Runs, overwriteAll } from './base64-runs.ts';
+
 /**
  * Masks secrets in everything the harness writes or prints. Two layers:
  * known secret values (registered from the profile, auth headers and rule inputs) are replaced wherever
@@ -5,6 +7,34 @@
  * credential headers, secret JSON/XML/form fields) are masked even when their value was never registered.
  */
 export const MASK = '***';
+
+/**
+ * How a recording names a secret the harness generated (a challenge password drawn from the seed), instead of
+ * MASK: a replay generates the same value again and puts it back where the placeholder stands.
+ */
+export function secretPlaceholder(label: string): string {
+  return `{{harness secret ${label}}}`;
+}
+
+/** The placeholders of generated secrets in a text, and which label each names. */
+export const SECRET_PLACEHOLDER = /\{\{harness secret ([A-Za-z0-9:._-]+)\}\}/g;
+const PLACEHOLDER_ONLY = new RegExp(`^${SECRET_PLACEHOLDER.source}$`);
+
+/**
+ * What stands for a generated secret inside binary data (a challenge password inside a CSR): the same number of
+ * bytes, so the structure around it stays intact, `{{label}}` padded with `*` where it fits.
+ */
+export function binaryPlaceholder(label: string | undefined, length: number): Buffer {
+  const named = label ? `{{${label}}}` : '';
+  return Buffer.from(named.length <= length ? named.padEnd(length, '*') : '*'.repeat(length), 'latin1');
+}
+
+export interface RedactOptions {
+  /** Secrets the harness generated, value → label: written as their placeholders rather than MASK (recordings). */
+  labels?: ReadonlyMap<string, string>;
+  /** Values safe to keep even in a secret field (a PKCS#12 archive whose private keys were taken out). */
+  keep?: ReadonlySet<string>;
+}
 
 const SECRET_HEADERS = new Set([
   'authorization',
@@ -29,7 +59,7 @@ const JSON_LEVELS = 4;
  * backslashes. The end of the value is found by counting backslashes, so a password containing `"` or `\`
  * cannot end the match early (everything after the quote would leak). A value cut off at the end is masked too.
  */
-function maskJsonFields(text: string, level: number): string {
+function maskJsonFields(text: string, level: number, keep: (value: string) => boolean): string {
   const quote = `${'\\'.repeat(2 ** level - 1)}"`.replace(/[\\"]/g, (c) => `\\${c}`);
   const head = new RegExp(String.raw`${quote}${SECRET_FIELD}${quote}\s*:\s*${quote}`, 'gi');
   let out = '';
@@ -37,7 +67,7 @@ function maskJsonFields(text: string, level: number): string {
   for (let m = head.exec(text); m; m = head.exec(text)) {
     const start = m.index + m[0].length;
     const end = jsonStringEnd(text, start, level);
-    out += text.slice(last, start) + MASK;
+    out += text.slice(last, start) + (keep(text.slice(start, end)) ? text.slice(start, end) : MASK);
     last = end;
     head.lastIndex = end;
   }
@@ -63,20 +93,30 @@ function jsonStringEnd(text: string, i: number, level: number): number {
   return text.length;
 }
 
-const PATTERNS: Array<[RegExp, string]> = [
+/**
+ * Well-known secret shapes: the value group (named `v`) is masked unless the caller keeps it (a placeholder of
+ * a generated secret, a sanitized archive).
+ */
+const PATTERNS: Array<[RegExp, (kept: string) => string]> = [
   [
     /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g,
-    '[redacted private key]',
+    () => '[redacted private key]',
   ],
-  [new RegExp(String.raw`(<${SECRET_FIELD}(?:\s[^>]*)?>)[^<]*`, 'gi'), `$1${MASK}`],
-  [new RegExp(String.raw`(\b${SECRET_FIELD}\s*=\s*)(?:"[^"]*"|'[^']*')`, 'gi'), `$1"${MASK}"`],
-  // Form bodies and query strings: password=…&…
-  [new RegExp(String.raw`((?:^|[?&;\s"'>])${SECRET_FIELD}=)[^&\s"'<>\\]+`, 'gi'), `$1${MASK}`],
+  [new RegExp(String.raw`(<${SECRET_FIELD}(?:\s[^>]*)?>)(?<v>[^<]*)`, 'gi'), (head) => `${head}${MASK}`],
   [
-    /((?:^|\n)\s*(?:authorization|proxy-authorization|cookie|set-cookie|x-auth-token)\s*:\s*)[^\n]+/gi,
-    `$1${MASK}`,
+    new RegExp(String.raw`(\b${SECRET_FIELD}\s*=\s*)(?:"(?<v>[^"]*)"|'(?<w>[^']*)')`, 'gi'),
+    (head) => `${head}"${MASK}"`,
   ],
-  [/(\b(?:Basic|Bearer)\s+)[A-Za-z0-9._~+/=-]{6,}/g, `$1${MASK}`],
+  // Form bodies and query strings: password=…&…
+  [
+    new RegExp(String.raw`((?:^|[?&;\s"'>])${SECRET_FIELD}=)(?<v>[^&\s"'<>\\]+)`, 'gi'),
+    (head) => `${head}${MASK}`,
+  ],
+  [
+    /((?:^|\n)\s*(?:authorization|proxy-authorization|cookie|set-cookie|x-auth-token)\s*:\s*)(?<v>[^\n]+)/gi,
+    (head) => `${head}${MASK}`,
+  ],
+  [/(\b(?:Basic|Bearer)\s+)(?<v>[A-Za-z0-9._~+/=-]{6,})/g, (head) => `${head}${MASK}`],
 ];
 
 /** The JSON string content of `s` (no quotes), optionally with every non-ASCII character as \uXXXX. */
@@ -157,8 +197,9 @@ interface SecretForms {
 
 export class Redactor {
   private readonly escaped = new Map<string, SecretForms>();
-  private readonly opaque = new Set<string>();
-  private order?: { escaped: SecretForms[]; opaque: string[] };
+  /** Base64 forms, and the secret each one encodes (none for a Basic credential pair). */
+  private readonly opaque = new Map<string, string | undefined>();
+  private order?: { escaped: Array<[string, SecretForms]>; opaque: Array<[string, string | undefined]> };
 
   /** Registers a value that must never appear in output. Very short values are ignored (they would mask noise). */
   add(value: string | undefined | null): void {
@@ -166,7 +207,7 @@ export class Redactor {
     const anchor = value.match(/[A-Za-z0-9]{3,}/g)?.sort((a, b) => b.length - a.length)[0];
     const forms = textEncodings(value).sort((a, b) => b.length - a.length);
     this.escaped.set(value, { ...(anchor ? { anchor } : {}), forms });
-    for (const b of base64s(Buffer.from(value, 'utf8'))) this.opaque.add(b);
+    for (const b of base64s(Buffer.from(value, 'utf8'))) this.opaque.set(b, value);
     this.order = undefined;
   }
 
@@ -176,34 +217,70 @@ export class Redactor {
     const pair = `${username}:${password}`;
     const encoded = [Buffer.from(pair, 'utf8')];
     if ([...pair].every((c) => c.charCodeAt(0) <= 0xff)) encoded.push(Buffer.from(pair, 'latin1'));
-    for (const b of encoded) for (const e of base64s(b)) if (e.length >= 4) this.opaque.add(e);
+    for (const b of encoded) for (const e of base64s(b)) if (e.length >= 4) this.opaque.set(e, undefined);
     this.order = undefined;
   }
 
-  text(input: string): string {
+  /** The registered secrets (a recording tries them as the passwords of archives it must sanitize). */
+  secrets(): string[] {
+    return [...this.escaped.keys()];
+  }
+
+  text(input: string, opts: RedactOptions = {}): string {
     // Longest first so a secret containing another (or an encoding containing the raw value) is masked whole.
     this.order ??= {
-      escaped: [...this.escaped.values()].sort((a, b) => b.forms[0]!.length - a.forms[0]!.length),
-      opaque: [...this.opaque].sort((a, b) => b.length - a.length),
+      escaped: [...this.escaped].sort(([, a], [, b]) => b.forms[0]!.length - a.forms[0]!.length),
+      opaque: [...this.opaque].sort(([a], [b]) => b.length - a.length),
     };
-    let out = input;
-    for (const { anchor, forms } of this.order.escaped) {
+    const mask = (value: string | undefined) => {
+      const label = value === undefined ? undefined : opts.labels?.get(value);
+      return label ? secretPlaceholder(label) : MASK;
+    };
+    const keep = (value: string) => !!opts.keep?.has(value) || PLACEHOLDER_ONLY.test(value);
+    let out = this.escaped.size ? this.maskInsideBase64(input, opts.labels) : input;
+    for (const [value, { anchor, forms }] of this.order.escaped) {
       // Cheap test first: a text without the secret's letters holds none of its forms (reports are megabytes).
       if (anchor && !out.includes(anchor)) continue;
-      for (const s of forms) if (out.includes(s)) out = out.split(s).join(MASK);
+      for (const s of forms) if (out.includes(s)) out = out.split(s).join(mask(value));
     }
-    for (const s of this.order.opaque) if (out.includes(s)) out = out.split(s).join(MASK);
-    for (let level = 0; level < JSON_LEVELS; level++) out = maskJsonFields(out, level);
-    for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
+    for (const [s, value] of this.order.opaque) if (out.includes(s)) out = out.split(s).join(mask(value));
+    for (let level = 0; level < JSON_LEVELS; level++) out = maskJsonFields(out, level, keep);
+    for (const [pattern, masked] of PATTERNS)
+      out = out.replace(pattern, (...args: unknown[]) => {
+        const groups = args.at(-1);
+        const named = typeof groups === 'object' ? (groups as Record<string, string | undefined>) : {};
+        const value = named.v ?? named.w;
+        return value !== undefined && keep(value) ? (args[0] as string) : masked((args[1] as string) ?? '');
+      });
     return out;
   }
 
-  headers(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  /**
+   * A registered secret inside base64 data (a challenge password inside a CSR) is overwritten where it sits, in
+   * UTF-8 and in UTF-16 (a BMPString), with bytes of the same length: the structure stays readable.
+   */
+  private maskInsideBase64(text: string, labels: ReadonlyMap<string, string> | undefined): string {
+    return editBase64Runs(text, (bytes) => {
+      let changed = false;
+      for (const value of this.escaped.keys()) {
+        const utf8 = Buffer.from(value, 'utf8');
+        changed = overwriteAll(bytes, utf8, binaryPlaceholder(labels?.get(value), utf8.length)) || changed;
+        const utf16 = Buffer.from(value, 'utf16le').swap16();
+        changed = overwriteAll(bytes, utf16, Buffer.from('\0*'.repeat(value.length), 'latin1')) || changed;
+      }
+      return changed;
+    });
+  }
+
+  headers(
+    headers: Record<string, string | string[] | undefined>,
+    opts: RedactOptions = {},
+  ): Record<string, string> {
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(headers)) {
       if (v === undefined) continue;
       const joined = Array.isArray(v) ? v.join(', ') : v;
-      out[k] = SECRET_HEADERS.has(k.toLowerCase()) ? MASK : this.text(joined);
+      out[k] = SECRET_HEADERS.has(k.toLowerCase()) ? MASK : this.text(joined, opts);
     }
     return out;
   }

@@ -7,8 +7,10 @@ import type { RuleResult } from '../core/engine.ts';
 import type { Level, Status } from '../core/outcome.ts';
 import type { ApiId, Target } from '../core/api.ts';
 import type { Exchange, ExchangeRecorder, PeerCertificateSeen } from '../http/client.ts';
-import type { Redactor } from '../http/redact.ts';
-import { unseededRules } from '../core/random.ts';
+import { MASK, type RedactOptions, type Redactor } from '../http/redact.ts';
+import { replaceBase64Runs } from '../http/base64-runs.ts';
+import { generatedSecrets, unseededRules } from '../core/random.ts';
+import { looksLikePfx, sanitizePfx, type ArchivePassword } from './pkcs12.ts';
 import { TOOL } from '../tool.ts';
 
 // ajv-formats is CommonJS; under NodeNext its default export is the module object.
@@ -133,13 +135,14 @@ export class HarRecorder implements ExchangeRecorder {
       results: readonly RuleResult[];
     },
   ): Har {
-    const text = (s: string) => redactor.text(s);
+    const scrub = scrubber(redactor, generatedSecrets(info.target.name));
+    const text = (s: string) => scrub.text(s);
     const index = new Map(this.exchanges.map((x, i) => [x.evidence, i]));
     return {
       log: {
         version: '1.2',
         creator: { name: TOOL.name, version: TOOL.version },
-        entries: this.exchanges.map((x) => harEntry(x, redactor)),
+        entries: this.exchanges.map((x) => harEntry(x, scrub)),
         _certconform: {
           seed: info.seed,
           epoch: info.epoch,
@@ -148,7 +151,7 @@ export class HarRecorder implements ExchangeRecorder {
           ...(Object.keys(unseededRules(info.target.name)).length
             ? { unseeded: unseededRules(info.target.name) }
             : {}),
-          target: recordedTarget(info.target, redactor),
+          target: recordedTarget(info.target, scrub),
           results: info.results.map((r) => ({
             rule: r.rule,
             level: r.level,
@@ -163,7 +166,7 @@ export class HarRecorder implements ExchangeRecorder {
   }
 }
 
-function recordedTarget(t: Target, redactor: Redactor): RecordedTarget {
+function recordedTarget(t: Target, redactor: Scrub): RecordedTarget {
   return {
     name: t.name,
     api: t.api,
@@ -195,7 +198,7 @@ function recordedTarget(t: Target, redactor: Redactor): RecordedTarget {
   };
 }
 
-function paramFiles(params: Record<string, unknown>, redactor: Redactor): { files?: Record<string, string> } {
+function paramFiles(params: Record<string, unknown>, redactor: Scrub): { files?: Record<string, string> } {
   const files: Record<string, string> = {};
   for (const [key, value] of Object.entries(params)) {
     if (!/File$/.test(key) || typeof value !== 'string') continue;
@@ -208,14 +211,14 @@ function paramFiles(params: Record<string, unknown>, redactor: Redactor): { file
   return Object.keys(files).length ? { files } : {};
 }
 
-function harEntry(x: Exchange, redactor: Redactor): HarEntry {
+function harEntry(x: Exchange, redactor: Scrub): HarEntry {
   const url = redactor.text(x.url);
   const headers = (h: Record<string, string | string[] | undefined>) =>
     Object.entries(redactor.headers(h)).map(([name, value]) => ({ name, value }));
   const requestType = x.requestHeaders['content-type'] ?? '';
   const res = x.response;
   const resType = header(res?.headers['content-type']) ?? '';
-  const resBody = res ? body(res.body, redactor) : undefined;
+  const resBody = res ? redactor.body(res.body) : undefined;
   const wait = Math.max(0, x.waitMs);
   return {
     startedDateTime: new Date(x.startedAt).toISOString(),
@@ -228,7 +231,7 @@ function harEntry(x: Exchange, redactor: Redactor): HarEntry {
       headers: headers(x.requestHeaders),
       queryString: [...new URL(url).searchParams].map(([name, value]) => ({ name, value })),
       ...(x.requestBody
-        ? { postData: { mimeType: requestType, ...postText(body(x.requestBody, redactor)) } }
+        ? { postData: { mimeType: requestType, ...postText(redactor.body(x.requestBody)) } }
         : {}),
       headersSize: -1,
       bodySize: x.requestBody?.length ?? 0,
@@ -265,17 +268,48 @@ function header(v: string | string[] | undefined): string | undefined {
 }
 
 /**
- * A body as HAR text: redacted UTF-8, or base64 for bytes that are not UTF-8 (a DER or PKCS#12 download). A
- * binary body cannot be searched for secrets, so it is kept only when it holds none of the registered ones.
+ * How a recording redacts: like every other artifact, except that secrets the harness generated are named by
+ * placeholders (a replay puts them back) and PKCS#12 archives are kept sanitized (src/record/pkcs12.ts).
  */
-function body(bytes: Buffer, redactor: Redactor): { text: string; base64: boolean } {
-  const utf8 = bytes.toString('utf8');
-  if (Buffer.from(utf8, 'utf8').equals(bytes)) return { text: redactor.text(utf8), base64: false };
-  const b64 = bytes.toString('base64');
-  const masked = redactor.text(b64);
-  return masked === b64
-    ? { text: b64, base64: true }
-    : { text: `[redacted binary body, ${bytes.length} bytes]`, base64: false };
+interface Scrub {
+  text(s: string): string;
+  headers(h: Record<string, string | string[] | undefined>): Record<string, string>;
+  /** A body: PKCS#12 archives in it sanitized, then redacted. */
+  body(bytes: Buffer): { text: string; base64: boolean };
+}
+
+function scrubber(redactor: Redactor, labels: ReadonlyMap<string, string>): Scrub {
+  const keep = new Set<string>();
+  const opts: RedactOptions = { labels, keep };
+  const passwords: ArchivePassword[] = [
+    { value: '', replayAs: '' },
+    ...redactor.secrets().map((value) => ({ value, replayAs: labels.has(value) ? value : MASK })),
+  ];
+  const sanitized = (der: Buffer) => (looksLikePfx(der) ? sanitizePfx(der, passwords) : undefined);
+  return {
+    text: (s) => redactor.text(s, opts),
+    headers: (h) => redactor.headers(h, opts),
+    body(bytes) {
+      const utf8 = bytes.toString('utf8');
+      if (Buffer.from(utf8, 'utf8').equals(bytes)) {
+        // An archive inside the text (base64 in a JSON field): its sanitized copy, kept by the redactor.
+        const swapped = replaceBase64Runs(utf8, (der) => {
+          const b64 = sanitized(der)?.toString('base64');
+          if (b64) keep.add(b64);
+          return b64;
+        });
+        return { text: redactor.text(swapped, opts), base64: false };
+      }
+      const clean = sanitized(bytes);
+      if (clean) return { text: clean.toString('base64'), base64: true };
+      // Other binary data: kept with a secret inside overwritten in place, else (a secret seen only as text in
+      // its base64, by chance) redacted whole.
+      const masked = redactor.text(bytes.toString('base64'), opts);
+      return /^[A-Za-z0-9+/]*={0,2}$/.test(masked)
+        ? { text: masked, base64: true }
+        : { text: `[redacted binary body, ${bytes.length} bytes]`, base64: false };
+    },
+  };
 }
 
 /** `<target>.har`: the target name as a portable file name. */

@@ -9,9 +9,10 @@ import type { AnyApi, ApiId, Target } from '../core/api.ts';
 import { runTarget, type RuleResult } from '../core/engine.ts';
 import { UsageError } from '../core/errors.ts';
 import type { Status } from '../core/outcome.ts';
-import { setHarnessSeed, targetClocks } from '../core/random.ts';
+import { generatedSecrets, setHarnessSeed, targetClocks } from '../core/random.ts';
+import { editBase64Runs, overwriteAll } from '../http/base64-runs.ts';
 import { REPLAY_MISS_HEADER, REPLAY_RULE_HEADER } from '../http/client.ts';
-import { Redactor } from '../http/redact.ts';
+import { binaryPlaceholder, Redactor, SECRET_PLACEHOLDER } from '../http/redact.ts';
 import { loopbackTls } from '../mock/server.ts';
 import { validateHar, type Har, type HarEntry, type RecordingInfo } from './har.ts';
 import { bodiesMatch } from './match.ts';
@@ -67,6 +68,8 @@ export async function startReplayServer(
     /** The recorded origin this server stands in for: it answers that origin's exchanges. */
     origin: string;
     redactor: Redactor;
+    /** The recorded target: whose generated secrets the recording's placeholders name. */
+    target: string;
     /** Rewrites recorded origins in answers to the replay servers' ones. */
     rewrite: (text: string) => string;
   },
@@ -86,7 +89,8 @@ export async function startReplayServer(
     req.on('end', () => {
       const rule = header(req.headers[REPLAY_RULE_HEADER]) ?? '(connection)';
       const path = req.url ?? '/';
-      const live = opts.redactor.text(Buffer.concat(chunks).toString('utf8'));
+      const secrets = generatedSecrets(opts.target);
+      const live = opts.redactor.text(Buffer.concat(chunks).toString('utf8'), { labels: secrets });
       const list = pending.get(rule) ?? [];
       const i = list.findIndex(
         (e) =>
@@ -103,7 +107,7 @@ export async function startReplayServer(
         return;
       }
       const [entry] = list.splice(i, 1);
-      answer(entry!, res, opts.rewrite);
+      answer(entry!, res, opts.rewrite, (text) => restoreSecrets(text, secrets));
     });
   };
 
@@ -126,7 +130,12 @@ export async function startReplayServer(
   };
 }
 
-function answer(entry: HarEntry, res: http.ServerResponse, rewrite: (s: string) => string): void {
+function answer(
+  entry: HarEntry,
+  res: http.ServerResponse,
+  rewrite: (s: string) => string,
+  restore: (s: string) => string,
+): void {
   const r = entry.response;
   if (r._error || r.status === 0) {
     // The answer was lost: break it off after the head, so the client sees it cut (an error) and does not
@@ -138,8 +147,8 @@ function answer(entry: HarEntry, res: http.ServerResponse, rewrite: (s: string) 
   const c = r.content;
   const body =
     c.encoding === 'base64'
-      ? Buffer.from(c.text ?? '', 'base64')
-      : Buffer.from(rewrite(c.text ?? ''), 'utf8');
+      ? Buffer.from(restore(c.text ?? ''), 'base64')
+      : Buffer.from(restore(rewrite(c.text ?? '')), 'utf8');
   const headers: Record<string, string> = {};
   for (const h of r.headers) {
     const name = h.name.toLowerCase();
@@ -149,6 +158,27 @@ function answer(entry: HarEntry, res: http.ServerResponse, rewrite: (s: string) 
   headers['content-length'] = String(body.length);
   res.writeHead(r.status, r.statusText || undefined, headers);
   res.end(body);
+}
+
+/**
+ * Puts back the secrets the harness generated where the recording names them: a placeholder in text, and the
+ * same-length stand-in inside base64 data (src/http/redact.ts). A placeholder the replay did not generate stays.
+ */
+function restoreSecrets(text: string, generated: ReadonlyMap<string, string>): string {
+  if (!generated.size) return text;
+  const byLabel = new Map([...generated].map(([value, label]) => [label, value]));
+  const restored = text.replace(
+    SECRET_PLACEHOLDER,
+    (placeholder, label: string) => byLabel.get(label) ?? placeholder,
+  );
+  return editBase64Runs(restored, (bytes) => {
+    let changed = false;
+    for (const [label, value] of byLabel) {
+      const secret = Buffer.from(value, 'utf8');
+      changed = overwriteAll(bytes, binaryPlaceholder(label, secret.length), secret) || changed;
+    }
+    return changed;
+  });
 }
 
 const HOP_BY_HOP = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'date']);
@@ -296,7 +326,10 @@ export async function replayRecording(
       return s.replace(any, (o) => servers.get(o)?.url ?? o);
     };
     for (const origin of origins)
-      servers.set(origin, await startReplayServer(har, { origin, redactor, rewrite }));
+      servers.set(
+        origin,
+        await startReplayServer(har, { origin, redactor, rewrite, target: info.target.name }),
+      );
     const server = servers.get(main)!;
     opts.print(
       `${info.target.name} (${api.id}): replaying ${har.log.entries.length} exchanges, seed ${info.seed}`,

@@ -1,5 +1,5 @@
 import { ruleFactory, type RuleRun } from '../../src/core/api.ts';
-import { harnessNow, seededBytes } from '../../src/core/random.ts';
+import { harnessNow, seededSecret } from '../../src/core/random.ts';
 import {
   broken,
   check,
@@ -36,7 +36,7 @@ export function timestamp(): string {
 
 /** A fresh password the suite sends (registered as a secret so no report shows it). */
 export function suitePassword(t: Run): string {
-  const pw = `Cc-${seededBytes(12).toString('base64url')}`;
+  const pw = seededSecret((b) => `Cc-${b.toString('base64url')}`);
   t.secret(pw);
   return pw;
 }

@@ -1,4 +1,4 @@
-import { seededBytes } from '../../../src/core/random.ts';
+import { seededBytes, seededSecret } from '../../../src/core/random.ts';
 import { check, checkEqual, expectHelperStatus, show } from '../../../src/core/check.ts';
 import type { RuleRun } from '../../../src/core/api.ts';
 import { rule } from '../rule.ts';
@@ -36,7 +36,7 @@ export function raProfileRef(ctx: Ctx) {
 export async function addEndEntity(t: RuleRun<Ctx>, label: string): Promise<EndEntity> {
   const { ctx } = t;
   const username = `certconform-${label}-${seededBytes(4).toString('hex')}`;
-  const password = seededBytes(12).toString('base64url');
+  const password = seededSecret((b) => b.toString('base64url'));
   t.secret(password);
   const subjectDN = uniqueSubject(ctx, label).replace(/^CN=[^,]+/, `CN=${username}`);
   // Registered first: an add whose answer is lost may still have created the end entity.
@@ -137,7 +137,7 @@ export const editEndEntity = rule({
     const { ctx } = t;
     const ee = await addEndEntity(t, 'edit');
     const subjectDN = `${ee.subjectDN.split(',')[0]}, OU=edited`;
-    const password = seededBytes(12).toString('base64url');
+    const password = seededSecret((b) => b.toString('base64url'));
     t.secret(password);
     const res = await ctx.http.post(legacyUrl(ctx, `/endentity/${encodeURIComponent(ee.username)}`), {
       json: { password, subjectDN, status: 'NEW', raProfile: raProfileRef(ctx) },

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { seededBytes } from '../../../src/core/random.ts';
+import { seededBytes, seededSecret } from '../../../src/core/random.ts';
 import { check, show } from '../../../src/core/check.ts';
 import { MESSAGES } from '../client.ts';
 import { expectMessage, expectStatus, rejectedLogin, rule } from '../rule.ts';
@@ -52,7 +52,7 @@ export const badPasswordRefused = rule({
   auth: 'none',
   faults: ['bad-password-accepted'],
   async check(t) {
-    const wrong = `${seededBytes(6).toString('hex')}-not-the-password`;
+    const wrong = seededSecret((b) => `${b.toString('hex')}-not-the-password`, 6);
     t.secret(wrong);
     const res = await t.ctx.admin.login(wrong);
     expectStatus(res, 401, 'POST auth/token with a wrong password');

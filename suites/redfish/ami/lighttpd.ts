@@ -1,5 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
-import { harnessNow, seededBytes } from '../../../src/core/random.ts';
+import { harnessNow, seededSecret } from '../../../src/core/random.ts';
 import { readFileSync } from 'node:fs';
 import { certPem } from '../../../src/pki/ca.ts';
 import { importRsaPkcs8 } from '../../../src/pki/keys.ts';
@@ -86,7 +86,7 @@ export const lighttpdRules = [
     async check(t) {
       const tpl = await httpsTemplate(t);
       const key = await takeSuiteKey(2048);
-      const passphrase = seededBytes(12).toString('hex');
+      const passphrase = seededSecret((b) => b.toString('hex'));
       t.secret(passphrase);
       const encrypted = createPrivateKey(key.privatePem).export({
         format: 'pem',

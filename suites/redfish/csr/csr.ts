@@ -1,4 +1,4 @@
-import { seededBytes } from '../../../src/core/random.ts';
+import { seededSecret } from '../../../src/core/random.ts';
 import type { RuleRun } from '../../../src/core/api.ts';
 import { check, checkEqual, notApplicable, readJson } from '../../../src/core/check.ts';
 import { challengePasswords, csrSignatureValid, keyDescription, nameParts } from '../../../src/pki/csr.ts';
@@ -45,7 +45,7 @@ export async function challengeRekey(
 ): Promise<{ outcome: RekeyOutcome; password: string }> {
   const cert = await primaryCert(t);
   return t.shared('challengeRekey', async () => {
-    const password = `cc-${seededBytes(9).toString('hex')}`;
+    const password = seededSecret((b) => `cc-${b.toString('hex')}`, 9);
     t.ctx.redactor.add(password);
     return { outcome: await rekeyOnce(t, cert, { ...sweepBody(t), ChallengePassword: password }), password };
   });
