@@ -6,38 +6,36 @@
  * line breaks where they were.
  */
 
-/** Runs long enough to hold a DER structure: base64 characters and line breaks, with optional padding. */
+/** Runs long enough to hold a DER structure: base64 characters and line breaks (real or JSON-escaped), with optional padding. */
 const RUN = /(?:[A-Za-z0-9+/]|\\r\\n|\\n|\r\n|\n){64,}={0,2}/g;
-const BREAK = /\\r\\n|\\n|\r\n|\n/g;
 
-/** The base64 characters of a run, and where each one is in it. */
-function characters(run: string): { clean: string; at: number[] } {
+/** Where each base64 character of a run is (skipping real line breaks and JSON-escaped ones, `\\n`). */
+function positions(run: string): number[] {
   const at: number[] = [];
-  let clean = '';
-  for (let i = 0; i < run.length;) {
-    BREAK.lastIndex = i;
-    const br = BREAK.exec(run);
-    if (br && br.index === i) {
-      i += br[0].length;
-      continue;
-    }
-    at.push(i);
-    clean += run[i];
-    i++;
+  for (let i = 0; i < run.length; i++) {
+    const c = run[i];
+    if (c === '\\') i++;
+    else if (c !== '\n' && c !== '\r') at.push(i);
   }
-  return { clean, at };
+  return at;
 }
 
 /** The decoded bytes of a run's whole groups of four characters. */
-function decode(clean: string): Buffer {
-  return Buffer.from(clean.slice(0, Math.floor(clean.length / 4) * 4), 'base64');
+function decode(run: string): Buffer {
+  // Node's decoder skips real line breaks; JSON-escaped ones are taken out first.
+  const clean = run.includes('\\') ? run.replace(ESCAPE, '') : run;
+  const chars = clean.length - (clean.match(/[\r\n]/g)?.length ?? 0);
+  const bytes = Buffer.from(clean, 'base64');
+  return bytes.subarray(0, Math.floor(chars / 4) * 3);
 }
+
+const ESCAPE = /\\r\\n|\\n/g;
 
 /**
  * Replaces every base64 run of `text` for which `replace` returns a text (given the run's decoded bytes).
  */
 export function replaceBase64Runs(text: string, replace: (bytes: Buffer) => string | undefined): string {
-  return text.replace(RUN, (run) => replace(decode(characters(run).clean)) ?? run);
+  return text.replace(RUN, (run) => replace(decode(run)) ?? run);
 }
 
 /**
@@ -46,11 +44,11 @@ export function replaceBase64Runs(text: string, replace: (bytes: Buffer) => stri
  */
 export function editBase64Runs(text: string, edit: (bytes: Buffer) => boolean): string {
   return text.replace(RUN, (run) => {
-    const { clean, at } = characters(run);
-    const bytes = decode(clean);
+    const bytes = decode(run);
     if (!bytes.length) return run;
     const before = Buffer.from(bytes);
     if (!edit(bytes)) return run;
+    const at = positions(run);
     const chars = [...run];
     for (let g = 0; g * 3 < bytes.length; g++) {
       const from = g * 3;

@@ -1,4 +1,4 @@
-import { editBase64Runs, overwriteAll } from './base64-runs.ts';
+import { editBase64Runs } from './base64-runs.ts';
 
 /**
  * Masks secrets in everything the harness writes or prints. Two layers:
@@ -195,11 +195,30 @@ interface SecretForms {
   forms: string[];
 }
 
+/** The byte forms of the secrets (UTF-8, UTF-16BE), longest first, by their first two bytes. */
+interface BinaryNeedles {
+  byStart: Map<number, Array<{ value: string; bytes: Buffer; utf16: boolean }>>;
+}
+
+function binaryNeedles(values: readonly string[]): BinaryNeedles {
+  const byStart: BinaryNeedles['byStart'] = new Map();
+  const all = values.flatMap((value) => [
+    { value, bytes: Buffer.from(value, 'utf8'), utf16: false },
+    { value, bytes: Buffer.from(value, 'utf16le').swap16(), utf16: true },
+  ]);
+  for (const n of all.sort((a, b) => b.bytes.length - a.bytes.length)) {
+    const key = (n.bytes[0]! << 8) | n.bytes[1]!;
+    byStart.set(key, [...(byStart.get(key) ?? []), n]);
+  }
+  return { byStart };
+}
+
 export class Redactor {
   private readonly escaped = new Map<string, SecretForms>();
   /** Base64 forms, and the secret each one encodes (none for a Basic credential pair). */
   private readonly opaque = new Map<string, string | undefined>();
   private order?: { escaped: Array<[string, SecretForms]>; opaque: Array<[string, string | undefined]> };
+  private needles?: BinaryNeedles;
 
   /** Registers a value that must never appear in output. Very short values are ignored (they would mask noise). */
   add(value: string | undefined | null): void {
@@ -207,6 +226,7 @@ export class Redactor {
     const anchor = value.match(/[A-Za-z0-9]{3,}/g)?.sort((a, b) => b.length - a.length)[0];
     const forms = textEncodings(value).sort((a, b) => b.length - a.length);
     this.escaped.set(value, { ...(anchor ? { anchor } : {}), forms });
+    this.needles = undefined;
     for (const b of base64s(Buffer.from(value, 'utf8'))) this.opaque.set(b, value);
     this.order = undefined;
   }
@@ -260,13 +280,27 @@ export class Redactor {
    * UTF-8 and in UTF-16 (a BMPString), with bytes of the same length: the structure stays readable.
    */
   private maskInsideBase64(text: string, labels: ReadonlyMap<string, string> | undefined): string {
+    const needles = (this.needles ??= binaryNeedles([...this.escaped.keys()]));
     return editBase64Runs(text, (bytes) => {
       let changed = false;
-      for (const value of this.escaped.keys()) {
-        const utf8 = Buffer.from(value, 'utf8');
-        changed = overwriteAll(bytes, utf8, binaryPlaceholder(labels?.get(value), utf8.length)) || changed;
-        const utf16 = Buffer.from(value, 'utf16le').swap16();
-        changed = overwriteAll(bytes, utf16, Buffer.from('\0*'.repeat(value.length), 'latin1')) || changed;
+      // One pass over the bytes; a table of the needles' first two bytes keeps it cheap (reports are megabytes).
+      for (let i = 0; i + 1 < bytes.length; i++) {
+        const candidates = needles.byStart.get((bytes[i]! << 8) | bytes[i + 1]!);
+        if (!candidates) continue;
+        for (const n of candidates) {
+          if (
+            i + n.bytes.length > bytes.length ||
+            bytes.compare(n.bytes, 0, n.bytes.length, i, i + n.bytes.length)
+          )
+            continue;
+          const fill = n.utf16
+            ? Buffer.from('\0*'.repeat(n.bytes.length / 2), 'latin1')
+            : binaryPlaceholder(labels?.get(n.value), n.bytes.length);
+          fill.copy(bytes, i);
+          changed = true;
+          i += n.bytes.length - 1;
+          break;
+        }
       }
       return changed;
     });
