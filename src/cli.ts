@@ -1,3 +1,4 @@
+import { redactWithAll } from './http/redact.ts';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { APIS } from '../suites/index.ts';
 import { API_IDS, type ApiId } from './core/api.ts';
@@ -344,8 +345,9 @@ export async function main(argv = process.argv): Promise<void> {
       process.exitCode = EXIT.errored;
       return;
     }
+    // A harness bug: its message and stack may quote a device's answer, so every redactor of the run masks it.
     process.stderr.write(
-      `certconform: internal error: ${describeError(err)}\n${(err as Error)?.stack ?? ''}\n`,
+      redactWithAll(`certconform: internal error: ${describeError(err)}\n${(err as Error)?.stack ?? ''}\n`),
     );
     process.exitCode = EXIT.errored;
   }

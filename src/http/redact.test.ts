@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MASK, Redactor, redactingWrite, secretEncodings } from './redact.ts';
+import { MASK, Redactor, redactingWrite, redactWithAll, secretEncodings } from './redact.ts';
 
 describe('Redactor', () => {
   const r = new Redactor();
@@ -179,6 +179,16 @@ describe('a secret inside base64 data (a challenge password inside a CSR)', () =
     Buffer.from(secret, 'utf16le').swap16().copy(bytes, 150);
     expect(decoded(r.text(bytes.toString('base64'))).includes(Buffer.from(secret, 'utf16le').swap16())).toBe(
       false,
+    );
+  });
+});
+
+describe('redactWithAll (the last-resort internal error line)', () => {
+  it('masks what any redactor of the process knows, and secret shapes', () => {
+    const r = new Redactor();
+    r.add('only-this-run-knows-it');
+    expect(redactWithAll('failed: only-this-run-knows-it {"password":"p4ss"}')).toBe(
+      'failed: *** {"password":"***"}',
     );
   });
 });
