@@ -307,6 +307,39 @@ describe('error is not fail', () => {
     expect(by['C-3']!.status).toBe('pass');
   });
 
+  it('3b. a shared read-only setup with retryAfterFailure is made again by the next rule after a failure', async () => {
+    let calls = 0;
+    routes = (app) => {
+      authorized(app);
+      // The first discovery fails (a 503, and again when the helper read re-sends it); the next one works.
+      app.get('/discovery', async (_req, reply) =>
+        ++calls <= 2 ? reply.code(503).send({ message: 'busy' }) : reply.send({ found: true }),
+      );
+    };
+    const discovery = (t: Parameters<Parameters<typeof rule>[0]['check']>[0]) =>
+      t.shared('discovery', () => readJson<{ found: boolean }>(t.ctx.http, '/discovery', 'discovery'), {
+        retryAfterFailure: true,
+      });
+    const api = makeApi(
+      ['D-1', 'D-2', 'D-3'].map((id) =>
+        rule({
+          id,
+          title: 'discovery finds it',
+          level: 'MUST',
+          cite,
+          faults: ['f'],
+          async check(t) {
+            checkEqual((await discovery(t)).found, true, 'found');
+          },
+        }),
+      ),
+    );
+    const { by } = await run(api);
+    expect(by['D-1']!.status).toBe('error');
+    expect([by['D-2']!.status, by['D-3']!.status]).toEqual(['pass', 'pass']);
+    expect(calls).toBe(3);
+  });
+
   it('5. a capability probe that fails by transport is an error, not a skip', async () => {
     routes = (app) => {
       authorized(app);

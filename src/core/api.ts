@@ -44,8 +44,14 @@ export interface RuleRun<Ctx> {
   /**
    * Memoised per target: an expensive setup shared by several rules (its evidence is copied to each). It is a
    * precondition for every rule but its `owner`, the rule whose requirement it is: only that rule can fail by it.
+   * With `retryAfterFailure` a failed setup is run again by the next rule that asks (one lost answer must not
+   * turn every later rule into an error): only for setups that change nothing on the device, like discovery.
    */
-  shared<T>(key: string, fn: () => Promise<T>, opts?: { owner?: string }): Promise<T>;
+  shared<T>(
+    key: string,
+    fn: () => Promise<T>,
+    opts?: { owner?: string; retryAfterFailure?: boolean },
+  ): Promise<T>;
   /** A line of context for the report, e.g. which certificate was used. */
   note(text: string): void;
 }

@@ -256,7 +256,11 @@ async function runRule(
         throw asPrecondition(name, err);
       }
     },
-    async shared<T>(key: string, fn: () => Promise<T>, sharedOpts?: { owner?: string }): Promise<T> {
+    async shared<T>(
+      key: string,
+      fn: () => Promise<T>,
+      sharedOpts?: { owner?: string; retryAfterFailure?: boolean },
+    ): Promise<T> {
       let entry = shared.get(key);
       if (!entry) {
         const sink: Evidence[] = [];
@@ -266,6 +270,8 @@ async function runRule(
       try {
         return (await entry.promise) as T;
       } catch (err) {
+        // The rules waiting on this attempt share its failure; the next rule to ask makes a new one.
+        if (sharedOpts?.retryAfterFailure && shared.get(key) === entry) shared.delete(key);
         // Only the rule whose requirement the setup is may fail by it; for every other rule it is a precondition.
         if (sharedOpts?.owner === rule.id) throw err;
         throw asPrecondition(key, err, sharedOpts?.owner);

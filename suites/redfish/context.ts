@@ -38,8 +38,6 @@ export interface RedfishCtx {
   /** Interval between task monitor polls. */
   pollMs: number;
   params: RedfishParams;
-  /** Attempts of shared setups that are tried again after a failure (see `onceShared`). */
-  attempts: Map<string, number>;
 }
 
 export interface RedfishParams {
@@ -213,7 +211,6 @@ export async function connectRedfish(args: ConnectArgs): Promise<Connection<Redf
     redactor,
     params,
     pollMs: params.taskPollIntervalMs ?? 1000,
-    attempts: new Map(),
     async as(role) {
       const account = target.accounts[role];
       if (!account) notApplicable(`the profile names no "${role}" account`);
@@ -293,21 +290,6 @@ const link = (obj: Json, ...path: string[]): string | undefined => {
   return typeof id === 'string' ? id : undefined;
 };
 
-/**
- * A shared setup (t.shared) that is tried again by the next rule when it failed: one lost answer must not
- * turn every later rule into an error. Only for setups that change nothing on the device (discovery).
- */
-export async function onceShared<T>(t: RuleRun<RedfishCtx>, key: string, fn: () => Promise<T>): Promise<T> {
-  const attempt = t.ctx.attempts.get(key) ?? 1;
-  const name = attempt === 1 ? key : `${key} (attempt ${attempt})`;
-  try {
-    return await t.shared(name, fn);
-  } catch (err) {
-    if ((t.ctx.attempts.get(key) ?? 1) === attempt) t.ctx.attempts.set(key, attempt + 1);
-    throw err;
-  }
-}
-
 /** Members of a collection (a helper read: anything but 200 with a Members array is a broken answer). */
 export async function memberUris(http: HttpClient, collectionUri: string): Promise<string[]> {
   const body = await readJson<Json>(http, collectionUri, `read the collection ${collectionUri}`);
@@ -319,106 +301,110 @@ export async function memberUris(http: HttpClient, collectionUri: string): Promi
 
 /** Follows links from /redfish/v1 to the five documented Rekey locations; never assumes resource IDs. */
 export async function discover(t: RuleRun<RedfishCtx>): Promise<Discovery> {
-  return onceShared(t, 'discovery', async () => {
-    const { http, params } = t.ctx;
-    const notes: string[] = [];
-    const resources: Array<{ uri: string; body: Json }> = [];
-    const found = new Map<CertKind, string[]>(CERT_KINDS.map((k) => [k, []]));
-    /**
-     * A linked resource: absent only when the service says so (404, noted); any other failure is a broken
-     * answer (error), never "not there". 401/403 here mean the credentials stopped working mid-run.
-     */
-    const follow = async (uri: string | undefined, what: string, keep = false): Promise<Json> => {
-      if (!uri) return undefined;
-      const r = await lookup<Json>(http, uri, { purpose: `discovery: read the ${what} ${uri}` });
-      if (!r.present) {
-        notes.push(`${uri} (${what}) is linked but answered 404`);
-        return undefined;
-      }
-      if (keep) resources.push({ uri, body: r.body });
-      return r.body;
-    };
-    const members = async (uri: string | undefined, what: string, keep = false) => {
-      const body = await follow(uri, what, keep);
-      const list = Array.isArray(body?.Members) ? (body.Members as Json[]) : [];
-      if (body && !Array.isArray(body.Members)) notes.push(`${uri} (${what}) has no Members array`);
-      return {
-        uris: list.map((m) => m?.['@odata.id']).filter((u): u is string => typeof u === 'string'),
-        body,
+  return t.shared(
+    'discovery',
+    async () => {
+      const { http, params } = t.ctx;
+      const notes: string[] = [];
+      const resources: Array<{ uri: string; body: Json }> = [];
+      const found = new Map<CertKind, string[]>(CERT_KINDS.map((k) => [k, []]));
+      /**
+       * A linked resource: absent only when the service says so (404, noted); any other failure is a broken
+       * answer (error), never "not there". 401/403 here mean the credentials stopped working mid-run.
+       */
+      const follow = async (uri: string | undefined, what: string, keep = false): Promise<Json> => {
+        if (!uri) return undefined;
+        const r = await lookup<Json>(http, uri, { purpose: `discovery: read the ${what} ${uri}` });
+        if (!r.present) {
+          notes.push(`${uri} (${what}) is linked but answered 404`);
+          return undefined;
+        }
+        if (keep) resources.push({ uri, body: r.body });
+        return r.body;
       };
-    };
+      const members = async (uri: string | undefined, what: string, keep = false) => {
+        const body = await follow(uri, what, keep);
+        const list = Array.isArray(body?.Members) ? (body.Members as Json[]) : [];
+        if (body && !Array.isArray(body.Members)) notes.push(`${uri} (${what}) has no Members array`);
+        return {
+          uris: list.map((m) => m?.['@odata.id']).filter((u): u is string => typeof u === 'string'),
+          body,
+        };
+      };
 
-    const root = await readJson<Json>(http, '/redfish/v1', 'discovery: read the service root');
-    const as = await follow(link(root, 'AccountService'), 'AccountService');
-    for (const acc of (await members(link(as, 'Accounts'), 'account collection')).uris) {
-      const account = await follow(acc, 'account');
-      found
-        .get('account')!
-        .push(...(await members(link(account, 'Certificates'), 'certificate collection', true)).uris);
-    }
-    const ldap = await members(link(as, 'LDAP', 'Certificates'), 'certificate collection', true);
-    found.get('ldap')!.push(...ldap.uris);
-    // AMI lists its LDAP client certificates in an OEM collection linked from the LDAP collection.
-    for (const oem of Object.values((ldap.body?.Oem ?? {}) as Record<string, Json>)) {
-      const uri = link(oem, 'ClientCertificates');
-      found.get('ldapClient')!.push(...(await members(uri, 'certificate collection', true)).uris);
-    }
-    for (const m of (await members(link(root, 'Managers'), 'manager collection')).uris) {
-      const manager = await follow(m, 'manager');
-      const protocol = await follow(link(manager, 'NetworkProtocol'), 'network protocol');
-      const https = link(protocol, 'HTTPS', 'Certificates');
-      found.get('https')!.push(...(await members(https, 'certificate collection', true)).uris);
-    }
-    for (const s of (await members(link(root, 'Systems'), 'system collection')).uris) {
-      const system = await follow(s, 'system');
-      const boot = link(system, 'Boot', 'Certificates');
-      found.get('boot')!.push(...(await members(boot, 'certificate collection', true)).uris);
-    }
-    for (const [kind, uri] of Object.entries(params.certificates ?? {}) as [CertKind, string][]) {
-      found.set(kind, [uri]);
-      notes.push(`${KIND_LABEL[kind]} taken from params.certificates: ${uri}`);
-    }
-
-    const certs: CertInfo[] = [];
-    const byKind: Partial<Record<CertKind, CertInfo>> = {};
-    for (const kind of CERT_KINDS) {
-      for (const uri of found.get(kind)!) {
-        const body = await follow(uri, KIND_LABEL[kind]);
-        if (!body) continue;
-        const action = body?.Actions?.['#Certificate.Rekey'];
-        const target =
-          typeof action?.target === 'string' ? action.target : `${uri}/Actions/Certificate.Rekey`;
-        const info: CertInfo = { kind, uri, body, ...(action ? { action } : {}), rekeyTarget: target };
-        certs.push(info);
-        if (action && !byKind[kind]) byKind[kind] = info;
+      const root = await readJson<Json>(http, '/redfish/v1', 'discovery: read the service root');
+      const as = await follow(link(root, 'AccountService'), 'AccountService');
+      for (const acc of (await members(link(as, 'Accounts'), 'account collection')).uris) {
+        const account = await follow(acc, 'account');
+        found
+          .get('account')!
+          .push(...(await members(link(account, 'Certificates'), 'certificate collection', true)).uris);
       }
-    }
-    const order: CertKind[] = params.primaryCertificate
-      ? [params.primaryCertificate, ...CERT_KINDS]
-      : [...CERT_KINDS];
-    const primary = order.map((k) => byKind[k]).find(Boolean);
+      const ldap = await members(link(as, 'LDAP', 'Certificates'), 'certificate collection', true);
+      found.get('ldap')!.push(...ldap.uris);
+      // AMI lists its LDAP client certificates in an OEM collection linked from the LDAP collection.
+      for (const oem of Object.values((ldap.body?.Oem ?? {}) as Record<string, Json>)) {
+        const uri = link(oem, 'ClientCertificates');
+        found.get('ldapClient')!.push(...(await members(uri, 'certificate collection', true)).uris);
+      }
+      for (const m of (await members(link(root, 'Managers'), 'manager collection')).uris) {
+        const manager = await follow(m, 'manager');
+        const protocol = await follow(link(manager, 'NetworkProtocol'), 'network protocol');
+        const https = link(protocol, 'HTTPS', 'Certificates');
+        found.get('https')!.push(...(await members(https, 'certificate collection', true)).uris);
+      }
+      for (const s of (await members(link(root, 'Systems'), 'system collection')).uris) {
+        const system = await follow(s, 'system');
+        const boot = link(system, 'Boot', 'Certificates');
+        found.get('boot')!.push(...(await members(boot, 'certificate collection', true)).uris);
+      }
+      for (const [kind, uri] of Object.entries(params.certificates ?? {}) as [CertKind, string][]) {
+        found.set(kind, [uri]);
+        notes.push(`${KIND_LABEL[kind]} taken from params.certificates: ${uri}`);
+      }
 
-    // DMTF ServiceRoot names the task service "Tasks" (not "TaskService").
-    const taskService = await follow(link(root, 'Tasks'), 'TaskService', true);
-    const tasksUri = link(taskService, 'Tasks');
-    await members(tasksUri, 'task collection', true);
-    const certService = await follow(link(root, 'CertificateService'), 'CertificateService', true);
-    const replace = certService?.Actions?.['#CertificateService.ReplaceCertificate']?.target;
-    const sessionService = await follow(link(root, 'SessionService'), 'SessionService');
-    const sessions = link(root?.Links, 'Sessions');
-    return {
-      root,
-      certs,
-      byKind,
-      ...(primary ? { primary } : {}),
-      ...(tasksUri ? { tasksUri } : {}),
-      ...(typeof replace === 'string' ? { replaceTarget: replace } : {}),
-      ...(sessions ? { sessionsUri: sessions } : {}),
-      ...(sessionService ? { sessionService } : {}),
-      resources,
-      notes,
-    };
-  });
+      const certs: CertInfo[] = [];
+      const byKind: Partial<Record<CertKind, CertInfo>> = {};
+      for (const kind of CERT_KINDS) {
+        for (const uri of found.get(kind)!) {
+          const body = await follow(uri, KIND_LABEL[kind]);
+          if (!body) continue;
+          const action = body?.Actions?.['#Certificate.Rekey'];
+          const target =
+            typeof action?.target === 'string' ? action.target : `${uri}/Actions/Certificate.Rekey`;
+          const info: CertInfo = { kind, uri, body, ...(action ? { action } : {}), rekeyTarget: target };
+          certs.push(info);
+          if (action && !byKind[kind]) byKind[kind] = info;
+        }
+      }
+      const order: CertKind[] = params.primaryCertificate
+        ? [params.primaryCertificate, ...CERT_KINDS]
+        : [...CERT_KINDS];
+      const primary = order.map((k) => byKind[k]).find(Boolean);
+
+      // DMTF ServiceRoot names the task service "Tasks" (not "TaskService").
+      const taskService = await follow(link(root, 'Tasks'), 'TaskService', true);
+      const tasksUri = link(taskService, 'Tasks');
+      await members(tasksUri, 'task collection', true);
+      const certService = await follow(link(root, 'CertificateService'), 'CertificateService', true);
+      const replace = certService?.Actions?.['#CertificateService.ReplaceCertificate']?.target;
+      const sessionService = await follow(link(root, 'SessionService'), 'SessionService');
+      const sessions = link(root?.Links, 'Sessions');
+      return {
+        root,
+        certs,
+        byKind,
+        ...(primary ? { primary } : {}),
+        ...(tasksUri ? { tasksUri } : {}),
+        ...(typeof replace === 'string' ? { replaceTarget: replace } : {}),
+        ...(sessions ? { sessionsUri: sessions } : {}),
+        ...(sessionService ? { sessionService } : {}),
+        resources,
+        notes,
+      };
+    },
+    { retryAfterFailure: true },
+  );
 }
 
 /** The certificate the request-handling rules use; skips when the service has none with Rekey. */
