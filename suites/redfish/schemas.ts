@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { repoPath } from '../../src/paths.ts';
+import { cachedValidators } from '../../src/core/schema-cache.ts';
 
 /**
  * ajv over the pinned DMTF schemas (specs/redfish/schemas), compiled once per process. The versioned
@@ -13,20 +14,25 @@ const DIR = repoPath('specs/redfish/schemas');
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 let ajv: Ajv | undefined;
-let files: string[] = [];
+let fileList: string[] | undefined;
 const cache = new Map<string, ValidateFunction>();
+
+/** The pinned schema files. */
+function schemaFiles(): string[] {
+  return (fileList ??= readdirSync(DIR).filter((f) => f.endsWith('.json')));
+}
 
 function instance(): Ajv {
   if (ajv) return ajv;
-  const a = new Ajv({ strict: false, allErrors: true });
+  // `code.source` keeps the generated code, so compiled validators can be cached (src/core/schema-cache.ts).
+  const a = new Ajv({ strict: false, allErrors: true, code: { source: true } });
   a.addFormat('date-time', DATE_TIME);
   a.addFormat('uri-reference', true);
-  files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
   a.addMetaSchema(
     JSON.parse(readFileSync(`${DIR}/redfish-schema-v1.json`, 'utf8')),
     `${BASE_URI}redfish-schema-v1.json`,
   );
-  for (const f of files)
+  for (const f of schemaFiles())
     if (f !== 'redfish-schema-v1.json')
       a.addSchema(JSON.parse(readFileSync(`${DIR}/${f}`, 'utf8')), BASE_URI + f);
   ajv = a;
@@ -51,8 +57,7 @@ export function parseOdataType(value: unknown): OdataType | undefined {
 
 /** The pinned file for a namespace and minor version (any errata: errata do not change the payload). */
 export function schemaFile(namespace: string, major: number, minor: number): string | undefined {
-  instance();
-  const candidates = files.filter((f) => f.startsWith(`${namespace}.v${major}_${minor}_`));
+  const candidates = schemaFiles().filter((f) => f.startsWith(`${namespace}.v${major}_${minor}_`));
   return candidates.sort().pop();
 }
 
@@ -86,8 +91,7 @@ export function validatePinned(body: unknown): string[] | undefined {
   if (type) return schemaFile(type.namespace, type.major, type.minor) ? validateAs(body, type) : undefined;
   const m = typeof raw === 'string' ? /^#([A-Za-z0-9]+)\.([A-Za-z0-9]+)$/.exec(raw) : null;
   if (!m) return [`@odata.type missing or malformed: ${JSON.stringify(raw)}`];
-  instance();
-  if (!files.includes(`${m[1]}.json`)) return undefined;
+  if (!schemaFiles().includes(`${m[1]}.json`)) return undefined;
   return validateRef(body, `${BASE_URI}${m[1]}.json#/definitions/${m[2]}`);
 }
 
@@ -124,16 +128,25 @@ const VALIDATED = ['Certificate', 'Task', 'TaskService', 'CertificateService', '
  * compiling mid-rule blocks the event loop for seconds, and a BMC closes keep-alive sockets left idle that long.
  */
 export function compileAll(): void {
-  instance();
+  const files = schemaFiles();
+  const refs: string[] = [];
   for (const f of files) {
     const m = /^([A-Za-z]+)\.v\d+_\d+_\d+\.json$/.exec(f);
     if (!m || !VALIDATED.includes(m[1]!)) continue;
-    validateRef(undefined, `${BASE_URI}${f}#/definitions/${m[1]}`);
-    if (m[1] === 'Certificate') validateRef(undefined, `${BASE_URI}${f}#/definitions/RekeyResponse`);
+    refs.push(`${BASE_URI}${f}#/definitions/${m[1]}`);
+    if (m[1] === 'Certificate') refs.push(`${BASE_URI}${f}#/definitions/RekeyResponse`);
   }
   for (const c of ['CertificateCollection', 'TaskCollection'])
-    if (files.includes(`${c}.json`)) validateRef(undefined, `${BASE_URI}${c}.json#/definitions/${c}`);
-  validateError(undefined);
+    if (files.includes(`${c}.json`)) refs.push(`${BASE_URI}${c}.json#/definitions/${c}`);
+  refs.push(`${BASE_URI}redfish-error.v1_0_2.json`);
+  // Compiling them all takes seconds; the code ajv generates is cached, keyed by the schemas it came from.
+  const compiled = cachedValidators(
+    'redfish',
+    instance,
+    refs,
+    files.map((f) => readFileSync(`${DIR}/${f}`)),
+  );
+  for (const [ref, validate] of compiled) cache.set(ref, validate);
 }
 
 /** Base registry message definitions (for MessageArgs counts and order). */

@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Ajv, ValidateFunction } from 'ajv';
+import { repoPath } from '../paths.ts';
+
+const require = createRequire(import.meta.url);
+// ajv's standalone module is CommonJS: module.exports is the function.
+const standaloneCode = require('ajv/dist/standalone/index.js') as (
+  ajv: Ajv,
+  refs: Record<string, string>,
+) => string;
+const AJV_VERSION = (require('ajv/package.json') as { version: string }).version;
+
+export const SCHEMA_CACHE_DIR = repoPath('node_modules/.cache/certconform');
+
+/**
+ * Validators for `refs`, compiled once per machine. Compiling a large schema set takes seconds (the Redfish
+ * schemas: 1.5 to 3 s), loading the code ajv generated for it (its standalone mode) a tenth of one. So that code is
+ * written to node_modules/.cache/certconform, keyed by the schema sources, the refs and the ajv version, and later
+ * runs load it. A cache that cannot be written (a read-only install) or read only costs the compile.
+ * `ajv` must keep the generated code (`code: { source: true }`) and is only called when the cache misses.
+ */
+export function cachedValidators(
+  name: string,
+  ajv: () => Ajv,
+  refs: readonly string[],
+  sources: readonly Buffer[],
+): Map<string, ValidateFunction> {
+  const hash = createHash('sha256').update(`${AJV_VERSION}\0${name}\0${refs.join('\0')}`);
+  for (const s of sources) hash.update(s);
+  const file = join(SCHEMA_CACHE_DIR, `${name}-${hash.digest('hex').slice(0, 20)}.cjs`);
+  const exportName = (i: number) => `v${i}`;
+  try {
+    const loaded = require(file) as Record<string, ValidateFunction | undefined>;
+    return new Map(refs.flatMap((ref, i) => (loaded[exportName(i)] ? [[ref, loaded[exportName(i)]!]] : [])));
+  } catch {
+    // Not cached yet, or a damaged file: compiled and written again below.
+  }
+  // A ref the schemas do not hold is left out (its caller reports it when it asks for it).
+  const instance = ajv();
+  const compiled = new Map<string, ValidateFunction>();
+  const exported: Record<string, string> = {};
+  refs.forEach((ref, i) => {
+    const validate = instance.getSchema(ref);
+    if (!validate) return;
+    compiled.set(ref, validate);
+    exported[exportName(i)] = ref;
+  });
+  try {
+    const code = standaloneCode(instance, exported);
+    mkdirSync(SCHEMA_CACHE_DIR, { recursive: true });
+    // Whole or not at all: processes running side by side may write the same file.
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, code);
+    renameSync(partial, file);
+  } catch {
+    rmSync(`${file}.${process.pid}.tmp`, { force: true });
+  }
+  return compiled;
+}
