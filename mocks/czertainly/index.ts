@@ -16,16 +16,16 @@ const extras = new WeakMap<RunningMock, MockExtras>();
 /** Starts the reference CZERTAINLY core on loopback HTTPS. */
 export async function startMock(opts: MockOptions<Fault, Variant>): Promise<RunningMock> {
   const tls = await loopbackTls('certconform-czertainly-mock');
-  const world = await buildMock({ behaviour: BEHAVIOUR[opts.variant], faults: opts.faults, tls });
-  const running = await listen(world.app, {
+  const built = await buildMock({ behaviour: BEHAVIOUR[opts.variant], faults: opts.faults, tls });
+  const running = await listen(built.app, {
     host: opts.host,
     port: opts.port,
     https: true,
     hostile: opts.hostile,
   });
   // hostileHits stays on the returned object; residue asks the mock's own state.
-  const mock: RunningMock = { ...running, residue: world.residue };
-  extras.set(mock, { ca: tls.ca, clientCert: world.clientCert, clientKey: world.clientKey });
+  const mock: RunningMock = { ...running, residue: built.residue };
+  extras.set(mock, { ca: tls.ca, clientCert: built.clientCert, clientKey: built.clientKey });
   return mock;
 }
 
