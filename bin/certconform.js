@@ -1,7 +1,14 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (no build step): tsx registers the loader, then the CLI starts.
-import { register } from 'tsx/esm/api';
+// Runs the bundle `npm ci` built when it matches the sources (bin/bundle.js); otherwise the TypeScript sources,
+// through tsx. CERTCONFORM_FROM_SOURCE=1 always takes the sources.
+import { bundleIsCurrent, BUNDLE } from './bundle.js';
 
-register();
-const { main } = await import('../src/cli.ts');
-await main();
+if (process.env.CERTCONFORM_FROM_SOURCE !== '1' && bundleIsCurrent()) {
+  const { main } = await import(BUNDLE);
+  await main();
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  const { main } = await import('../src/cli.ts');
+  await main();
+}
