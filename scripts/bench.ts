@@ -5,6 +5,7 @@
  * self-test; and, when the DMTF Redfish Service Validator is vendored, its walk of the same Redfish mock beside
  * the Redfish suite. Usage: npm run bench [-- --quick] (--quick: no self-test, one default run).
  */
+import { bundleIsCurrent } from '../bin/bundle.js';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -130,7 +131,12 @@ row(
   dWall <= 3000,
 );
 const startup = await cli('rules', '--format', 'json');
-row('start-up (certconform rules, through tsx)', s(startup.wallMs), '(part of the above)', undefined);
+row(
+  `start-up (certconform rules, ${bundleIsCurrent() ? 'bundle' : 'sources through tsx: npm run build'})`,
+  s(startup.wallMs),
+  '(part of the above)',
+  undefined,
+);
 
 // 2. Fleets of mock targets at the default --parallel.
 const fleet: Record<number, number> = {};
