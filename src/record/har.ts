@@ -166,12 +166,12 @@ export class HarRecorder implements ExchangeRecorder {
   }
 }
 
-function recordedTarget(t: Target, redactor: Scrub): RecordedTarget {
+function recordedTarget(t: Target, scrub: Scrub): RecordedTarget {
   return {
     name: t.name,
     api: t.api,
     vendor: t.vendor,
-    baseUrl: redactor.text(t.baseUrl),
+    baseUrl: scrub.text(t.baseUrl),
     auth: {
       scheme: t.auth.scheme,
       ...(t.auth.username ? { username: t.auth.username } : {}),
@@ -189,21 +189,21 @@ function recordedTarget(t: Target, redactor: Scrub): RecordedTarget {
       ]),
     ),
     ...(t.tls.cert ? { clientCert: true } : {}),
-    params: JSON.parse(redactor.text(JSON.stringify(t.params))) as Record<string, unknown>,
+    params: JSON.parse(scrub.text(JSON.stringify(t.params))) as Record<string, unknown>,
     allowDestructive: t.allowDestructive,
     timeouts: t.timeouts,
     concurrency: t.concurrency,
     ...(t.mockVariant ? { mockVariant: t.mockVariant } : {}),
-    ...paramFiles(t.params, redactor),
+    ...paramFiles(t.params, scrub),
   };
 }
 
-function paramFiles(params: Record<string, unknown>, redactor: Scrub): { files?: Record<string, string> } {
+function paramFiles(params: Record<string, unknown>, scrub: Scrub): { files?: Record<string, string> } {
   const files: Record<string, string> = {};
   for (const [key, value] of Object.entries(params)) {
     if (!/File$/.test(key) || typeof value !== 'string') continue;
     try {
-      files[key] = redactor.text(readFileSync(value, 'utf8'));
+      files[key] = scrub.text(readFileSync(value, 'utf8'));
     } catch {
       // Unreadable: the recorded run could not read it either, and said so.
     }
@@ -211,14 +211,14 @@ function paramFiles(params: Record<string, unknown>, redactor: Scrub): { files?:
   return Object.keys(files).length ? { files } : {};
 }
 
-function harEntry(x: Exchange, redactor: Scrub): HarEntry {
-  const url = redactor.text(x.url);
+function harEntry(x: Exchange, scrub: Scrub): HarEntry {
+  const url = scrub.text(x.url);
   const headers = (h: Record<string, string | string[] | undefined>) =>
-    Object.entries(redactor.headers(h)).map(([name, value]) => ({ name, value }));
+    Object.entries(scrub.headers(h)).map(([name, value]) => ({ name, value }));
   const requestType = x.requestHeaders['content-type'] ?? '';
   const res = x.response;
   const resType = header(res?.headers['content-type']) ?? '';
-  const resBody = res ? redactor.body(res.body) : undefined;
+  const resBody = res ? scrub.body(res.body) : undefined;
   const wait = Math.max(0, x.waitMs);
   return {
     startedDateTime: new Date(x.startedAt).toISOString(),
@@ -231,7 +231,7 @@ function harEntry(x: Exchange, redactor: Scrub): HarEntry {
       headers: headers(x.requestHeaders),
       queryString: [...new URL(url).searchParams].map(([name, value]) => ({ name, value })),
       ...(x.requestBody
-        ? { postData: { mimeType: requestType, ...postText(redactor.body(x.requestBody)) } }
+        ? { postData: { mimeType: requestType, ...postText(scrub.body(x.requestBody)) } }
         : {}),
       headersSize: -1,
       bodySize: x.requestBody?.length ?? 0,
@@ -248,10 +248,10 @@ function harEntry(x: Exchange, redactor: Scrub): HarEntry {
         ...(resBody ? { text: resBody.text } : {}),
         ...(resBody?.base64 ? { encoding: 'base64' as const } : {}),
       },
-      redirectURL: redactor.text(header(res?.headers.location) ?? ''),
+      redirectURL: scrub.text(header(res?.headers.location) ?? ''),
       headersSize: -1,
       bodySize: res?.body.length ?? 0,
-      ...(x.error ? { _error: redactor.text(x.error) } : {}),
+      ...(x.error ? { _error: scrub.text(x.error) } : {}),
     },
     cache: {},
     timings: { send: 0, wait, receive: Math.max(0, x.totalMs - wait) },
@@ -266,6 +266,9 @@ function postText(b: { text: string; base64: boolean }): { text: string; _encodi
 function header(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v.join(', ') : v;
 }
+
+/** An archive no known password opens: it holds a private key, encrypted or not, so none of it is kept. */
+export const ARCHIVE_MASK = '[redacted PKCS#12 archive]';
 
 /**
  * How a recording redacts: like every other artifact, except that secrets the harness generated are named by
@@ -285,7 +288,6 @@ function scrubber(redactor: Redactor, labels: ReadonlyMap<string, string>): Scru
     { value: '', replayAs: '' },
     ...redactor.secrets().map((value) => ({ value, replayAs: labels.has(value) ? value : MASK })),
   ];
-  const sanitized = (der: Buffer) => (looksLikePfx(der) ? sanitizePfx(der, passwords) : undefined);
   return {
     text: (s) => redactor.text(s, opts),
     headers: (h) => redactor.headers(h, opts),
@@ -294,14 +296,19 @@ function scrubber(redactor: Redactor, labels: ReadonlyMap<string, string>): Scru
       if (Buffer.from(utf8, 'utf8').equals(bytes)) {
         // An archive inside the text (base64 in a JSON field): its sanitized copy, kept by the redactor.
         const swapped = replaceBase64Runs(utf8, (der) => {
-          const b64 = sanitized(der)?.toString('base64');
+          if (!looksLikePfx(der)) return undefined;
+          const b64 = sanitizePfx(der, passwords)?.toString('base64');
           if (b64) keep.add(b64);
-          return b64;
+          return b64 ?? ARCHIVE_MASK;
         });
         return { text: redactor.text(swapped, opts), base64: false };
       }
-      const clean = sanitized(bytes);
-      if (clean) return { text: clean.toString('base64'), base64: true };
+      if (looksLikePfx(bytes)) {
+        const clean = sanitizePfx(bytes, passwords);
+        return clean
+          ? { text: clean.toString('base64'), base64: true }
+          : { text: ARCHIVE_MASK, base64: false };
+      }
       // Other binary data: kept with a secret inside overwritten in place, else (a secret seen only as text in
       // its base64, by chance) redacted whole.
       const masked = redactor.text(bytes.toString('base64'), opts);

@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
 import { repoPath } from '../paths.ts';
+import { Redactor } from '../http/redact.ts';
+import type { Target } from '../core/api.ts';
+import { ARCHIVE_MASK, HarRecorder } from './har.ts';
 import { looksLikePfx, sanitizePfx } from './pkcs12.ts';
 
 const keyPem = readFileSync(repoPath('fixtures/pki/foreign/rsa-2048.pem'), 'utf8');
@@ -56,5 +59,62 @@ describe('sanitizePfx (a PKCS#12 archive in a recording)', () => {
   it('is undefined when no known password opens the archive, or it is not one', () => {
     expect(sanitizePfx(pfx, [{ value: 'other', replayAs: 'x' }])).toBeUndefined();
     expect(looksLikePfx(Buffer.from('not a pfx, not at all'))).toBe(false);
+  });
+});
+
+describe('a recording of an answer holding a PKCS#12 archive', () => {
+  const pfx = toDer(forge.pkcs12.toPkcs12Asn1(key, [selfSigned()], 'device-password', { algorithm: '3des' }));
+  const recorded = (body: Buffer, secrets: string[]) => {
+    const redactor = new Redactor();
+    for (const s of secrets) redactor.add(s);
+    const recorder = new HarRecorder();
+    recorder.exchange({
+      startedAt: 0,
+      rule: 'R-1',
+      method: 'POST',
+      url: 'https://device.test/enroll',
+      requestHeaders: {},
+      response: { status: 200, statusText: 'OK', httpVersion: '1.1', headers: {}, body },
+      waitMs: 1,
+      totalMs: 2,
+    });
+    const target = {
+      name: 't',
+      api: 'keyfactor',
+      vendor: 'v',
+      baseUrl: 'https://device.test',
+      allowDestructive: true,
+      timeouts: {},
+      concurrency: 1,
+      auth: { scheme: 'none' },
+      accounts: {},
+      tls: {},
+      params: {},
+    };
+    const har = recorder.toHar(redactor, {
+      seed: 1,
+      epoch: new Date(0).toISOString(),
+      clocks: {},
+      target: target as unknown as Target,
+      results: [],
+    });
+    return har.log.entries[0]!.response.content;
+  };
+
+  it('keeps it re-packed when a known password opens it, in a field of any name or as the whole body', () => {
+    const inField = recorded(Buffer.from(JSON.stringify({ Archive: pfx.toString('base64') })), [
+      'device-password',
+    ]);
+    const kept = Buffer.from((JSON.parse(inField.text!) as { Archive: string }).Archive, 'base64');
+    expect(() => open(kept, '***')).not.toThrow();
+    const whole = recorded(pfx, ['device-password']);
+    expect(whole.encoding).toBe('base64');
+    expect(() => open(Buffer.from(whole.text!, 'base64'), '***')).not.toThrow();
+  });
+
+  it('masks it whole when no known password opens it (its key is in there, encrypted or not)', () => {
+    const inField = recorded(Buffer.from(JSON.stringify({ Archive: pfx.toString('base64') })), []);
+    expect(JSON.parse(inField.text!)).toEqual({ Archive: ARCHIVE_MASK });
+    expect(recorded(pfx, []).text).toBe(ARCHIVE_MASK);
   });
 });

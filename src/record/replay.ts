@@ -8,7 +8,7 @@ import { UsageError } from '../core/errors.ts';
 import type { Status } from '../core/outcome.ts';
 import { setHarnessSeed, targetClocks } from '../core/random.ts';
 import { Redactor } from '../http/redact.ts';
-import { validateHar, type Har, type RecordingInfo } from './har.ts';
+import { ARCHIVE_MASK, validateHar, type Har, type RecordingInfo } from './har.ts';
 import { pathOf, safeOrigin, startReplayServer, type ReplayServer } from './server.ts';
 
 /** The recordings in a run directory (every *.har) or one HAR file, each checked to be valid HAR 1.2. */
@@ -253,13 +253,15 @@ function notReproducible(har: Har, seen: readonly number[]): string | undefined 
     const field = /"([^"]{1,40})"\s*:\s*"\*\*\*"/.exec(text)?.[1];
     const what = text.includes('[redacted private key]')
       ? 'a private key'
-      : text.startsWith('[redacted binary body')
-        ? 'binary data holding a secret'
-        : field
-          ? `"${field}"`
-          : text.includes('***')
-            ? 'a masked secret inside the answer'
-            : undefined;
+      : text.includes(ARCHIVE_MASK)
+        ? 'a PKCS#12 archive no known password opens'
+        : text.startsWith('[redacted binary body')
+          ? 'binary data holding a secret'
+          : field
+            ? `"${field}"`
+            : text.includes('***')
+              ? 'a masked secret inside the answer'
+              : undefined;
     if (what)
       return `the answer to ${e.request.method} ${pathOf(e.request.url)} held a secret the recording redacts (${what})`;
   }
