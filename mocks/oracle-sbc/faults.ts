@@ -31,7 +31,9 @@ export const FAULTS = {
   'expired-token-accepted': { description: 'tokens never expire', variant: 'short-token' },
   'unauthorized-message-missing': { description: '401 answers lack "Client not authorized"' },
   'non-admin-may-lock': { description: 'a non-administrator may take the configuration lock' },
-  'non-admin-may-generate': { description: 'generateRequest does not check administrator privileges' },
+  'non-admin-may-generate': {
+    description: "generateRequest lets a non-administrator generate a CSR (under the administrator's lock)",
+  },
   // configuration lock
   'lock-answers-200': { description: 'POST configuration/lock answers 200 with a body instead of 204' },
   'unlock-answers-200': { description: 'POST configuration/unlock answers 200 with a body instead of 204' },
@@ -51,7 +53,6 @@ export const FAULTS = {
   },
   'missing-record-name-404': { description: 'generateRequest without recordName answers 404 instead of 400' },
   'unknown-record-500': { description: 'generateRequest for an unknown record answers 500 instead of 404' },
-  'unknown-record-message-missing': { description: 'the unknown-record 404 lacks the documented message' },
   'csr-record-name-wrong': {
     description: 'CertificateRequest/recordName differs from the recordName queried',
   },
@@ -91,7 +92,6 @@ export const FAULTS = {
   // import
   'import-echo-missing': { description: 'a successful import does not return the record name' },
   'import-without-lock': { description: 'import succeeds without the lock' },
-  'import-foreign-key-accepted': { description: 'a certificate for another key is imported' },
   'import-unknown-record-400': {
     description: 'import for a certificate-record that does not exist answers 400 instead of 404',
   },

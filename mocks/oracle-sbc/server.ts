@@ -155,6 +155,11 @@ export async function startSbcMock(opts: {
     state.users.set(u.username, { password: u.password, admin: true });
   state.users.set(config.nonAdmin.username, { password: config.nonAdmin.password, admin: false });
   const pool = new KeyPool();
+  /** The certificate-record defaults of this device (the template and every new record). */
+  const recordDefaults: RecordAttributes = {
+    ...CERTIFICATE_RECORD_DEFAULTS,
+    ...(config.defaultKeyAlgorithm ? { 'key-algor': [config.defaultKeyAlgorithm] } : {}),
+  };
 
   // ---- lock helpers -------------------------------------------------------------------------------------
   const ownsLock = (token: string): boolean => {
@@ -204,6 +209,38 @@ export async function startSbcMock(opts: {
     return name!;
   };
 
+  /** The record generateRequest names: 400 without recordName, 404 when there is no such record. */
+  const recordFor = (name: string | null): StoredRecord => {
+    if (!name) {
+      if (faults.has('missing-record-name-404')) fail(404, MSG.recordNotFound);
+      fail(400, 'missing required query parameter recordName');
+    }
+    const rec = state.records.get(name!);
+    if (!rec) {
+      if (faults.has('unknown-record-500')) fail(500, 'internal error');
+      fail(404, config.recordNotFoundText ?? MSG.recordNotFound);
+    }
+    return rec!;
+  };
+  /** The <ImportCertificate> body and the record it names (400 when malformed, 404 when no such record). */
+  const importRequest = (c: Ctx) => {
+    let doc: Record<string, unknown> | undefined;
+    try {
+      doc = parseXml(c.body).ImportCertificate as Record<string, unknown> | undefined;
+    } catch (err) {
+      fail(400, (err as Error).message);
+    }
+    if (!doc || typeof doc !== 'object') fail(400, 'request body must be an ImportCertificate element');
+    const name = String(doc!.recordName ?? '');
+    const format = String(doc!.format ?? '');
+    const text = String(doc!.certificateRequest ?? '');
+    if (!name || !text) fail(400, 'recordName and certificateRequest are required');
+    if (!['x509', 'pkcs7'].includes(format)) fail(400, `invalid format "${format}" (expected x509 or pkcs7)`);
+    const rec = state.records.get(name);
+    if (!rec) fail(faults.has('import-unknown-record-400') ? 400 : 404, MSG.recordNotFound);
+    return { name, format, text, rec: rec! };
+  };
+
   // ---- routes (path after /rest/{version}/) ------------------------------------------------------------------
   const routes: Record<string, Partial<Record<string, Handler>>> = {
     'auth/token': {
@@ -217,7 +254,10 @@ export async function startSbcMock(opts: {
           fail(401, MSG.unauthorized);
         }
         const token = randomBytes(24).toString('hex');
-        const lifetime = faults.has('expired-token-accepted') ? 365 * 24 * 3600_000 : state.tokenLifetimeMs;
+        // expiryLagSeconds: expiry is enforced late (a periodic sweep), so a token outlives its lifetime a little.
+        const lifetime = faults.has('expired-token-accepted')
+          ? 365 * 24 * 3600_000
+          : state.tokenLifetimeMs + (config.expiryLagSeconds ?? 0) * 1000;
         state.sessions.set(token, { username: user!, admin: known!.admin, expiresAt: Date.now() + lifetime });
         if (faults.has('token-answer-json'))
           return {
@@ -253,7 +293,7 @@ export async function startSbcMock(opts: {
       GET: (c) => {
         if (c.query.get('elementType') !== 'certificate-record')
           fail(404, `unknown elementType "${c.query.get('elementType') ?? ''}"`);
-        const attrs = { ...CERTIFICATE_RECORD_DEFAULTS };
+        const attrs = { ...recordDefaults };
         if (faults.has('template-missing-key-size')) delete attrs['key-size'];
         return { status: 200, data: recordXml(attrs) };
       },
@@ -269,7 +309,7 @@ export async function startSbcMock(opts: {
       POST: (c) => {
         requireAdmin(c);
         requireLock(c, { whenFree: faults.has('configelements-without-lock') });
-        const attrs = parseConfigElement(c.body);
+        const attrs = parseConfigElement(c.body, recordDefaults);
         const err = invalidAttribute(attrs);
         if (err) fail(400, err);
         const name = attrs.name![0]!;
@@ -281,7 +321,7 @@ export async function startSbcMock(opts: {
       PUT: (c) => {
         requireAdmin(c);
         requireLock(c);
-        const update = parseConfigElement(c.body, false);
+        const update = parseConfigElement(c.body);
         const name = update.name?.[0] ?? '';
         const rec = state.records.get(name);
         if (!rec) fail(404, `certificate-record "${name}" not found`);
@@ -303,8 +343,20 @@ export async function startSbcMock(opts: {
     },
     'configuration/certificates/generateRequest': {
       PUT: async (c) => {
-        requireAdmin(c, faults.has('non-admin-may-generate'));
-        const target = state.records.get(c.query.get('recordName') ?? '');
+        const name = c.query.get('recordName');
+        // The page orders none of its refusals: input-first looks up the record and the lock before privileges.
+        const nonAdminMayGenerate = faults.has('non-admin-may-generate') && !c.session!.admin;
+        const lock = () =>
+          requireLock(c, {
+            whenFree: faults.has('generate-without-lock'),
+            whenOther: faults.has('generate-ignores-lock-owner') || nonAdminMayGenerate,
+          });
+        if (config.inputFirst) {
+          recordFor(name);
+          lock();
+        }
+        requireAdmin(c, nonAdminMayGenerate);
+        const target = state.records.get(name ?? '');
         if (
           faults.has('refused-regenerate-rekeys') &&
           c.query.get('reGenerate') === 'true' &&
@@ -312,73 +364,46 @@ export async function startSbcMock(opts: {
           !ownsLock(c.token!)
         ) {
           // The fault: the key is replaced before the missing lock is noticed.
-          target.key = await newKey(target.attributes, pool, csrFaults(c.query.get('recordName')!));
-          target.csrPem = await buildCsr(
-            target.attributes,
-            target.key,
-            csrFaults(c.query.get('recordName')!),
-          );
+          target.key = await newKey(target.attributes, pool, csrFaults(name!));
+          target.csrPem = await buildCsr(target.attributes, target.key, csrFaults(name!));
         }
-        requireLock(c, {
-          whenFree: faults.has('generate-without-lock'),
-          whenOther: faults.has('generate-ignores-lock-owner'),
-        });
-        const name = c.query.get('recordName');
-        if (!name) {
-          if (faults.has('missing-record-name-404')) fail(404, MSG.recordNotFound);
-          fail(400, 'missing required query parameter recordName');
-        }
-        const rec = state.records.get(name!);
-        if (!rec) {
-          if (faults.has('unknown-record-500')) fail(500, 'internal error');
-          fail(404, faults.has('unknown-record-message-missing') ? 'Not Found' : MSG.recordNotFound);
-        }
+        if (!config.inputFirst) lock();
+        const rec = recordFor(name);
         const regenerate = c.query.get('reGenerate');
         // Only "whether to regenerate" is documented: a strict SBC refuses other values, a lenient one reads false.
         if (regenerate !== null && !['true', 'false'].includes(regenerate) && !config.lenientRegenerate) {
           // The documented atomicity: a refused request leaves the record as it was (unless the fault says otherwise).
           if (faults.has('refused-generate-modifies-record')) {
-            rec!.attributes['key-size'] = [rec!.attributes['key-size']?.[0] === '2048' ? '1024' : '2048'];
+            rec.attributes['key-size'] = [rec.attributes['key-size']?.[0] === '2048' ? '1024' : '2048'];
           }
           fail(400, `invalid value "${regenerate}" for reGenerate (expected true or false)`);
         }
-        if (rec!.key && regenerate === 'true' && faults.has('regenerate-refused'))
+        if (rec.key && regenerate === 'true' && faults.has('regenerate-refused'))
           fail(400, 'a CSR was already generated for this record');
-        if (!rec!.key || regenerate === 'true' || faults.has('csr-fetch-regenerates')) {
+        if (rec.key && regenerate !== 'true' && config.csrOnce)
+          fail(400, 'a certificate request was already generated for this record; use reGenerate=true');
+        if (!rec.key || regenerate === 'true' || faults.has('csr-fetch-regenerates')) {
           const key =
-            rec!.key && faults.has('regenerate-reuses-key')
-              ? rec!.key
-              : await newKey(rec!.attributes, pool, faults);
-          rec!.key = key;
-          rec!.csrPem = await buildCsr(rec!.attributes, key, csrFaults(name!));
-          rec!.certificatePem = undefined;
+            rec.key && faults.has('regenerate-reuses-key')
+              ? rec.key
+              : await newKey(rec.attributes, pool, faults);
+          rec.key = key;
+          rec.csrPem = await buildCsr(rec.attributes, key, csrFaults(name!));
+          rec.certificatePem = undefined;
         }
         const echoed = faults.has('csr-record-name-wrong') ? `${name}-0` : name;
         return {
           status: 200,
-          data: { CertificateRequest: { recordName: echoed, certificateSignedRequest: rec!.csrPem } },
+          data: { CertificateRequest: { recordName: echoed, certificateSignedRequest: rec.csrPem } },
         };
       },
     },
     'configuration/certificates/import': {
       PUT: async (c) => {
+        if (config.inputFirst) importRequest(c);
         requireAdmin(c);
         requireLock(c, { whenFree: faults.has('import-without-lock') });
-        let doc: Record<string, unknown> | undefined;
-        try {
-          doc = parseXml(c.body).ImportCertificate as Record<string, unknown> | undefined;
-        } catch (err) {
-          fail(400, (err as Error).message);
-        }
-        if (!doc || typeof doc !== 'object') fail(400, 'request body must be an ImportCertificate element');
-        const name = String(doc!.recordName ?? '');
-        const format = String(doc!.format ?? '');
-        const text = String(doc!.certificateRequest ?? '');
-        if (!name || !text) fail(400, 'recordName and certificateRequest are required');
-        if (!['x509', 'pkcs7'].includes(format))
-          fail(400, `invalid format "${format}" (expected x509 or pkcs7)`);
-        const rec = state.records.get(name);
-        if (!rec) fail(faults.has('import-unknown-record-400') ? 400 : 404, MSG.recordNotFound);
+        const { name, format, text, rec } = importRequest(c);
         let cert: x509.X509Certificate | undefined;
         try {
           cert =
@@ -390,9 +415,9 @@ export async function startSbcMock(opts: {
         }
         const refuse = (message: string) => {
           if (faults.has('refused-import-drops-key')) {
-            rec!.key = undefined;
-            rec!.csrPem = undefined;
-            rec!.certificatePem = undefined;
+            rec.key = undefined;
+            rec.csrPem = undefined;
+            rec.certificatePem = undefined;
           }
           fail(400, message);
         };
@@ -400,12 +425,15 @@ export async function startSbcMock(opts: {
           if (faults.has('import-malformed-accepted')) return { status: 200, data: { recordName: name } };
           refuse('the certificate is not a valid X.509 certificate');
         }
-        if (!rec!.key) fail(400, 'no private key: generate a certificate request for this record first');
-        const matches = Buffer.from(cert!.publicKey.rawData).equals(await spkiOf(rec!.key!.keys));
-        if (!matches && !faults.has('import-foreign-key-accepted'))
-          refuse('the certificate does not match the private key of the certificate-record');
-        rec!.certificatePem = text;
-        return { status: 200, data: faults.has('import-echo-missing') ? '' : { recordName: name } };
+        // lenient-import stores any well-formed certificate, as for a record of a trusted CA.
+        if (!config.lenientImport) {
+          if (!rec.key) fail(400, 'no private key: generate a certificate request for this record first');
+          const matches = Buffer.from(cert!.publicKey.rawData).equals(await spkiOf(rec.key!.keys));
+          if (!matches) refuse('the certificate does not match the private key of the certificate-record');
+        }
+        rec.certificatePem = text;
+        const echo = config.lenientImport ? { certificateRecord: name } : { recordName: name };
+        return { status: 200, data: faults.has('import-echo-missing') ? '' : echo };
       },
     },
     'configuration/management': {
@@ -623,8 +651,8 @@ export async function startSbcMock(opts: {
   };
 }
 
-/** Parses <configElement> into attributes, merged over the certificate-record defaults when `withDefaults`. */
-function parseConfigElement(body: string, withDefaults = true): RecordAttributes {
+/** Parses <configElement> into attributes, merged over `defaults` when given (a create). */
+function parseConfigElement(body: string, defaults?: RecordAttributes): RecordAttributes {
   let doc: Record<string, unknown>;
   try {
     doc = parseXml(body);
@@ -635,7 +663,7 @@ function parseConfigElement(body: string, withDefaults = true): RecordAttributes
     { elementType?: unknown; attribute?: Array<{ name?: unknown; value?: unknown[] }> } | undefined;
   if (!el || el.elementType !== 'certificate-record')
     return fail(400, 'body must be a configElement of elementType certificate-record');
-  const attrs: RecordAttributes = withDefaults ? structuredClone(CERTIFICATE_RECORD_DEFAULTS) : {};
+  const attrs: RecordAttributes = defaults ? structuredClone(defaults) : {};
   for (const a of el.attribute ?? []) {
     if (typeof a.name !== 'string') fail(400, 'attribute without name');
     attrs[a.name as string] = (a.value ?? []).map(String).filter((v) => v !== '');

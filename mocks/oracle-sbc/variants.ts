@@ -36,6 +36,36 @@ export const VARIANTS = {
     vendor: 'oracle',
     capabilities: ACCOUNTS_AND_HTTP,
   },
+  'input-first': {
+    description:
+      'SBC whose generateRequest and import check the record (400, 404) before the administrator privilege and the lock, and whose unknown-record 404 has its own text (the documents fix neither the order nor that text)',
+    vendor: 'oracle',
+    capabilities: ACCOUNTS_AND_HTTP,
+  },
+  'lenient-import': {
+    description:
+      'SBC whose import stores any well-formed certificate without matching it against the record\'s key, and returns the record name in a <certificateRecord> element (documented: "syntactically invalid → fails" and "record name ... returned in response body")',
+    vendor: 'oracle',
+    capabilities: ACCOUNTS_AND_HTTP,
+  },
+  'csr-once': {
+    description:
+      'SBC that refuses (400) generateRequest without reGenerate=true on a record that already has a CSR (documented only as "probably returns the existing CSR or fails")',
+    vendor: 'oracle',
+    capabilities: ACCOUNTS_AND_HTTP,
+  },
+  'ecdsa-default': {
+    description:
+      'SBC whose certificate-record default key-algor is ecdsa (P-256), so a record that names no key-algor gets an EC key (the default is unverified [?] in the documents)',
+    vendor: 'oracle',
+    capabilities: ACCOUNTS_AND_HTTP,
+  },
+  'lazy-expiry': {
+    description:
+      'SBC with 5-second tokens whose expiry is enforced by a sweep, so a token still works up to 3 s after its lifetime',
+    vendor: 'oracle',
+    capabilities: [...ACCOUNTS_AND_HTTP, 'token-expiry-observable'],
+  },
 } as const satisfies Record<string, VariantSpec<Capability>>;
 
 export type Variant = keyof typeof VARIANTS;
@@ -66,6 +96,18 @@ export interface VariantConfig {
   versionsNeedToken?: boolean;
   /** A reGenerate value other than true/false reads as false (instead of 400). */
   lenientRegenerate?: boolean;
+  /** generateRequest and import look up the record (400, 404) before checking privileges and the lock; generateRequest checks the lock before privileges. */
+  inputFirst?: boolean;
+  /** The unknown-record 404 of generateRequest with this text instead of the page's description. */
+  recordNotFoundText?: string;
+  /** Import stores any well-formed certificate (no key match) and echoes the name as <certificateRecord>. */
+  lenientImport?: boolean;
+  /** generateRequest without reGenerate=true on a record that has a CSR answers 400 instead of that CSR. */
+  csrOnce?: boolean;
+  /** Seconds a token keeps working after its lifetime (expiry enforced late). */
+  expiryLagSeconds?: number;
+  /** The certificate-record default key-algor (otherwise rsa). */
+  defaultKeyAlgorithm?: 'rsa' | 'ecdsa';
 }
 
 // TEST ONLY credentials of the bundled mock.
@@ -131,5 +173,71 @@ export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
     errorShape: 'error-element',
     absoluteLinks: true,
     lenientRegenerate: true,
+  },
+  'input-first': {
+    admin: { username: 'sysadmin', password: 'mock-sysadmin-secret' },
+    otherAdmin: { username: 'sysadmin2', password: 'mock-sysadmin2-secret' },
+    nonAdmin: { username: 'user', password: 'mock-user-secret' },
+    recordName: 'cc-input-first',
+    keySize: 2048,
+    tokenLifetimeSeconds: 600,
+    taskPolls: 0,
+    inProgressStatus: 'inProgress',
+    errorShape: 'error-element',
+    absoluteLinks: true,
+    inputFirst: true,
+    recordNotFoundText: 'certificate-record does not exist',
+  },
+  'lenient-import': {
+    admin: { username: 'admin', password: 'mock-import-secret' },
+    otherAdmin: { username: 'admin2', password: 'mock-import2-secret' },
+    nonAdmin: { username: 'operator', password: 'mock-import-operator-secret' },
+    recordName: 'cc-lenient-import',
+    keySize: 2048,
+    tokenLifetimeSeconds: 600,
+    taskPolls: 0,
+    inProgressStatus: 'inProgress',
+    errorShape: 'error-element',
+    absoluteLinks: true,
+    lenientImport: true,
+  },
+  'csr-once': {
+    admin: { username: 'admin', password: 'mock-once-secret' },
+    otherAdmin: { username: 'admin2', password: 'mock-once2-secret' },
+    nonAdmin: { username: 'operator', password: 'mock-once-operator-secret' },
+    recordName: 'cc-csr-once',
+    keySize: 2048,
+    tokenLifetimeSeconds: 600,
+    taskPolls: 0,
+    inProgressStatus: 'inProgress',
+    errorShape: 'error-element',
+    absoluteLinks: true,
+    csrOnce: true,
+  },
+  'ecdsa-default': {
+    admin: { username: 'admin', password: 'mock-ecdsa-secret' },
+    otherAdmin: { username: 'admin2', password: 'mock-ecdsa2-secret' },
+    nonAdmin: { username: 'operator', password: 'mock-ecdsa-operator-secret' },
+    recordName: 'cc-ecdsa',
+    keySize: 2048,
+    tokenLifetimeSeconds: 600,
+    taskPolls: 0,
+    inProgressStatus: 'inProgress',
+    errorShape: 'error-element',
+    absoluteLinks: true,
+    defaultKeyAlgorithm: 'ecdsa',
+  },
+  'lazy-expiry': {
+    admin: { username: 'admin', password: 'mock-lazy-secret' },
+    otherAdmin: { username: 'admin2', password: 'mock-lazy2-secret' },
+    nonAdmin: { username: 'operator', password: 'mock-lazy-operator-secret' },
+    recordName: 'cc-lazy-expiry',
+    keySize: 2048,
+    tokenLifetimeSeconds: 5,
+    taskPolls: 0,
+    inProgressStatus: 'inProgress',
+    errorShape: 'error-element',
+    absoluteLinks: true,
+    expiryLagSeconds: 3,
   },
 };

@@ -6,7 +6,7 @@ export const CAPABILITIES = {
   'plain-http-listener':
     'the device listens on plain HTTP (params.httpUrl, default: the base URL with http: and port 80; "none" when it does not)',
   'token-expiry-observable':
-    'access tokens expire within the rule time limit (params.tokenLifetimeSeconds plus a margin < timeouts.ruleMs)',
+    'access tokens expire within the rule time limit (params.tokenLifetimeSeconds plus a grace of a tenth, at least 3 s, plus margins < timeouts.ruleMs)',
 } as const;
 
 export type Capability = keyof typeof CAPABILITIES;

@@ -12,7 +12,7 @@ import { CredentialsRejected, describeError } from '../../src/core/errors.ts';
 import type { HttpClient, HttpResponse } from '../../src/http/client.ts';
 import type { Redactor } from '../../src/http/redact.ts';
 import type { Capability } from './capabilities.ts';
-import { sbcParams, type SbcParams } from './params.ts';
+import { expiryCheckDelayMs, sbcParams, type SbcParams } from './params.ts';
 import { configAttributes, configElementXml, envelope, helperEnvelope, text, tokenOf } from './xml.ts';
 
 export const MESSAGES = {
@@ -20,7 +20,6 @@ export const MESSAGES = {
   unauthorized: 'Client not authorized',
   lockedByOther: 'Resource locked by another user',
   noLock: 'User does not have the lock',
-  recordNotFound: 'Certificate specified with recordName key attribute is not found',
 } as const;
 
 const XML = 'application/xml';
@@ -269,10 +268,10 @@ export class SbcClient {
       case 'plain-http-listener':
         return this.params.httpUrl === 'none' ? 'params.httpUrl is "none"' : true;
       case 'token-expiry-observable': {
-        const needMs = this.params.tokenLifetimeSeconds * 1000 + 5000;
+        const needMs = expiryCheckDelayMs(this.params) + 5000;
         return needMs < this.target.timeouts.ruleMs
           ? true
-          : `tokens live ${this.params.tokenLifetimeSeconds} s; waiting for expiry does not fit in timeouts.ruleMs (${this.target.timeouts.ruleMs} ms)`;
+          : `tokens live ${this.params.tokenLifetimeSeconds} s; waiting ${needMs} ms for their expiry does not fit in timeouts.ruleMs (${this.target.timeouts.ruleMs} ms)`;
       }
     }
   }

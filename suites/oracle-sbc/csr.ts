@@ -1,5 +1,5 @@
 import type { RuleRun } from '../../src/core/api.ts';
-import { check, expectHelperStatus, show, violation } from '../../src/core/check.ts';
+import { broken, check, expectHelperStatus, show, violation } from '../../src/core/check.ts';
 import type { HttpResponse } from '../../src/http/client.ts';
 import { parseCsrDer, parseCsrPem, type ParsedCsr } from '../../src/pki/csr.ts';
 import { pemBlocks } from '../../src/pki/pem.ts';
@@ -39,6 +39,8 @@ export function csrOfResponse(res: HttpResponse): ParsedCsr {
 
 export interface GeneratedCsr {
   recordName: string;
+  /** The record's attributes as stored (with the device's defaults for what the suite does not send). */
+  stored: Map<string, string[]>;
   response: HttpResponse;
 }
 
@@ -51,8 +53,10 @@ export function sharedCsr(t: RuleRun<SbcClient>): Promise<GeneratedCsr> {
     const recordName = t.ctx.params.recordName;
     await t.ctx.acquire(t);
     await t.ctx.createRecord(t, recordName);
+    const { attributes } = await t.ctx.getRecord(recordName);
+    if (!attributes) broken(`certificate-record "${recordName}" not found after it was created`);
     const response = await t.ctx.generateRequest(t.ctx.admin, { recordName });
-    return { recordName, response };
+    return { recordName, stored: attributes, response };
   });
 }
 
@@ -81,11 +85,22 @@ export async function recordWithGeneratedKey(t: RuleRun<SbcClient>, suffix: stri
 }
 
 /**
- * The public key the record holds now, read as documented without changing it: generateRequest with
- * reGenerate absent (default false) answers the CSR of the stored key (SBC-GEN-019). The caller holds the lock.
+ * A generateRequest without reGenerate=true on a record with a CSR, refused (4xx) by a device that does not hand
+ * out the CSR again. 401/403/404/423 say the token, the account, the record or the lock went wrong instead.
  */
-export async function storedKey(t: RuleRun<SbcClient>, name: string): Promise<Buffer> {
+export function refusesReissue(res: HttpResponse): boolean {
+  return res.status >= 400 && res.status < 500 && ![401, 403, 404, 423].includes(res.status);
+}
+
+/**
+ * The public key the record holds now, read as documented without changing it: generateRequest with
+ * reGenerate absent (default false) answers the CSR of the stored key (SBC-GEN-019). A device may refuse that
+ * instead (undocumented; variant csr-once): then the key is not observable and the answer is undefined. The
+ * caller holds the lock.
+ */
+export async function storedKey(t: RuleRun<SbcClient>, name: string): Promise<Buffer | undefined> {
   const res = await t.ctx.generateRequest(t.ctx.admin, { recordName: name });
+  if (refusesReissue(res)) return undefined;
   return t.setup(`read the key of certificate-record "${name}"`, async () => {
     expectHelperStatus(res, [200], `PUT generateRequest?recordName=${name} (reGenerate absent)`);
     return csrOfResponse(res).spki;

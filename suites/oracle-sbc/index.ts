@@ -58,6 +58,10 @@ export const oracleSbcApi = defineApi<SbcClient, Source, Fault, Variant, Capabil
   retired: {
     'SBC-GEN-016':
       'demanded 400 for an unknown reGenerate value; the documents do not define it, a device may read it as false (not tested)',
+    'SBC-GEN-005':
+      'demanded the 404 body contain "Certificate specified with recordName key attribute is not found"; the page gives that as the description of the 404, not as its message text (not tested)',
+    'SBC-IMP-003':
+      'demanded a 4xx for a certificate of another key; the documents promise a refusal only for syntactically invalid input (not tested)',
   },
   startMock,
   mockTarget,

@@ -4,12 +4,24 @@ export const NOT_TESTED: readonly { statement: string; reason: string }[] = [
     statement:
       'generateRequest: "The generated private key is stored in the certificate-record configuration element."',
     reason:
-      'The REST API never exports the private key, so storage is observed only indirectly: the answer carries no private key (SBC-GEN-013), the key is kept without reGenerate (SBC-GEN-019) and replaced with it (SBC-GEN-015), refused requests keep it (SBC-GEN-017, SBC-IMP-006), and the signed certificate imports against the stored key (SBC-IMP-001, SBC-IMP-003).',
+      'The REST API never exports the private key, so storage is observed only indirectly: the answer carries no private key (SBC-GEN-013), the key is kept without reGenerate (SBC-GEN-019) and replaced with it (SBC-GEN-015), refused requests keep it (SBC-GEN-017, SBC-IMP-006), and the signed certificate imports into the record (SBC-IMP-001).',
   },
   {
     statement: 'generateRequest: a reGenerate value other than true or false (formerly SBC-GEN-016, 400)',
     reason:
       'The documents say only "Flag to indicate whether to regenerate CSR or not": a device that reads an unknown value as false conforms (mock variant lenient-regenerate). SBC-GEN-017 still checks that nothing changes when such a value is refused.',
+  },
+  {
+    statement:
+      'generateRequest: the 404 body says "Certificate specified with recordName key attribute is not found" (formerly SBC-GEN-005)',
+    reason:
+      'The page gives that sentence as the description of the 404 response, as it describes 400, 401 and 403; only the 423 texts are documented as "the error message is". SBC-GEN-004 checks the status (mock variant input-first answers another text).',
+  },
+  {
+    statement:
+      'generateRequest without reGenerate (or false) on a record that already has a CSR: the CSR again, or a refusal',
+    reason:
+      'Undocumented ("probably returns the existing CSR or fails"): both are accepted (mock variant csr-once refuses). SBC-GEN-019 checks that a CSR it does answer carries the stored key; where the device refuses, the key checks of SBC-GEN-017 and SBC-IMP-006 are not observable.',
   },
   {
     statement:
@@ -22,6 +34,12 @@ export const NOT_TESTED: readonly { statement: string; reason: string }[] = [
       'Atomicity of a refused configuration write (PUT configElements with an invalid attribute on a record that has a key)',
     reason:
       'PUT configElements and its validation answers are known only from public clients [C], not from a pinned Oracle page; the refused generateRequest (SBC-GEN-017) and the refused import (SBC-IMP-006) are tested instead.',
+  },
+  {
+    statement:
+      "Import refuses a well-formed certificate for another key than the record's (formerly SBC-IMP-003, 4xx)",
+    reason:
+      'The documents promise a refusal only for "syntactically invalid" input; a device may store any well-formed certificate, as for a trusted-CA record (mock variant lenient-import). SBC-IMP-006 still checks that the key stays when it is refused.',
   },
   {
     statement: 'After a refused import, the previously imported certificate is still in the record',
@@ -68,7 +86,7 @@ export const NOT_TESTED: readonly { statement: string; reason: string }[] = [
     statement:
       'certificate-record key-algor ecdsa, ecdsa-key-size, digest-algor, cert-status-profile-list, options',
     reason:
-      'Values and defaults are unverified [?] in the pinned notes; the scratch record uses RSA with the documented key sizes.',
+      'Values and defaults are unverified [?] in the pinned notes, so the suite sends none of them and the scratch record has the device defaults; SBC-GEN-010 follows the stored key-algor (RSA with the documented key sizes, or EC: mock variant ecdsa-default).',
   },
   {
     statement:

@@ -110,3 +110,12 @@ export function plainHttpUrl(target: Target, params: SbcParams): string | undefi
   url.port = '';
   return url.origin;
 }
+
+/**
+ * How long SBC-AUTH-005 waits after the last use of a token before judging it: the lifetime, 1.5 s for the
+ * clocks, and a grace of a tenth of the lifetime (at least 3 s) for a device that enforces expiry by a sweep.
+ */
+export function expiryCheckDelayMs(params: SbcParams): number {
+  const lifetimeMs = params.tokenLifetimeSeconds * 1000;
+  return lifetimeMs + 1500 + Math.max(3000, lifetimeMs / 10);
+}

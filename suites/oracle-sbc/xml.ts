@@ -125,6 +125,13 @@ export function findText(node: unknown, name: string): string | undefined {
   return undefined;
 }
 
+/** Whether some element below this node has exactly this text (surrounding whitespace aside). */
+export function hasTextValue(node: unknown, value: string): boolean {
+  if (typeof node === 'string') return node.trim() === value;
+  if (!node || typeof node !== 'object') return false;
+  return Object.values(node as XmlNode).some((v) => hasTextValue(v, value));
+}
+
 export function buildXml(body: XmlNode): string {
   return builder.build({ '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' }, ...body });
 }
