@@ -44,14 +44,14 @@ export const FAULTS = {
     description: "the renewed certificate reuses the old certificate's serial number",
   },
   'renew-serial-mismatch': {
-    description: "Renew answers a SerialNumber that is not the new certificate's (decimal instead of hex)",
+    description: "Renew answers the old certificate's SerialNumber instead of the new certificate's",
   },
   'renew-wrong-ca': {
     description:
       'the renewed certificate is not signed by the named CA (its issuer name is, its signature is not)',
   },
-  'renew-thumbprint-sha256': {
-    description: 'Renew answers a SHA-256 digest as Thumbprint instead of the SHA-1',
+  'renew-thumbprint-of-old': {
+    description: "Renew answers the old certificate's Thumbprint instead of the new certificate's",
   },
   'renew-issuer-dn-subject': { description: "Renew answers the certificate's subject as IssuerDN" },
   'pfx-password-mismatch': {
@@ -75,8 +75,8 @@ export const FAULTS = {
   'one-click-refuses-seeded': {
     description: 'a one-click certificate (type 2) cannot be renewed as a seeded PFX',
   },
-  'replace-omits-failed-stores': {
-    description: 'PFX/Replace answers SuccessfulStores but no FailedStores array',
+  'replace-failed-stores-not-array': {
+    description: 'PFX/Replace answers FailedStores as a count (0) instead of an array of store UUIDs',
   },
   'replace-wrong-stores': {
     description: "PFX/Replace schedules jobs for every store, not just the old certificate's",

@@ -10,7 +10,6 @@ import {
   TEMPLATES,
   USERS,
   VARIANT_CONFIG,
-  sha256Hex,
   type CertRecord,
   type UserName,
 } from './state.ts';
@@ -60,7 +59,8 @@ export async function buildApp(
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
-  const sendError = (reply: FastifyReply, status: number, code: string, message: string) => {
+  const sendError = (reply: FastifyReply, given: number, code: string, message: string) => {
+    const status = given === 400 ? cfg.validationStatus : given;
     if (has('error-body-plain')) return reply.code(status).type('text/plain; charset=utf-8').send(message);
     return reply
       .code(status)
@@ -162,7 +162,7 @@ export async function buildApp(
     const held: readonly number[] = user.collections;
     const raw = (req.query as Record<string, string | undefined>).collectionId;
     const denied = new ApiError(
-      403,
+      cfg.scopeRefusalStatus,
       '0xA0110021',
       `User ${user.username} does not have the required permission to access certificate ${rec.id}${raw === undefined ? '; no collectionId was given' : ` through collection ${raw}`}.`,
     );
@@ -370,8 +370,8 @@ export async function buildApp(
     const response: Json = {
       [cfg.idField]: has('renew-keyfactor-id-string') ? String(rec.id) : rec.id,
       [cfg.requestIdField]: rec.requestId,
-      Thumbprint: has('renew-thumbprint-sha256') ? sha256Hex(rec.der) : rec.thumbprint,
-      SerialNumber: has('renew-serial-mismatch') ? BigInt(`0x${rec.serial}`).toString(10) : rec.serial,
+      Thumbprint: has('renew-thumbprint-of-old') ? old.thumbprint : rec.thumbprint,
+      SerialNumber: has('renew-serial-mismatch') ? old.serial : rec.serial,
       IssuerDN: has('renew-issuer-dn-subject')
         ? rec.cert.subject
         : cfg.renewIssuerDn === 'null'
@@ -462,6 +462,10 @@ export async function buildApp(
     };
   });
 
+  /** FailedStores of a Replace/Deploy answer; a variant leaves an empty one out. */
+  const failedStores = (failed: string[]) =>
+    failed.length === 0 && cfg.emptyFailedStores === 'omitted' ? {} : { FailedStores: failed };
+
   function enrolled(b: Json): CertRecord {
     if (present(b.CertificateId)) return certificate(intParam(b.CertificateId, 'CertificateId'));
     if (present(b.RequestId)) {
@@ -490,9 +494,8 @@ export async function buildApp(
         if (!targets.some((x) => x.storeId === s.id)) targets.push({ storeId: s.id, alias: rec.thumbprint });
     const stores = [...new Set(targets.map((x) => x.storeId))];
     for (const x of targets) inv.schedule({ kind: 'add', ...x, certificateId: rec.id });
-    return has('replace-omits-failed-stores')
-      ? { SuccessfulStores: stores }
-      : { SuccessfulStores: stores, FailedStores: [] };
+    if (has('replace-failed-stores-not-array')) return { SuccessfulStores: stores, FailedStores: 0 };
+    return { SuccessfulStores: stores, ...failedStores([]) };
   });
 
   app.post(`${BASE_PATH}/Enrollment/PFX/Deploy`, async (req) => {
@@ -519,7 +522,7 @@ export async function buildApp(
       if (known.includes(r.storeId)) inv.schedule({ kind: 'add', ...r, certificateId: rec.id });
     return {
       SuccessfulStores: has('deploy-ignores-store') ? [] : known,
-      FailedStores: wanted.filter((id) => !known.includes(id)),
+      ...failedStores(wanted.filter((id) => !known.includes(id))),
     };
   });
 

@@ -102,6 +102,16 @@ export interface VariantConfig {
   renewalMessage: boolean;
   /** Thumbprints in upper-case hex (Command's habit) or lower-case (hex is case-insensitive). */
   thumbprintCase: 'upper' | 'lower';
+  /** The digest a thumbprint is: SHA-1 (Command's) or SHA-256 (the documents name none). */
+  thumbprintDigest: 'sha1' | 'sha256';
+  /** Serial numbers in hex (Command's habit) or decimal (the documents fix no notation). */
+  serialForm: 'hex' | 'decimal';
+  /** The status of a validation refusal (the documents give none): 400, or 422. */
+  validationStatus: 400 | 422;
+  /** The status refusing a collection-scoped user without collectionId (undocumented): 403, or 404. */
+  scopeRefusalStatus: 403 | 404;
+  /** PFX/Replace and PFX/Deploy answer an empty FailedStores, or leave it out (the schema requires neither list). */
+  emptyFailedStores: 'listed' | 'omitted';
   /** The profile of this variant deletes what the run issued (params.deleteCreatedCertificates). */
   deletesCreated: boolean;
   ids: { renewable: number; oneClick: number; noRenewal: number; inStores: number; inCollection: number };
@@ -119,6 +129,11 @@ export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
     renewIssuerDn: 'issuer',
     renewalMessage: true,
     thumbprintCase: 'upper',
+    thumbprintDigest: 'sha1',
+    serialForm: 'hex',
+    validationStatus: 400,
+    scopeRefusalStatus: 403,
+    emptyFailedStores: 'listed',
     deletesCreated: false,
     ids: { renewable: 101, oneClick: 102, noRenewal: 103, inStores: 104, inCollection: 105 },
   },
@@ -133,6 +148,11 @@ export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
     renewIssuerDn: 'issuer',
     renewalMessage: true,
     thumbprintCase: 'upper',
+    thumbprintDigest: 'sha1',
+    serialForm: 'hex',
+    validationStatus: 400,
+    scopeRefusalStatus: 403,
+    emptyFailedStores: 'listed',
     deletesCreated: true,
     ids: { renewable: 2301, oneClick: 2417, noRenewal: 2502, inStores: 2650, inCollection: 2711 },
   },
@@ -147,6 +167,11 @@ export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
     renewIssuerDn: 'issuer',
     renewalMessage: true,
     thumbprintCase: 'upper',
+    thumbprintDigest: 'sha1',
+    serialForm: 'hex',
+    validationStatus: 400,
+    scopeRefusalStatus: 403,
+    emptyFailedStores: 'listed',
     deletesCreated: false,
     ids: { renewable: 101, oneClick: 102, noRenewal: 103, inStores: 104, inCollection: 105 },
   },
@@ -161,6 +186,11 @@ export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
     renewIssuerDn: 'null',
     renewalMessage: false,
     thumbprintCase: 'upper',
+    thumbprintDigest: 'sha1',
+    serialForm: 'hex',
+    validationStatus: 400,
+    scopeRefusalStatus: 403,
+    emptyFailedStores: 'listed',
     deletesCreated: false,
     ids: { renewable: 101, oneClick: 102, noRenewal: 103, inStores: 104, inCollection: 105 },
   },
@@ -175,8 +205,32 @@ export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
     renewIssuerDn: 'issuer',
     renewalMessage: true,
     thumbprintCase: 'lower',
+    thumbprintDigest: 'sha1',
+    serialForm: 'hex',
+    validationStatus: 400,
+    scopeRefusalStatus: 403,
+    emptyFailedStores: 'listed',
     deletesCreated: false,
     ids: { renewable: 301, oneClick: 302, noRenewal: 303, inStores: 304, inCollection: 305 },
+  },
+  'open-choices': {
+    idField: 'KeyfactorId',
+    requestIdField: 'KeyfactorRequestId',
+    auth: 'basic',
+    unknownCertificateStatus: 404,
+    jobs: 'scheduled',
+    pfxPassword: 'requested',
+    pfxChain: 'as-requested',
+    renewIssuerDn: 'issuer',
+    renewalMessage: true,
+    thumbprintCase: 'upper',
+    thumbprintDigest: 'sha256',
+    serialForm: 'decimal',
+    validationStatus: 422,
+    scopeRefusalStatus: 404,
+    emptyFailedStores: 'omitted',
+    deletesCreated: false,
+    ids: { renewable: 401, oneClick: 402, noRenewal: 403, inStores: 404, inCollection: 405 },
   },
 };
 
@@ -317,9 +371,11 @@ export class Inventory {
       cert,
       der: Buffer.from(cert.rawData),
       keyPem: key.privatePem,
-      thumbprint:
-        this.config.thumbprintCase === 'lower' ? sha1Thumbprint(cert).toLowerCase() : sha1Thumbprint(cert),
-      serial: upperHex(cert.serialNumber),
+      thumbprint: this.thumbprintOf(cert),
+      serial:
+        this.config.serialForm === 'decimal'
+          ? BigInt(`0x${cert.serialNumber}`).toString(10)
+          : upperHex(cert.serialNumber),
       template: opts.template,
       caName: opts.caName,
       renewalType: opts.renewalType,
@@ -328,6 +384,12 @@ export class Inventory {
     this.certs.set(rec.id, rec);
     this.issued.add(rec.id);
     return rec;
+  }
+
+  private thumbprintOf(cert: x509.X509Certificate): string {
+    const hex =
+      this.config.thumbprintDigest === 'sha256' ? sha256Hex(Buffer.from(cert.rawData)) : sha1Thumbprint(cert);
+    return this.config.thumbprintCase === 'lower' ? hex.toLowerCase() : hex;
   }
 
   /** Fault support: a certificate that names the CA as issuer but is signed by another key. */

@@ -36,6 +36,12 @@ export const VARIANTS = {
     vendor: 'keyfactor',
     capabilities: ALL,
   },
+  'open-choices': {
+    description:
+      'Command taking the freedoms the documents leave open: validation refusals answer 422 and collection-scope refusals 404, thumbprints are SHA-256, serial numbers decimal, PFX/Replace and PFX/Deploy leave out an empty FailedStores; OpenAPI casing, unknown certificates 404',
+    vendor: 'keyfactor',
+    capabilities: ALL,
+  },
 } as const satisfies Record<string, VariantSpec<Capability>>;
 
 export type Variant = keyof typeof VARIANTS;

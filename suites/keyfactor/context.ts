@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ruleFactory, type RuleRun } from '../../src/core/api.ts';
 import { harnessNow, seededSecret } from '../../src/core/random.ts';
 import {
@@ -15,7 +16,7 @@ import { x509 } from '../../src/pki/x509.ts';
 import type { Fault } from '../../mocks/keyfactor/faults.ts';
 import type { Capability } from './capabilities.ts';
 import { isNotFound, type KfClient } from './client.ts';
-import { DEFAULT_REFUSAL_STATUSES, type KfParams } from './params.ts';
+import type { KfParams } from './params.ts';
 import type { Source } from './sources.ts';
 
 export interface KfCtx {
@@ -54,8 +55,10 @@ export function param<K extends keyof KfParams>(t: Run, key: K): NonNullable<KfP
 export function field(body: unknown, name: string): { key: string; value: unknown } | undefined {
   if (!body || typeof body !== 'object') return undefined;
   const keys = Object.keys(body).filter((k) => k.toLowerCase() === name.toLowerCase());
-  if (keys.length > 1)
-    violation(`the response carries ${keys.join(' and ')}: one field named twice in different case`);
+  const values = new Set(keys.map((k) => JSON.stringify((body as Record<string, unknown>)[k])));
+  // The same field in two casings is harmless; two different values leave the answer ambiguous.
+  if (values.size > 1)
+    violation(`the response carries ${keys.join(' and ')} with different values: which one is meant?`);
   const key = keys[0];
   return key === undefined ? undefined : { key, value: (body as Record<string, unknown>)[key] };
 }
@@ -83,18 +86,17 @@ export function okJson(res: HttpResponse, what: string): Record<string, unknown>
 }
 
 /**
- * A refusal whose status the documents do not give: the profile sets the accepted statuses
- * (params.refusalStatuses, default 400).
+ * A refusal whose status the documents do not give: any 4xx, or, when the profile names them, the statuses in
+ * params.refusalStatuses (plus `alsoAccepted`).
  */
 export function checkRefused(t: Run, res: HttpResponse, what: string, alsoAccepted: number[] = []): void {
-  const accepted = [...(t.ctx.params.refusalStatuses ?? DEFAULT_REFUSAL_STATUSES), ...alsoAccepted];
-  const origin = t.ctx.params.refusalStatuses
-    ? 'params.refusalStatuses'
-    : 'default; the documents give no status, set params.refusalStatuses';
-  check(
-    accepted.includes(res.status),
-    `${what}: expected a refusal with HTTP ${accepted.join(' or ')} (${origin}), got ${res.status}${res.status < 300 ? ' (accepted)' : ''}`,
-  );
+  const listed = t.ctx.params.refusalStatuses;
+  const accepted = listed ? [...listed, ...alsoAccepted] : undefined;
+  const refused = accepted ? accepted.includes(res.status) : res.status >= 400 && res.status < 500;
+  const expected = accepted
+    ? `HTTP ${accepted.join(' or ')} (params.refusalStatuses)`
+    : 'a 4xx refusal (the documents give no status)';
+  check(refused, `${what}: expected ${expected}, got ${res.status}${res.status < 300 ? ' (accepted)' : ''}`);
 }
 
 export function renewBody(t: Run, fields: Record<string, unknown>): Record<string, unknown> {
@@ -218,6 +220,24 @@ export function sameName(a: string, b: string): boolean {
 export function sameSerial(a: string, b: string): boolean {
   const norm = (s: string) => s.replace(/[\s:]/g, '').replace(/^0+/, '').toUpperCase();
   return /^[0-9a-fA-F:\s]+$/.test(a) && norm(a) === norm(b);
+}
+
+/** An answered serial number is the certificate's (hex): the documents fix no notation, so hex or decimal. */
+export function isSerialOf(answered: string, hexSerial: string): boolean {
+  if (sameSerial(answered, hexSerial)) return true;
+  return /^\d+$/.test(answered) && BigInt(answered) === BigInt(`0x${hexSerial.replace(/[\s:]/g, '')}`);
+}
+
+/** The digests an answered Thumbprint may be: the documents name none; Command uses SHA-1, SHA-256 is common. */
+export function thumbprintsOf(der: Uint8Array): string[] {
+  return ['sha1', 'sha256'].map((alg) => createHash(alg).update(der).digest('hex').toUpperCase());
+}
+
+/** An answered Thumbprint is one of the certificate's digests (hex; case and colons do not matter). */
+export function isThumbprintOf(answered: unknown, der: Uint8Array): boolean {
+  return (
+    typeof answered === 'string' && thumbprintsOf(der).includes(answered.replace(/[\s:]/g, '').toUpperCase())
+  );
 }
 
 /** Puts the ID of a certificate the rule made Command issue into the result's notes. */

@@ -21,7 +21,7 @@ export interface KfParams {
   collectionCertificateId?: number;
   /** A certificate ID that does not exist (default 2147483646). */
   unknownCertificateId?: number;
-  /** Statuses accepted for refusals whose status the documents do not give (default [400]). */
+  /** Statuses accepted for refusals whose status the documents do not give (default: any 4xx). */
   refusalStatuses?: number[];
   /** Value of x-keyfactor-api-version (default "1"). */
   apiVersion?: string;
@@ -50,5 +50,4 @@ export const PARAMS_SCHEMA = {
   },
 } as const;
 
-export const DEFAULT_REFUSAL_STATUSES = [400];
 export const DEFAULT_UNKNOWN_CERTIFICATE_ID = 2_147_483_646;

@@ -1,7 +1,17 @@
 import { check, notApplicable, show, violation } from '../../../src/core/check.ts';
-import { checkRefused, field, kfRule, noteIssued, okJson, param, type Run } from '../context.ts';
+import { sha1Hex } from '../../../src/pki/ca.ts';
+import {
+  checkRefused,
+  field,
+  isThumbprintOf,
+  kfRule,
+  noteIssued,
+  okJson,
+  param,
+  type Run,
+} from '../context.ts';
 import { seededPfxRenewal } from '../renew/flows.ts';
-import { keyMatches, leafOf, openPfx, PfxError, sha1Of, UnsupportedPfx, type OpenedPfx } from './pkcs12.ts';
+import { derOf, keyMatches, leafOf, openPfx, PfxError, UnsupportedPfx, type OpenedPfx } from './pkcs12.ts';
 
 function unsupported(err: unknown): never {
   if (err instanceof UnsupportedPfx)
@@ -145,10 +155,10 @@ export const pfxHoldsAnsweredCertificate = kfRule({
     );
     const leaf = leafOf(openEither(pfx).certs);
     check(leaf, 'Pkcs12Blob holds no certificate');
-    const inside = sha1Of(leaf);
+    const der = derOf(leaf);
     check(
-      inside === answered.replace(/[\s:]/g, '').toUpperCase(),
-      `Pkcs12Blob: its end-entity certificate has thumbprint ${inside}, the answer names ${answered}`,
+      isThumbprintOf(answered, der),
+      `Pkcs12Blob: its end-entity certificate has SHA-1 thumbprint ${sha1Hex(der)}, the answer names ${answered}`,
     );
   },
 });

@@ -1,4 +1,3 @@
-import { sha1Hex } from '../../../src/pki/ca.ts';
 import forge from 'node-forge';
 
 export interface OpenedPfx {
@@ -41,10 +40,9 @@ export function leafOf(certs: forge.pki.Certificate[]): forge.pki.Certificate | 
   return certs.find((c) => !(c.getExtension('basicConstraints') as { cA?: boolean } | null)?.cA) ?? certs[0];
 }
 
-/** SHA-1 over the certificate's DER (forge keeps the parsed TBSCertificate, so re-encoding gives the original bytes). */
-export function sha1Of(cert: forge.pki.Certificate): string {
-  const der = forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes();
-  return sha1Hex(Buffer.from(der, 'binary'));
+/** The certificate's DER (forge keeps the parsed TBSCertificate, so re-encoding gives the original bytes). */
+export function derOf(cert: forge.pki.Certificate): Buffer {
+  return Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), 'binary');
 }
 
 export function keyMatches(key: forge.pki.rsa.PrivateKey, cert: forge.pki.Certificate): boolean {
