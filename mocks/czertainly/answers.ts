@@ -57,8 +57,7 @@ export function createAnswers({ world, behaviour, fault }: MockContext) {
     return {
       uuid: c.uuid,
       commonName: /CN=([^,]+)/.exec(subjectDn)?.[1] ?? '',
-      serialNumber: serialOf(c),
-      issuerDn: c.cert?.issuer,
+      ...(behaviour.leanDetail ? {} : { serialNumber: serialOf(c), issuerDn: c.cert?.issuer }),
       subjectDn,
       ...(c.cert
         ? { notBefore: c.cert.notBefore.toISOString(), notAfter: c.cert.notAfter.toISOString() }

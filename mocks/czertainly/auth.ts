@@ -16,9 +16,27 @@ export async function issueClientCertificate(ca: TestCa): Promise<{ cert: string
   return { cert: certPem(cert), key: pooled.privatePem };
 }
 
-/** Who may call: the admin or read-only bearer token, or the client certificate; read-only gets 403 on non-GET. */
+/** An issue body missing what ClientCertificateSignRequestDto requires (`attributes`, `request`), or undefined. */
+function schemaProblem(url: string, raw: unknown): string | undefined {
+  if (!/\/raProfiles\/[^/]+\/certificates\/?$/.test(url.split('?')[0]!)) return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(String(raw ?? ''));
+  } catch {
+    return 'the request body is not JSON';
+  }
+  const b = (body ?? {}) as Record<string, unknown>;
+  if (!Array.isArray(b.attributes)) return 'attributes is required';
+  if (typeof b.request !== 'string') return 'request is required';
+  return undefined;
+}
+
+/**
+ * Who may call: the admin or read-only bearer token, or the client certificate; read-only gets 403 on non-GET.
+ * With validateBeforeAuthorize the check runs once the body is read, and a schema-invalid issue body gets 400 first.
+ */
 export function requireAuth(app: FastifyInstance, { behaviour, fault }: MockContext): void {
-  app.addHook('onRequest', async (req, reply) => {
+  app.addHook(behaviour.validateBeforeAuthorize ? 'preHandler' : 'onRequest', async (req, reply) => {
     const auth = req.headers.authorization;
     let readOnly = false;
     let authenticated = false;
@@ -40,6 +58,8 @@ export function requireAuth(app: FastifyInstance, { behaviour, fault }: MockCont
       });
     }
     if (readOnly && req.method !== 'GET') {
+      const problem = behaviour.validateBeforeAuthorize ? schemaProblem(req.url, req.body) : undefined;
+      if (problem) return reply.code(400).send({ message: `Validation error: ${problem}` });
       const body = {
         statusCode: 403,
         code: 'ACCESS_DENIED',

@@ -90,7 +90,7 @@ export const FAULTS = {
   'revoke-200-with-body': { description: 'Revoke answers 200 with a JSON body instead of 204.' },
   'revoke-not-applied': {
     description:
-      'Revoke with reason superseded answers 204 but the certificate stays issued (the CA call is dropped).',
+      'Revoke with reason superseded answers 204, but the CA call is dropped and the certificate ends in state failed, never revoked.',
   },
   'reason-subset': { description: 'Revoke refuses the reasons privilegeWithdrawn and aACompromise.' },
   'unknown-reason-accepted': { description: 'Revoke accepts an undocumented reason value.' },

@@ -52,6 +52,12 @@ export const VARIANTS = {
     vendor: 'other',
     capabilities: ALL,
   },
+  lean: {
+    description:
+      'Another implementation (vendor "other") that gives only what the documents promise: it validates an issue body against the schema before it checks the permission, its certificate detail leaves out the optional serialNumber and issuerDn, and it does not hold the CA certificate, so a chain is only the certificate itself with completeChain false.',
+    vendor: 'other',
+    capabilities: ALL,
+  },
 } as const satisfies Record<string, VariantSpec<Capability>>;
 
 export type Variant = keyof typeof VARIANTS;
@@ -68,6 +74,12 @@ export interface VariantBehaviour {
   serialSearch: boolean;
   /** Refusals whose status the documents leave open get the other documented answer (400 vs 422). */
   alternateRefusals?: boolean;
+  /** An issue body that is not schema-valid is refused (400) before the permission is checked (403). */
+  validateBeforeAuthorize?: boolean;
+  /** The certificate detail carries only what CertificateDetailDto requires of serial and issuer: neither. */
+  leanDetail?: boolean;
+  /** The CA certificate is not in the inventory: chains are incomplete (completeChain false). */
+  caOutsideInventory?: boolean;
 }
 
 export const BEHAVIOUR: Record<Variant, VariantBehaviour> = {
@@ -93,5 +105,14 @@ export const BEHAVIOUR: Record<Variant, VariantBehaviour> = {
     certificateData: 'empty',
     serialSearch: true,
     alternateRefusals: true,
+  },
+  lean: {
+    queueDelayMs: 0,
+    clientCertAuth: false,
+    certificateData: 'omitted',
+    serialSearch: true,
+    validateBeforeAuthorize: true,
+    leanDetail: true,
+    caOutsideInventory: true,
   },
 };

@@ -40,6 +40,8 @@ export function registerInventoryRoutes(app: FastifyInstance, ctx: RouteContext)
     const c = pathCertificate(req);
     const withEnd = (req.query as Record<string, string>).withEndCertificate === 'true';
     if (!c.cert) return reply.send({ completeChain: false, certificates: [] });
+    if (behaviour.caOutsideInventory && c.uuid !== IDS.caCertificate)
+      return reply.send({ completeChain: false, certificates: withEnd ? [detail(c)] : [] });
     const chain = [
       ...(withEnd ? [detail(c)] : []),
       ...(c.uuid === IDS.caCertificate ? [] : [detail(certificates.get(IDS.caCertificate)!)]),

@@ -283,7 +283,7 @@ export function registerV2Routes(app: FastifyInstance, ctx: RouteContext): void 
     await enqueue(async () => {
       await approval(c);
       if (fault('revoke-not-applied') && reason === 'superseded') {
-        c.state = 'issued';
+        c.state = 'failed';
         return;
       }
       c.state = 'revoked';

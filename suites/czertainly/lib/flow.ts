@@ -42,8 +42,12 @@ export const REVOCATION_REASONS = [
  */
 const ISSUE_WAITING = new Set(['requested', 'pending_approval', 'pending_issue']);
 
-/** States in which a revocation is visibly in progress. */
-const REVOKE_WAITING = new Set(['pending_revoke', 'pending_approval']);
+/**
+ * States in which a revocation may still be in progress. `issued` is one: a queued revocation leaves the
+ * certificate issued until the CA acts (the implementation sets no pending_revoke), so still issued after the
+ * timeout is Inconclusive, like a slow issue.
+ */
+const REVOKE_WAITING = new Set(['issued', 'pending_revoke', 'pending_approval']);
 
 /** States after which an issue (or renew, rekey) makes no further progress on its own. */
 const ISSUE_FINAL = new Set(['issued', 'failed', 'rejected', 'revoked']);
@@ -241,14 +245,18 @@ export async function followNew(
   return { uuid, ...done, spki: spkiOf(done.cert), response };
 }
 
-/** Waits until a revoked certificate is reported `revoked`. */
+/** Waits until a revoked certificate leaves the waiting states and requires it to be `revoked`. */
 export async function waitRevoked(
   ctx: Ctx,
   uuid: string,
   what: string,
 ): Promise<{ detail: CertificateDetail; states: string[] }> {
-  // A revoke is answered 204 "Certificate revoked": still `issued` after the timeout is not in progress.
-  return waitFor(ctx, uuid, (s) => s === 'revoked', what, REVOKE_WAITING);
+  const done = await waitFor(ctx, uuid, (s) => !REVOKE_WAITING.has(s), what, REVOKE_WAITING);
+  check(
+    done.detail.state === 'revoked',
+    `${what}: certificate ${uuid} ended in state "${done.detail.state}", expected "revoked" (states: ${done.states.join(' → ')})`,
+  );
+  return done;
 }
 
 /** The operation accepted the request (any 2xx; CZ-REV-001 holds revoke to its documented 204). */

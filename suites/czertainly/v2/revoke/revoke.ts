@@ -137,7 +137,11 @@ export const destroyKeyDestroysKey = rule({
       await revoke(t.ctx, issued.uuid, { reason: 'keyCompromise', destroyKey: true }),
       `revoke of ${issued.uuid} with destroyKey`,
     );
-    // Revocation, and the key destruction after it, are asynchronous: both get the operation timeout.
+    // The key goes "upon successful revocation": a revocation still queued is waited for (CZ-REV-002 judges
+    // it), then the key destruction gets the operation timeout of its own.
+    await t.setup(`revocation of ${issued.uuid}`, () =>
+      waitRevoked(t.ctx, issued.uuid, `revoke of ${issued.uuid}`),
+    );
     const deadline = Date.now() + t.ctx.operationMs;
     let items = (await getDetail(t.ctx, issued.uuid)).key?.items ?? [];
     while (
