@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import { errorBody } from './errors.ts';
+import { baseMessage, errorBody } from './errors.ts';
 
 /** What a room answers a request with; send() puts it on the wire. */
 export interface Answer {
@@ -26,6 +26,23 @@ export function errorAnswers(prefix: string, extra: Record<string, unknown> | un
     body: errorBody(prefix, key, args, extra),
     ...(headers ? { headers } : {}),
   });
+}
+
+/**
+ * Errors as a terse but conforming service gives them: DSP0266 demands an extended error only on 400 and 500,
+ * and names no Base message for a refusal. So 400/500 carry just error.code GeneralError and the message text,
+ * 403/404/405/415 have no body, and an unsupported OData-Version is refused with 400 (412 is only a "should").
+ */
+export function terseErrorAnswers(prefix: string): ErrorAnswer {
+  const full = errorAnswers(prefix, undefined);
+  const withHeaders = (headers?: Record<string, string>) => (headers ? { headers } : {});
+  return (status, key, args = [], headers) => {
+    if (status === 412) status = 400;
+    if ([403, 404, 405, 415].includes(status)) return { status, ...withHeaders(headers) };
+    if (status !== 400 && status !== 500) return full(status, key, args, headers);
+    const message = baseMessage(prefix, key, args).Message;
+    return { status, body: { error: { code: `${prefix}.GeneralError`, message } }, ...withHeaders(headers) };
+  };
 }
 
 export const ref = (uri: string) => ({ '@odata.id': uri });

@@ -58,7 +58,6 @@ export const FAULTS = {
   'charset-content-type-rejected': {
     description: 'Content-Type application/json;charset=utf-8 is refused with 415',
   },
-  'content-type-ignored': { description: 'a text/plain body holding JSON is accepted' },
   'action-uri-accepts-patch': { description: 'PATCH on the Rekey action URI answers 204' },
   'method-not-allowed-without-allow': { description: '405 on the action URI comes without an Allow header' },
   'unknown-certificate-500': { description: 'Rekey on a certificate that does not exist answers 500' },

@@ -6,7 +6,6 @@ export type ParsedBody =
   { ok: true; value: Record<string, unknown>; raw: string } | { ok: false; answer: Answer };
 
 function mediaTypeOk({ has }: RedfishContext, req: FastifyRequest): boolean {
-  if (has('content-type-ignored')) return true;
   const ct = String(req.headers['content-type'] ?? '')
     .toLowerCase()
     .replace(/\s+/g, '');

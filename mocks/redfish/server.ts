@@ -6,7 +6,7 @@ import { listen } from '../../src/mock/server.ts';
 import { TestCa, certPem } from '../../src/pki/ca.ts';
 import { KeyPool } from '../../src/pki/keys.ts';
 import { repoPath } from '../../src/paths.ts';
-import { errorAnswers, send } from './answers.ts';
+import { errorAnswers, send, terseErrorAnswers } from './answers.ts';
 import type { RedfishContext } from './context.ts';
 import type { Fault } from './faults.ts';
 import { RouteTable } from './router.ts';
@@ -64,7 +64,9 @@ export async function startRedfishMock(opts: MockOptions<Fault, Variant>): Promi
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
-  const err = errorAnswers(prefix, has('error-body-extra-member') ? { details: 'see log' } : undefined);
+  const err = cfg.terseErrors
+    ? terseErrorAnswers(prefix)
+    : errorAnswers(prefix, has('error-body-extra-member') ? { details: 'see log' } : undefined);
   const routes = new RouteTable(err, has);
   const ctx: RedfishContext = { cfg, has, prefix, err, state, routes, ca, pool, setTls };
   for (const register of ROOMS) register(ctx);

@@ -68,6 +68,12 @@ export const VARIANTS = {
     vendor: 'dmtf',
     capabilities: [...without('https-transport'), ...ACTION_INFO],
   },
+  'terse-errors': {
+    description:
+      'DSP0266 service with terse errors: 400/500 carry only error.code GeneralError and a message, 403/404/405/415 have no body, an unsupported OData-Version is refused with 400 (not 412)',
+    vendor: 'dmtf',
+    capabilities: [...ALL, ...ACTION_INFO],
+  },
   'other-ids': {
     description:
       'DSP0266 service with other resource IDs (Managers/bmc, Systems/system, named certificates and accounts) and no Oem',
@@ -103,6 +109,8 @@ export interface VariantConfig {
   certificateOdataType: string;
   keyBits: { default: number; min: number; max: number; httpsMin: number };
   algorithms: readonly string[];
+  /** Errors with no Base message of their own and no body where DSP0266 does not demand one. */
+  terseErrors: boolean;
 }
 
 const AMI_KEYS = { default: 2048, min: 512, max: 2048, httpsMin: 2048 };
@@ -125,6 +133,7 @@ const dmtf: VariantConfig = {
   certificateOdataType: '#Certificate.v1_11_0.Certificate',
   keyBits: DMTF_KEYS,
   algorithms: ['TPM_ALG_RSA'],
+  terseErrors: false,
 };
 
 const ami: VariantConfig = {
@@ -144,6 +153,7 @@ const ami: VariantConfig = {
   certificateOdataType: '#Certificate.v1_5_0.Certificate',
   keyBits: AMI_KEYS,
   algorithms: [],
+  terseErrors: false,
 };
 
 export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
@@ -160,6 +170,7 @@ export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
   'session-only': { ...dmtf, basicAuth: false },
   'sessions-disabled': { ...dmtf, sessionsEnabled: false },
   'plain-http': { ...dmtf, tls: false },
+  'terse-errors': { ...dmtf, terseErrors: true },
   'other-ids': {
     ...dmtf,
     managerId: 'bmc',

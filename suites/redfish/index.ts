@@ -56,6 +56,10 @@ export const redfishApi = defineApi<RedfishCtx, Source, Fault, Variant, Capabili
   paramsSchema: PARAMS_SCHEMA,
   accountRoles: ['operator', 'readOnly'],
   notTested: NOT_TESTED,
+  retired: {
+    'RF-REQ-008':
+      'demanded that a text/plain body be refused; DSP0266 says only that other Content-Type values "can cause an error"',
+  },
   startMock,
   mockTarget,
   // The DMTF schemas are compiled before the first request (about 2 s of synchronous work).

@@ -54,4 +54,9 @@ export const NOT_TESTED: readonly { statement: string; reason: string }[] = [
     reason:
       'the seed lists where Rekey can be called, not that a BMC has each collection; RF-AMI-007 checks the URI form of the locations present and notes the missing ones (variant ami-subset)',
   },
+  {
+    statement: 'A Rekey body sent with another Content-Type (text/plain) is refused (415)',
+    reason:
+      'DSP0266 only says services shall accept application/json (RF-REQ-007) and that "other values can cause an error": a service may accept them; was RF-REQ-008',
+  },
 ];

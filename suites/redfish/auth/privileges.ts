@@ -99,6 +99,7 @@ export const authRules = [
       for (const cert of Object.values((await discover(t)).byKind)) {
         const res = await client.post(cert.rekeyTarget, { json: sweepBody(t) });
         expectRedfishError(
+          t,
           res,
           [403],
           ['InsufficientPrivilege'],
@@ -126,6 +127,7 @@ export const authRules = [
       for (const cert of certs) {
         const res = await client.post(cert.rekeyTarget, { json: sweepBody(t) });
         expectRedfishError(
+          t,
           res,
           [403],
           ['InsufficientPrivilege'],
