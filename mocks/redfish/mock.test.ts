@@ -101,12 +101,14 @@ describe('redfish mock (ami)', () => {
 describe('redfish mock (other variants)', () => {
   it('dmtf-async answers 202 with a task monitor that ends in 200 + RekeyResponse', async () => {
     const { http } = await start('dmtf-async');
-    const res = await http.post(
-      '/redfish/v1/Managers/BMC/NetworkProtocol/HTTPS/Certificates/1/Actions/Certificate.Rekey',
-      { json: {} },
-    );
+    const action = '/redfish/v1/Managers/BMC/NetworkProtocol/HTTPS/Certificates/1/Actions/Certificate.Rekey';
+    const res = await http.post(action, { json: {} });
     expect(res.status).toBe(202);
-    const monitor = res.header('location')!;
+    // A URI reference relative to the action (RFC 9110), resolved as a client does.
+    const location = res.header('location')!;
+    expect(location).not.toMatch(/^\//);
+    const monitor = new URL(location, `https://bmc.invalid${action}`).pathname;
+    expect(monitor).toMatch(/^\/redfish\/v1\/TaskService\/TaskMonitors\//);
     expect((await http.get(monitor)).status).toBe(202);
     let done = await http.get(monitor);
     for (let i = 0; i < 5 && done.status === 202; i++) done = await http.get(monitor);

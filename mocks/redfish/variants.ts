@@ -47,7 +47,7 @@ export const VARIANTS = {
   },
   'dmtf-async': {
     description:
-      'DSP0266 service answering Rekey with 202 + task monitor (Location), 202 while running, then 200 + RekeyResponse',
+      'DSP0266 service answering Rekey with 202 + task monitor (Location, relative to the action), 202 while running, then 200 + RekeyResponse',
     vendor: 'dmtf',
     capabilities: [...ALL, ...ACTION_INFO],
   },
@@ -102,6 +102,8 @@ export interface VariantConfig {
   /** SessionService.ServiceEnabled (false: linked but switched off, POST Sessions answers 405). */
   sessionsEnabled: boolean;
   async: boolean;
+  /** The 202's Location relative to the action's URI (a URI reference, as RFC 9110 allows), not an absolute path. */
+  relativeLocation?: boolean;
   basicAuth: boolean;
   /** Synchronous 200 with the seed's `Messages` array and a Task created after the call. */
   amiMessages: boolean;
@@ -166,7 +168,7 @@ export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
     bootCertificates: false,
   },
   'dmtf-sync': dmtf,
-  'dmtf-async': { ...dmtf, async: true },
+  'dmtf-async': { ...dmtf, async: true, relativeLocation: true },
   'session-only': { ...dmtf, basicAuth: false },
   'sessions-disabled': { ...dmtf, sessionsEnabled: false },
   'plain-http': { ...dmtf, tls: false },

@@ -179,6 +179,21 @@ async function pollMonitor(
 }
 
 /**
+ * A Location header resolved against the request's URI (RFC 9110 allows a relative reference): an absolute path
+ * on the same service, else the absolute URL; unchanged when it is no URI reference at all (RF-ASYNC-001 says so).
+ */
+export function uriReference(value: string | undefined, requestPath: string): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const base = new URL(requestPath, 'https://service.invalid');
+    const url = new URL(value, base);
+    return url.origin === base.origin ? url.pathname + url.search : url.href;
+  } catch {
+    return value;
+  }
+}
+
+/**
  * One Rekey as a client that handles both completion styles: 200 with the RekeyResponse, or 202 with a task
  * monitor polled until it stops answering 202. Records what the Task rules need along the way. Every helper
  * read (the certificate before and after, the Tasks collection) must answer 200, or the Rekey is unusable.
@@ -220,7 +235,7 @@ export async function rekeyOnce(
   };
   const firstWait = Math.min(pollMs, retryAfterMs(initial.header('retry-after')) ?? pollMs);
   if (initial.status === 202) {
-    const location = initial.header('location');
+    const location = uriReference(initial.header('location'), cert.rekeyTarget);
     if (location) outcome.location = location;
     const bodyTask = outcome.initialBody?.['@odata.id'];
     if (typeof bodyTask === 'string') await snapshotTask(t, outcome, bodyTask);

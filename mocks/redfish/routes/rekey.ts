@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { rekeyMessages, rekeyedOwnerGuid } from '../ami.ts';
 import { ref, type Answer } from '../answers.ts';
@@ -160,7 +161,15 @@ export function registerRekey(ctx: RedfishContext): void {
       return {
         status: 202,
         body: has('async-body-not-task') ? {} : taskJson(ctx, t, false),
-        headers: { ...headers, ...(has('async-no-location') ? {} : { Location: t.monitor }) },
+        headers: {
+          ...headers,
+          // A URI reference (RFC 9110): dmtf-async gives it relative to the action's URI.
+          ...(has('async-no-location')
+            ? {}
+            : {
+                Location: cfg.relativeLocation ? posix.relative(posix.dirname(target), t.monitor) : t.monitor,
+              }),
+        },
       };
     }
     if (cfg.amiMessages) {

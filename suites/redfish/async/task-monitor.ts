@@ -29,9 +29,10 @@ export const asyncRules = [
     async check(t) {
       for (const o of await asyncOutcomes(t)) {
         check(o.location, `Rekey of the ${label(o)} answered 202 without a Location header`);
+        // rekeyOnce resolved a URI reference (relative ones too) to an absolute path or URL.
         check(
           /^(https?:\/\/|\/)/.test(o.location),
-          `Rekey of the ${label(o)}: Location ${show(o.location)} is neither absolute nor an absolute path`,
+          `Rekey of the ${label(o)}: Location ${show(o.location)} is not a URI reference`,
         );
       }
     },
