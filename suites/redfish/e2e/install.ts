@@ -1,10 +1,10 @@
 import type { RuleRun } from '../../../src/core/api.ts';
-import { check, checkEqual, readJson, show } from '../../../src/core/check.ts';
+import { check, lookup, readJson, show } from '../../../src/core/check.ts';
 import type { HttpResponse } from '../../../src/http/client.ts';
 import { TestCa, certPem } from '../../../src/pki/ca.ts';
 import type { x509 } from '../../../src/pki/x509.ts';
 import { foreignKey } from '../../../src/pki/keys.ts';
-import { overTls, type Json, type RedfishCtx } from '../context.ts';
+import { discover, overTls, type Json, type RedfishCtx } from '../context.ts';
 import {
   expectRefusedInstall,
   httpsTemplate,
@@ -13,7 +13,7 @@ import {
   waitForPeer,
   type HttpsTemplate,
 } from '../install.ts';
-import { certificateOf, rekeyOnce, requireCsr, sweepBody } from '../rekey.ts';
+import { certificateOf, rekeyOnce, requireCsr, sweepBody, uriReference } from '../rekey.ts';
 import { rule } from '../rule.ts';
 
 interface Installed {
@@ -90,7 +90,8 @@ export const e2eRules = [
   rule({
     ...common,
     id: 'RF-E2E-002',
-    title: 'ReplaceCertificate answers with Location set to the replaced certificate',
+    title:
+      'ReplaceCertificate answers with a Location naming the certificate resource that now holds the installed certificate',
     level: 'MUST',
     cite: {
       source: 'certificate-service-schema',
@@ -103,7 +104,17 @@ export const e2eRules = [
       accepted(i);
       const location = i.res.header('location');
       check(location, 'ReplaceCertificate answered without a Location header');
-      checkEqual(new URL(location, t.target.baseUrl).pathname, i.tpl.cert.uri, 'ReplaceCertificate Location');
+      // "The URI of the new certificate resource": the replaced one, or a resource the service made for it.
+      const uri = uriReference(location, (await discover(t)).replaceTarget!)!;
+      if (uri === i.tpl.cert.uri) return;
+      const named = await lookup<Json>(t.ctx.http, uri, {
+        purpose: `read ReplaceCertificate's Location ${uri}`,
+      });
+      check(named.present, `ReplaceCertificate's Location ${uri} names no resource (404)`);
+      check(
+        Buffer.from(certificateOf(named.body).rawData).equals(Buffer.from(i.issued.rawData)),
+        `ReplaceCertificate's Location ${uri} names a certificate other than the one installed in ${i.tpl.cert.uri}`,
+      );
     },
   }),
   rule({
