@@ -110,6 +110,16 @@ export interface VariantConfig {
   defaultKeyAlgorithm?: 'rsa' | 'ecdsa';
 }
 
+/** What the variants that differ in one behaviour share: an SBC answering as the pages describe. */
+const PLAIN = {
+  keySize: 2048,
+  tokenLifetimeSeconds: 600,
+  taskPolls: 0,
+  inProgressStatus: 'inProgress',
+  errorShape: 'error-element',
+  absoluteLinks: true,
+} as const;
+
 // TEST ONLY credentials of the bundled mock.
 export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
   default: {
@@ -166,12 +176,7 @@ export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
     otherAdmin: { username: 'admin2', password: 'mock-lenient2-secret' },
     nonAdmin: { username: 'operator', password: 'mock-lenient-operator-secret' },
     recordName: 'cc-lenient',
-    keySize: 2048,
-    tokenLifetimeSeconds: 600,
-    taskPolls: 0,
-    inProgressStatus: 'inProgress',
-    errorShape: 'error-element',
-    absoluteLinks: true,
+    ...PLAIN,
     lenientRegenerate: true,
   },
   'input-first': {
@@ -179,12 +184,7 @@ export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
     otherAdmin: { username: 'sysadmin2', password: 'mock-sysadmin2-secret' },
     nonAdmin: { username: 'user', password: 'mock-user-secret' },
     recordName: 'cc-input-first',
-    keySize: 2048,
-    tokenLifetimeSeconds: 600,
-    taskPolls: 0,
-    inProgressStatus: 'inProgress',
-    errorShape: 'error-element',
-    absoluteLinks: true,
+    ...PLAIN,
     inputFirst: true,
     recordNotFoundText: 'certificate-record does not exist',
   },
@@ -193,12 +193,7 @@ export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
     otherAdmin: { username: 'admin2', password: 'mock-import2-secret' },
     nonAdmin: { username: 'operator', password: 'mock-import-operator-secret' },
     recordName: 'cc-lenient-import',
-    keySize: 2048,
-    tokenLifetimeSeconds: 600,
-    taskPolls: 0,
-    inProgressStatus: 'inProgress',
-    errorShape: 'error-element',
-    absoluteLinks: true,
+    ...PLAIN,
     lenientImport: true,
   },
   'csr-once': {
@@ -206,12 +201,7 @@ export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
     otherAdmin: { username: 'admin2', password: 'mock-once2-secret' },
     nonAdmin: { username: 'operator', password: 'mock-once-operator-secret' },
     recordName: 'cc-csr-once',
-    keySize: 2048,
-    tokenLifetimeSeconds: 600,
-    taskPolls: 0,
-    inProgressStatus: 'inProgress',
-    errorShape: 'error-element',
-    absoluteLinks: true,
+    ...PLAIN,
     csrOnce: true,
   },
   'ecdsa-default': {
@@ -219,12 +209,7 @@ export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
     otherAdmin: { username: 'admin2', password: 'mock-ecdsa2-secret' },
     nonAdmin: { username: 'operator', password: 'mock-ecdsa-operator-secret' },
     recordName: 'cc-ecdsa',
-    keySize: 2048,
-    tokenLifetimeSeconds: 600,
-    taskPolls: 0,
-    inProgressStatus: 'inProgress',
-    errorShape: 'error-element',
-    absoluteLinks: true,
+    ...PLAIN,
     defaultKeyAlgorithm: 'ecdsa',
   },
   'lazy-expiry': {
@@ -232,12 +217,8 @@ export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
     otherAdmin: { username: 'admin2', password: 'mock-lazy2-secret' },
     nonAdmin: { username: 'operator', password: 'mock-lazy-operator-secret' },
     recordName: 'cc-lazy-expiry',
-    keySize: 2048,
+    ...PLAIN,
     tokenLifetimeSeconds: 5,
-    taskPolls: 0,
-    inProgressStatus: 'inProgress',
-    errorShape: 'error-element',
-    absoluteLinks: true,
     expiryLagSeconds: 3,
   },
 };
