@@ -4,7 +4,7 @@ import type { RuleRun } from '../../../src/core/api.ts';
 import { rule, VENDOR } from '../rule.ts';
 import type { Ctx } from '../context.ts';
 import { expectErrorMessage, expectMessageList } from '../lib/expect.ts';
-import { v2 } from '../lib/flow.ts';
+import { revoke, v2 } from '../lib/flow.ts';
 import { newCsr } from '../lib/pki.ts';
 
 export const nonUuidPath422 = rule({
@@ -132,6 +132,16 @@ export const unauthenticated401 = rule({
   },
 });
 
+/** The uuid of the certificate an answer says it issued, when it says so readably. */
+function issuedUuid(text: string): string | undefined {
+  try {
+    const uuid = (JSON.parse(text) as { uuid?: unknown }).uuid;
+    return typeof uuid === 'string' ? uuid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function forbidden(t: RuleRun<Ctx>) {
   return t.shared('cz:forbidden', async () => {
     const account = t.ctx.readOnlyAccount();
@@ -139,11 +149,20 @@ function forbidden(t: RuleRun<Ctx>) {
     // A complete, valid issue request: the permission is the only reason to refuse it (the documents fix no
     // order between validating a body and checking a permission). A target that wrongly permits it issues.
     const csr = await newCsr(t.ctx, 'forbidden');
-    return t.ctx.anon.post(v2(t.ctx, '/certificates'), {
+    let wronglyIssued: string | undefined;
+    // Registered first: a target that wrongly issues gets that certificate revoked again (else residue).
+    t.cleanup('a certificate the readOnly account should not have been able to issue (revoke)', async () => {
+      if (!wronglyIssued) return;
+      const res = await revoke(t.ctx, wronglyIssued, { reason: 'cessationOfOperation' });
+      if (res.status >= 300) throw new Error(`revoke ${wronglyIssued} answered ${res.status}`);
+    });
+    const res = await t.ctx.anon.post(v2(t.ctx, '/certificates'), {
       json: { attributes: t.ctx.params.issueAttributes ?? [], request: csr.base64, format: 'pkcs10' },
       headers: { authorization: `Bearer ${account.token}` },
       noDefaultHeaders: true,
     });
+    if (res.status < 300) wronglyIssued = issuedUuid(res.text);
+    return res;
   });
 }
 
