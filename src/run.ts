@@ -215,9 +215,13 @@ export async function runConformance(
           say.result(r);
         },
         onResidue: (r) => slot.residue.push(r),
+        onAbsent: (capability, reason) => {
+          const names = p.api.capabilityNames as Record<string, string> | undefined;
+          (slot.info!.absent ??= []).push({ capability, name: names?.[capability] ?? capability, reason });
+        },
         onConnect: (info) => say.connected(info),
       });
-      say.finished(full, Date.now() - t0);
+      say.finished(full, Date.now() - t0, slot.info);
       if (recorder) {
         const epoch = new Date(started).toISOString();
         const clocks = harnessClocks(target.name);

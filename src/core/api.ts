@@ -140,6 +140,11 @@ export interface Target {
   expectations?: string;
   /** Set when the target is a bundled mock: its variant. */
   mockVariant?: string;
+  /**
+   * The target is a read-only capture of a device (a DMTF mockup served by `mock redfish --from-mockup`): it
+   * answers reads only, so every rule that must send anything else skips, saying so.
+   */
+  capture?: boolean;
 }
 
 export interface Connection<Ctx, C extends string> {
@@ -209,6 +214,11 @@ export interface ApiDefinition<Ctx, S extends string, F extends string, V extend
   rulePrefix: 'RF' | 'CZ' | 'KF' | 'SBC';
   sources: Record<S, SourceInfo>;
   capabilities: Record<C, string>;
+  /**
+   * How a target's headline names a capability it lacks ("Rekey" gives "Rekey: not offered by this service …");
+   * the capability's ID otherwise. The headline's text after the name is the probe's reason.
+   */
+  capabilityNames?: Partial<Record<C, string>>;
   faults: Record<F, FaultSpec<V>>;
   variants: Record<V, VariantSpec<C>>;
   defaultVariant: V;

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { HttpClient, HttpResponse, RequestOptions } from '../http/client.ts';
-import { BrokenAnswer, NotApplicable, TransportError, Violation } from './errors.ts';
+import { BrokenAnswer, NotApplicable, NotServed, TransportError, Violation } from './errors.ts';
 
 /** Assertions used by rules. Each failure names the documented thing and says expected vs actual. */
 
@@ -142,4 +142,20 @@ export async function lookup<T = unknown>(
 export async function confirmServerError(send: () => Promise<HttpResponse>): Promise<HttpResponse> {
   const first = await send();
   return first.status >= 500 ? send() : first;
+}
+
+/** Statuses that say an operation is not served at all: no route (404), method not allowed (405), not implemented (501). */
+export const NOT_SERVED_STATUSES: readonly number[] = [404, 405, 501];
+
+/**
+ * For a request to an operation that is advertised or documented (a Rekey target, a documented endpoint): an answer
+ * of 404, 405 or 501 means the operation is not served at all, which is not the requirement the calling rule checks.
+ * It becomes one finding of `owner` (the rule that requires the operation to be served, if a document does) and
+ * `error` "not evaluated: <operation> not served (<status>)" for every other rule. Rules whose requirement *is*
+ * such a status (an unknown resource answers 404) do not call this.
+ */
+export function requireServed(res: HttpResponse, operation: string, owner?: string): HttpResponse {
+  if (NOT_SERVED_STATUSES.includes(res.status))
+    throw new NotServed(`${operation} not served (${res.status})`, owner, describeAnswer(res));
+  return res;
 }

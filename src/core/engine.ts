@@ -8,6 +8,7 @@ import {
   CredentialsRejected,
   Inconclusive,
   NotApplicable,
+  NotServed,
   PreconditionFailed,
   TransportError,
   UndoImpossible,
@@ -30,6 +31,17 @@ export interface RuleResult {
   durationMs: number;
   evidence: Evidence[];
   notes?: string[];
+  /**
+   * Set on an `error` whose cause is an operation the target does not serve ("Rekey not served (405)"): one rule
+   * owns that finding, and reports group the other rules under the cause.
+   */
+  cause?: Cause;
+}
+
+/** An operation the target does not serve, and the rule that owns that finding (if a document requires it). */
+export interface Cause {
+  what: string;
+  owner?: string;
 }
 
 /** A change a run made to a device and could not undo. Reported loudly: the device is not as it was. */
@@ -54,6 +66,8 @@ export interface RunTargetOptions {
   onResult?: (result: RuleResult) => void;
   /** Every change that could not be undone. */
   onResidue?: (residue: Residue) => void;
+  /** A capability the target lacks, once per capability with the probe's reason: the target's headline. */
+  onAbsent?: (capability: string, reason: string) => void;
   /** After connecting: the credentials problem, when the target rejected the main account. */
   onConnect?: (info: { authFailure?: string }) => void;
   /** Aborted on Ctrl-C: the current rule's cleanups run, the rest are reported as not run. */
@@ -66,12 +80,17 @@ interface Outcome {
   status: Status;
   message?: string;
   reason?: string;
+  cause?: Cause;
 }
 
 interface Shared {
   promise: Promise<unknown>;
   evidence: Evidence[];
 }
+
+/** Why a rule that must change something skips on a read-only capture (`capture: true`, `mock --from-mockup`). */
+const CAPTURE_REASON =
+  'the target is a read-only capture of a device (profile `capture: true`): it cannot run';
 
 /** The rule scope of connecting and closing the session. */
 const CONNECTION = '(connection)';
@@ -96,6 +115,7 @@ export async function runTarget(opts: RunTargetOptions): Promise<RuleResult[]> {
     tls: target.tls,
     timeoutMs: target.timeouts.requestMs,
     redactor,
+    ...(target.capture ? { readOnly: CAPTURE_REASON } : {}),
   });
   const results: RuleResult[] = [];
   const report = (r: RuleResult) => {
@@ -290,7 +310,7 @@ async function runRule(
       ...fields,
     });
 
-  const gate = await recordEvidence(evidence, () => gateRule(rule, connection, t));
+  const gate = await recordEvidence(evidence, () => gateRule(rule, connection, t, opts.onAbsent));
   if (gate) return finish(gate.status, gate);
 
   let outcome: Outcome;
@@ -328,6 +348,7 @@ async function runRule(
   return finish(outcome.status, {
     ...(outcome.message ? { message: redactor.text(outcome.message) } : {}),
     ...(outcome.reason ? { reason: outcome.reason } : {}),
+    ...(outcome.cause && outcome.status === 'error' ? { cause: outcome.cause } : {}),
   });
 }
 
@@ -336,6 +357,7 @@ async function gateRule(
   rule: AnyRule,
   connection: Connection<unknown, string>,
   t: RuleRun<unknown>,
+  onAbsent?: (capability: string, reason: string) => void,
 ): Promise<Outcome | undefined> {
   const { target } = t;
   if (rule.vendor && rule.vendor !== target.vendor) {
@@ -356,7 +378,10 @@ async function gateRule(
   for (const cap of rule.requires ?? []) {
     try {
       const has = await connection.capability(cap, t);
-      if (has !== true) return { status: 'skip', reason: `target lacks capability "${cap}": ${has}` };
+      if (has !== true) {
+        onAbsent?.(cap, has);
+        return { status: 'skip', reason: `target lacks capability "${cap}": ${has}` };
+      }
     } catch (err) {
       // A probe that could not be answered says nothing about the device: not a skip, which would hide the rule.
       if (err instanceof NotApplicable) return { status: 'skip', reason: err.message };
@@ -389,6 +414,17 @@ function classify(rule: AnyRule, err: unknown, evidence: readonly Evidence[]): O
     return { status: rule.level === 'SHOULD' ? 'warn' : 'fail', message: err.message };
   }
   if (err instanceof NotApplicable) return { status: 'skip', reason: err.message };
+  if (err instanceof NotServed) {
+    // One cause, one finding: the operation not being served is the owner's finding, and nobody else's.
+    if (err.owner === rule.id)
+      return { status: rule.level === 'SHOULD' ? 'warn' : 'fail', message: err.message };
+    const by = err.owner ? ` (the finding of ${err.owner})` : '';
+    return {
+      status: 'error',
+      message: `not evaluated: ${err.message}${by}`,
+      cause: { what: err.what, ...(err.owner ? { owner: err.owner } : {}) },
+    };
+  }
   if (err instanceof TransportError) return { status: 'error', message: `transport: ${err.message}` };
   if (err instanceof BrokenAnswer) return { status: 'error', message: `unusable answer: ${err.message}` };
   if (err instanceof PreconditionFailed || err instanceof CredentialsRejected)

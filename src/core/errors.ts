@@ -36,6 +36,26 @@ export class PreconditionFailed extends Error {
   override name = 'PreconditionFailed';
 }
 
+/**
+ * An operation the rule needs is not served at all: the request was answered 404, 405 or 501 where the operation
+ * is advertised or documented (or the target is a read-only capture). One cause, one finding: only the rule that
+ * owns "this operation is served" (`owner`) can fail by it; for every other rule it is `error` "not evaluated:
+ * <cause>", and reports group those rules under the cause.
+ */
+export class NotServed extends Error {
+  override name = 'NotServed';
+  constructor(
+    /** Short and the same for every rule that meets it, e.g. "Rekey not served (405)": reports group by it. */
+    readonly what: string,
+    /** The rule whose requirement it is that the operation is served, when a document requires it. */
+    readonly owner?: string,
+    /** The answer that showed it, in one line. */
+    readonly detail?: string,
+  ) {
+    super(detail ? `${what}: ${detail}` : what);
+  }
+}
+
 /** The target refused the profile's credentials, or the profile lacks what a rule needs. Always `error`. */
 export class CredentialsRejected extends Error {
   override name = 'CredentialsRejected';

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BrokenAnswer, TransportError, Violation } from '../core/errors.ts';
+import { BrokenAnswer, NotApplicable, TransportError, Violation } from '../core/errors.ts';
 import { currentEvidence, currentRule, excerpt, type Evidence } from './evidence.ts';
 import type { Redactor } from './redact.ts';
 
@@ -31,6 +31,11 @@ export interface ClientOptions {
   recorder?: ExchangeRecorder;
   /** The target is a replayed recording (`certconform replay`): see REPLAY_RULE_HEADER. */
   replay?: boolean;
+  /**
+   * The target answers reads only (a read-only capture): any other method is not sent, and the rule that wanted it
+   * skips with this reason and the request.
+   */
+  readOnly?: string;
 }
 
 /** One exchange, whole and unredacted, as the recorder receives it. */
@@ -212,6 +217,8 @@ export class HttpClient {
   }
 
   async request(method: string, path: string, opts: RequestOptions = {}): Promise<HttpResponse> {
+    if (this.options.readOnly && !RETRY_SAFE.has(method))
+      throw new NotApplicable(`${this.options.readOnly} ${method} ${this.resolve(path).pathname}`);
     const retries = opts.noRetry ? 0 : (this.options.retries ?? 2);
     for (let attempt = 0; ; attempt++) {
       const res = await this.once(method, path, opts);

@@ -30,6 +30,7 @@ export interface Profile {
   accounts?: Target['accounts'];
   params?: Record<string, unknown>;
   allowDestructive?: boolean;
+  capture?: boolean;
   timeouts?: Partial<Target['timeouts']>;
   concurrency?: number;
   expectations?: string;
@@ -310,6 +311,7 @@ export function targetFromProfile(loaded: LoadedProfile, redactor: Redactor): Ta
     accounts: p.accounts ?? {},
     params: p.params ?? {},
     allowDestructive: p.allowDestructive ?? false,
+    ...(p.capture ? { capture: true } : {}),
     timeouts: { ...DEFAULT_TIMEOUTS, ...p.timeouts },
     concurrency: p.concurrency ?? 1,
     expectations: p.expectations ? loaded.resolvePath(p.expectations) : undefined,

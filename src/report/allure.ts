@@ -9,7 +9,7 @@ import {
 } from 'allure-js-commons/sdk/reporter';
 import type { Status } from '../core/outcome.ts';
 import type { Redactor } from '../http/redact.ts';
-import type { RunRecord } from './run.ts';
+import { absentHeadlines, type RunRecord } from './run.ts';
 
 // A warn must not look like a pass: it is a failed test with minor severity and a `warn` tag.
 const STATUS: Record<Status, AllureStatus> = {
@@ -70,7 +70,11 @@ export function writeAllure(
   const runtime = new ReporterRuntime({
     writer: redactingWriter(inner, redactor),
     environmentInfo: Object.fromEntries(
-      run.targets.map((t) => [`target ${t.name}`, `${t.api} ${t.baseUrl} (${t.vendor})`]),
+      run.targets.flatMap((t) => [
+        [`target ${t.name}`, `${t.api} ${t.baseUrl} (${t.vendor})`],
+        // The headline: what the target does not offer (optional is not missing).
+        ...absentHeadlines(t).map((l, i) => [`target ${t.name} not offered ${i + 1}`, l]),
+      ]),
     ),
   });
   const start = Date.parse(run.startedAt);
@@ -89,6 +93,8 @@ export function writeAllure(
         ? [{ name: 'tag', value: r.status }]
         : []),
       { name: 'severity', value: r.level === 'SHOULD' ? 'minor' : 'critical' },
+      // Rules one unserved operation left not evaluated share a tag, so Allure groups them under the cause.
+      ...(r.status === 'error' && r.cause ? [{ name: 'tag', value: r.cause.what }] : []),
       { name: 'AS_ID', value: r.rule },
     ];
     const uuid = runtime.startTest({

@@ -1,7 +1,7 @@
 import type { Target } from '../core/api.ts';
 import type { RuleResult } from '../core/engine.ts';
 import { STATUSES, summarize, type Status } from '../core/outcome.ts';
-import type { RunRecord } from './run.ts';
+import { absentHeadlines, causeLine, errorCauses, type RunRecord, type TargetInfo } from './run.ts';
 
 const LABEL: Record<Status, string> = {
   pass: 'pass ',
@@ -51,12 +51,16 @@ export class ConsoleProgress {
     if (why && r.status !== 'pass') this.write(`        → ${why}`);
   }
 
-  /** One line when a target is done: its counts and how long it took. */
-  finished(results: readonly RuleResult[], ms: number): void {
+  /**
+   * One line when a target is done: its counts and how long it took; then what the target does not offer and
+   * the operations it does not serve (one line per cause, however many rules needed it).
+   */
+  finished(results: readonly RuleResult[], ms: number, info?: TargetInfo): void {
     this.flush();
     const s = summarize(results.map((r) => r.status));
     const counts = STATUSES.filter((k) => s[k] > 0).map((k) => `${s[k]} ${k}`);
     this.write(`  done: ${counts.join(', ') || 'no results'} (${(ms / 1000).toFixed(1)} s)`);
+    for (const line of headlines(info, results)) this.write(`  ${line}`);
   }
 
   flush(): void {
@@ -87,6 +91,13 @@ export class ConsoleProgress {
         ...STATUSES.map((k) => String(run.summary[k]).padStart(5)),
       ].join(' '),
     );
+    const lines = run.targets.flatMap((t) =>
+      headlines(
+        t,
+        run.results.filter((r) => r.target === t.name),
+      ).map((l) => `  ${t.name}: ${l}`),
+    );
+    if (lines.length) this.write('', 'Not offered / not served:', ...lines);
     this.write('', `Reports: ${outDir} (report.html, results.json, junit.xml, summary.md, allure-results/)`);
     if (run.incomplete) this.write(`INCOMPLETE: ${run.incomplete}`);
     // Residue comes last, where a person looks when the run ends.
@@ -135,4 +146,9 @@ export class OrderedProgress {
       if (next?.length) this.write(...next.splice(0));
     }
   }
+}
+
+/** A target's headline lines: capabilities it lacks, then operations it does not serve. */
+function headlines(info: TargetInfo | undefined, results: readonly RuleResult[]): string[] {
+  return [...(info ? absentHeadlines(info) : []), ...errorCauses(results).map(causeLine)];
 }

@@ -1,7 +1,7 @@
 import type { RuleResult } from '../core/engine.ts';
 import type { Evidence } from '../http/evidence.ts';
 import { STATUSES, summarize, type Status, type Summary } from '../core/outcome.ts';
-import type { RunRecord } from './run.ts';
+import { absentHeadlines, causeLine, errorCauses, type CauseGroup, type RunRecord } from './run.ts';
 import { telling } from './summary-md.ts';
 
 /**
@@ -13,7 +13,11 @@ export function htmlReport(run: RunRecord): string {
   const targets = run.targets;
   const byKey = new Map(run.results.map((r) => [`${r.target}\u0000${r.rule}`, r]));
   const rules = [...new Map(run.results.map((r) => [r.rule, r])).values()];
-  const findings = run.results.filter((r) => r.status !== 'pass' && r.status !== 'skip');
+  // Rules left not evaluated by an operation that is not served are shown once, under their cause.
+  const findings = run.results.filter(
+    (r) => r.status !== 'pass' && r.status !== 'skip' && !(r.status === 'error' && r.cause),
+  );
+  const causes = errorCauses(run.results);
 
   const head = `<tr><th data-sort="rule">rule</th><th data-sort="api">API</th><th data-sort="area">area</th><th data-sort="level">level</th>${targets
     .map(
@@ -58,7 +62,11 @@ ${targets
   .map((t) => {
     const s = summarize(run.results.filter((r) => r.target === t.name).map((r) => r.status));
     const v = verdict(s, run.residue.filter((r) => r.target === t.name).length);
-    return `<tr><td>${esc(t.name)}</td><td>${esc(t.api)}</td><td>${esc(device(t))}</td><td class="v-${v.kind}">${esc(v.text)}</td>${STATUSES.map((k) => `<td class="n">${s[k]}</td>`).join('')}</tr>`;
+    const lines = [...absentHeadlines(t), ...causes.filter((g) => g.target === t.name).map(causeLine)];
+    const headline = lines.length
+      ? `<ul class="headline">${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`
+      : '';
+    return `<tr><td>${esc(t.name)}</td><td>${esc(t.api)}</td><td>${esc(device(t))}</td><td class="v-${v.kind}">${esc(v.text)}${headline}</td>${STATUSES.map((k) => `<td class="n">${s[k]}</td>`).join('')}</tr>`;
   })
   .join('\n')}
 </table>
@@ -74,8 +82,9 @@ ${targets
 <table id="matrix" class="matrix"><thead>${head}</thead><tbody>
 ${rows}
 </tbody></table>
-<h2>Findings (${findings.length})</h2>
-${findings.length ? findings.map((r) => finding(r, run)).join('\n') : '<p>No fail, warn, error, xfail or xpass.</p>'}
+<h2>Findings (${findings.length + causes.length})</h2>
+${causes.map(causeSection).join('\n')}
+${findings.length || causes.length ? findings.map((r) => finding(r, run)).join('\n') : '<p>No fail, warn, error, xfail or xpass.</p>'}
 <script>${SCRIPT}</script>
 </body></html>
 `;
@@ -125,6 +134,18 @@ ${exchanges ? `<div class="evidence">${exchanges}</div>` : ''}
 </article>`;
 }
 
+/** One article for an operation the target does not serve: the rules it left not evaluated, and whose finding it is. */
+function causeSection(g: CauseGroup): string {
+  const owner = g.owner
+    ? ` <a href="#${id({ target: g.target, rule: g.owner })}">${esc(g.owner)}</a> owns the finding.`
+    : '';
+  return `<article class="finding s-error-border">
+<h3><span class="badge s-error">error</span> ${esc(causeLine(g))} <small>${esc(g.target)}</small></h3>
+<p class="reason">Not evaluated, because the operation they need is not served:${owner}</p>
+<p>${g.rules.map(esc).join(', ')}</p>
+</article>`;
+}
+
 /** Vendor, model and firmware, as far as the profile says. */
 function device(t: RunRecord['targets'][number]): string {
   return [t.vendor, t.model, t.firmware && `firmware ${t.firmware}`].filter(Boolean).join(' · ');
@@ -134,7 +155,7 @@ function area(rule: string): string {
   return rule.split('-').slice(0, 2).join('-');
 }
 
-function id(r: RuleResult): string {
+function id(r: Pick<RuleResult, 'target' | 'rule'>): string {
   return `f-${r.target}-${r.rule}`.replace(/[^A-Za-z0-9_-]/g, '_');
 }
 
@@ -160,6 +181,7 @@ body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;co
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}h3{font-size:15px;margin:0 0 6px}
 .meta{color:#59636e;margin:0}table{border-collapse:collapse}th,td{border:1px solid #d1d9e0;padding:3px 7px;text-align:left;vertical-align:top}
 th{background:#f6f8fa}td.n{text-align:right}.banner{padding:10px 14px;border-radius:6px;margin:14px 0}
+.headline{margin:4px 0 0;padding-left:18px;font-weight:normal;color:#59636e}
 .residue{background:#ffebe9;border:2px solid #cf222e}.warn{background:#fff8c5}
 .v-ok{color:#1a7f37;font-weight:600}.v-fail{color:#cf222e;font-weight:600}.v-error{color:#8250df;font-weight:600}
 .matrix td a{color:inherit;text-decoration:none}.matrix td a[href]{text-decoration:underline}.none{color:#d1d9e0}

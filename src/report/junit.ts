@@ -1,6 +1,6 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import type { RuleResult } from '../core/engine.ts';
-import type { RunRecord } from './run.ts';
+import { absentHeadlines, causeLine, errorCauses, type RunRecord, type TargetInfo } from './run.ts';
 
 const builder = new XMLBuilder({
   ignoreAttributes: false,
@@ -58,6 +58,26 @@ function testcase(r: RuleResult, api: string, opts: JunitOptions) {
   return tc;
 }
 
+/**
+ * The target as `<properties>`: what it is (API, URL without credentials, vendor, model, firmware) and its headline
+ * (capabilities it does not offer, operations it does not serve), so a CI dashboard shows them beside the cases.
+ */
+function properties(t: TargetInfo, causes: string[]) {
+  const url = new URL(t.baseUrl);
+  url.username = '';
+  url.password = '';
+  const props: Array<[string, string | undefined]> = [
+    ['api', t.api],
+    ['url', url.href],
+    ['vendor', t.vendor],
+    ['model', t.model],
+    ['firmware', t.firmware],
+    ...absentHeadlines(t).map((l): [string, string] => ['not-offered', l]),
+    ...causes.map((l): [string, string] => ['not-served', l]),
+  ];
+  return props.flatMap(([name, value]) => (value ? [{ '@name': name, '@value': value }] : []));
+}
+
 /** JUnit XML for CI: one testsuite per target; fail/xpass are failures, error is an error, skip/xfail are skipped. */
 export function junitXml(run: RunRecord, opts: JunitOptions = {}): string {
   const failing = (r: RuleResult) =>
@@ -69,10 +89,12 @@ export function junitXml(run: RunRecord, opts: JunitOptions = {}): string {
     '@time': '0.000',
     failure: { '@message': `not undone on ${r.where}: ${r.why}`, '@type': 'residue', '#text': r.why },
   }));
+  const causes = errorCauses(run.results);
   const suites = run.targets.map((t) => {
     const rs = run.results.filter((r) => r.target === t.name);
     return {
       '@name': `${t.api}: ${t.name}`,
+      properties: { property: properties(t, causes.filter((g) => g.target === t.name).map(causeLine)) },
       '@tests': rs.length,
       '@failures': rs.filter(failing).length,
       '@errors': rs.filter((r) => r.status === 'error').length,

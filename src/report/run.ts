@@ -7,7 +7,7 @@ export interface RunRecord {
   tool: { name: string; version: string };
   startedAt: string;
   durationMs: number;
-  targets: Array<Pick<Target, 'name' | 'api' | 'baseUrl' | 'vendor' | 'model' | 'firmware'>>;
+  targets: TargetInfo[];
   summary: Summary;
   results: RuleResult[];
   /** Changes the run made to a device and could not undo: shown first in every report. */
@@ -22,7 +22,52 @@ export interface RunRecord {
   incomplete?: string;
 }
 
-export function targetInfo(t: Target): RunRecord['targets'][number] {
+export type TargetInfo = Pick<Target, 'name' | 'api' | 'baseUrl' | 'vendor' | 'model' | 'firmware'> & {
+  /**
+   * What the target does not offer (optional is not missing): each capability a rule needed and found absent,
+   * named for people ("Rekey"), with the probe's reason. Every report shows them as the target's headline.
+   */
+  absent?: Array<{ capability: string; name: string; reason: string }>;
+};
+
+/** One line per capability the target lacks: "Rekey: not offered by this service (…)". */
+export function absentHeadlines(t: TargetInfo): string[] {
+  return (t.absent ?? []).map((a) => `${a.name}: ${a.reason}`);
+}
+
+export interface CauseGroup {
+  target: string;
+  /** "Rekey not served (405)" */
+  cause: string;
+  /** The rule whose finding it is, when a document requires the operation. */
+  owner?: string;
+  /** The rules it left not evaluated. */
+  rules: string[];
+}
+
+/** "Rekey not served (405): 7 rules not evaluated (the finding of RF-DISC-012)" */
+export function causeLine(g: CauseGroup): string {
+  const n = g.rules.length;
+  return `${g.cause}: ${n} rule${n === 1 ? '' : 's'} not evaluated${g.owner ? ` (the finding of ${g.owner})` : ''}`;
+}
+
+/**
+ * Errors grouped by their cause ("Rekey not served (405)": the rules it left not evaluated), in first-seen order:
+ * one cause, one finding, whatever number of rules needed the operation.
+ */
+export function errorCauses(results: readonly RuleResult[]): CauseGroup[] {
+  const groups = new Map<string, CauseGroup>();
+  for (const r of results) {
+    if (r.status !== 'error' || !r.cause) continue;
+    const key = `${r.target}\u0000${r.cause.what}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { target: r.target, cause: r.cause.what, owner: r.cause.owner, rules: [] }));
+    g.rules.push(r.rule);
+  }
+  return [...groups.values()];
+}
+
+export function targetInfo(t: Target): TargetInfo {
   return {
     name: t.name,
     api: t.api,

@@ -1,7 +1,7 @@
 import type { RuleResult } from '../core/engine.ts';
 import type { Evidence } from '../http/evidence.ts';
 import { STATUSES, summarize, type Status } from '../core/outcome.ts';
-import type { RunRecord } from './run.ts';
+import { absentHeadlines, causeLine, errorCauses, type RunRecord } from './run.ts';
 
 const ICON: Record<Status, string> = {
   pass: 'pass',
@@ -53,6 +53,16 @@ export function summaryMarkdown(run: RunRecord): string {
   }
   lines.push(`| **all** | | | ${STATUSES.map((k) => `**${run.summary[k]}**`).join(' | ')} |`);
 
+  // What each target does not offer (optional is not missing) and the operations it does not serve.
+  const causes = errorCauses(run.results);
+  const headline = run.targets.flatMap((t) => [
+    ...absentHeadlines(t).map((l) => `- ${cell(t.name)}: ${cell(l)}`),
+    ...causes
+      .filter((g) => g.target === t.name)
+      .map((g) => `- ${cell(t.name)}: ${cell(causeLine(g))}: ${g.rules.join(', ')}`),
+  ]);
+  if (headline.length) lines.push('', '## Not offered or not served', '', ...headline);
+
   // Side-by-side scorecard per API, when several targets of one API were compared.
   for (const api of new Set(run.targets.map((t) => t.api))) {
     const targets = run.targets.filter((t) => t.api === api);
@@ -74,7 +84,10 @@ export function summaryMarkdown(run: RunRecord): string {
     }
   }
 
-  const findings = run.results.filter((r) => r.status !== 'pass' && r.status !== 'skip');
+  // Rules left not evaluated by an operation that is not served are listed once, under their cause (above).
+  const findings = run.results.filter(
+    (r) => r.status !== 'pass' && r.status !== 'skip' && !(r.status === 'error' && r.cause),
+  );
   lines.push('', '## Findings', '');
   if (findings.length === 0) lines.push('No failures, warnings, errors or known deviations.');
   for (const r of findings) lines.push(...finding(r, run));
