@@ -3,7 +3,7 @@
  * touched: a bad option costs one line and exit 2, never a lost run (an --out that cannot be written used to be
  * found only when the first target had finished).
  */
-import { closeSync, openSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readlinkSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import type { AnyApi } from './core/api.ts';
@@ -75,6 +75,11 @@ export function checkOutDir(dir: string, option = '--out'): void {
       isDir = statSync(p).isDirectory();
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
+      // A symbolic link whose target is missing cannot be created through (mkdir says EEXIST).
+      if (code === 'ENOENT' && isSymlink(p))
+        throw new UsageError(
+          `${option} ${dir}: ${p} is a symbolic link to ${readlinkSync(p)}, which does not exist`,
+        );
       if ((code === 'ENOENT' || code === 'ENOTDIR') && dirname(p) !== p) continue;
       throw new UsageError(`${option} ${dir}: cannot use ${p}: ${code ?? (err as Error).message}`);
     }
@@ -88,6 +93,14 @@ export function checkOutDir(dir: string, option = '--out'): void {
     return;
   }
   throw new UsageError(`${option} ${dir}: no existing folder above it`);
+}
+
+function isSymlink(p: string): boolean {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function probeWritable(folder: string, dir: string, option: string, exists: boolean): void {

@@ -16,6 +16,7 @@ import { ConsoleProgress, OrderedProgress } from './report/console.ts';
 import { HarRecorder, writeHar } from './record/har.ts';
 import { startProfileMock } from './mock/container.ts';
 import { targetInfo, type RunRecord } from './report/run.ts';
+import { lockOutDir } from './report/out-lock.ts';
 import { ReportSpool } from './report/write.ts';
 import { TOOL } from './tool.ts';
 
@@ -162,6 +163,8 @@ export async function runConformance(
 
   if (mine.length === 0 && opts.shard)
     write(`shard ${opts.shard.index}/${opts.shard.count}: no target (the run has ${planned.length})`);
+  // The folder is this run's until it ends: another run writing there at the same time is refused (exit 2).
+  const releaseOut = lockOutDir(outDir, opts.out === undefined ? 'report directory' : '--out');
   const spool = new ReportSpool(outDir, redactor);
   const slots: Slot[] = mine.map(() => ({ results: [], residue: [] }));
   const ordered = new OrderedProgress(write, mine.length);
@@ -197,6 +200,7 @@ export async function runConformance(
         ? (sharedExpectations ?? loadExpectations(file, new Set(p.api.rules.map((r) => r.id))))
         : undefined;
       slot.info = targetInfo(target);
+      spool.journalLine({ target: slot.info });
       say.target(target);
       const t0 = Date.now();
       const full: RuleResult[] = [];
@@ -212,6 +216,7 @@ export async function runConformance(
         signal: stop.signal,
         onResult: (r: RuleResult) => {
           full.push(r);
+          spool.journalLine({ result: compact(r) });
           say.result(r);
         },
         onResidue: (r) => slot.residue.push(r),
@@ -257,6 +262,7 @@ export async function runConformance(
       run.incomplete = `stopped by an unexpected error: ${describeError(err)}`;
     assemble();
     if (run.targets.length) spool.finish(run);
+    releaseOut();
     throw err;
   } finally {
     opts.signal?.removeEventListener('abort', forward);
@@ -265,6 +271,7 @@ export async function runConformance(
 
   assemble();
   spool.finish(run);
+  releaseOut();
   progress.summary(run, outDir);
   const exitCode = opts.signal?.aborted
     ? STOP_SIGNALS[stopSignal(opts.signal)]

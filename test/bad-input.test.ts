@@ -5,7 +5,15 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createPrivateKey } from 'node:crypto';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -545,6 +553,62 @@ const rows: Row[] = [
     case: '--profile without a file',
     argv: () => run('--profile'),
     says: "option '-p, --profile <file>' argument missing",
+  },
+
+  // Issue 21: inputs that used to reach a stack trace or the device.
+  {
+    case: 'a billion-laughs profile (YAML alias bomb)',
+    argv: withProfile(
+      [
+        'a: &a [x,x,x,x,x,x,x,x,x]',
+        ...'bcdefg'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefg'[i]}`).join(',')}]`),
+      ].join('\n') + '\n',
+    ),
+    says: 'not a usable YAML profile',
+  },
+  {
+    case: 'a request timeout past what a timer can hold',
+    argv: withProfile('timeouts: { requestMs: 3000000000 }\n'),
+    says: 'timeouts.requestMs: must be <= 2147483647',
+  },
+  {
+    case: 'Basic auth without a password',
+    argv: withProfile('auth: { scheme: basic, username: admin }\n'),
+    says: 'auth.password: required with scheme "basic"',
+  },
+  {
+    case: 'Basic auth without a user name',
+    argv: withProfile('auth: { scheme: basic }\n'),
+    says: 'auth.username: required with scheme "basic"',
+  },
+  {
+    case: 'bearer auth without a token',
+    argv: withProfile('auth: { scheme: bearer }\n'),
+    says: 'auth.token: required with scheme "bearer"',
+  },
+  {
+    case: 'client-cert auth without tls.clientCert',
+    argv: withProfile('auth: { scheme: client-cert }\n'),
+    says: 'tls.clientCert: required with auth scheme "client-cert"',
+  },
+  {
+    case: 'a 100 KB target name with --record',
+    argv: () => [...withProfile(`name: ${'n'.repeat(100_000)}\n`)(), '--record', '--out', join(dir, 'long')],
+    says: 'name: must NOT have more than 200 characters',
+  },
+  {
+    case: 'a target name with a control character',
+    argv: withProfile('name: "lab\\u0007bmc"\n'),
+    says: 'name: must match pattern',
+  },
+  {
+    case: '--out is a dangling symbolic link',
+    argv: () => {
+      const link = join(dir, `dangling-${++n}`);
+      symlinkSync(join(dir, 'nowhere', 'x'), link);
+      return run('--out', link);
+    },
+    says: 'is a symbolic link to',
   },
 ];
 

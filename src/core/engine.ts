@@ -145,6 +145,7 @@ export async function runTarget(opts: RunTargetOptions): Promise<RuleResult[]> {
 
   const shared = new Map<string, Shared>();
   const lock = new RuleLock();
+  const budget: UndoBudget = { leftMs: Math.min(UNDO_BUDGET_MS, target.timeouts.ruleMs) };
   try {
     const queue = [...opts.rules];
     const workers = Array.from({ length: Math.max(1, target.concurrency) }, async () => {
@@ -164,7 +165,12 @@ export async function runTarget(opts: RunTargetOptions): Promise<RuleResult[]> {
             continue;
           }
           report(
-            await withRule(target.name, rule.id, () => runRule(rule, connection, shared, opts), opts.client),
+            await withRule(
+              target.name,
+              rule.id,
+              () => runRule(rule, connection, shared, budget, opts),
+              opts.client,
+            ),
           );
         } finally {
           release();
@@ -177,7 +183,7 @@ export async function runTarget(opts: RunTargetOptions): Promise<RuleResult[]> {
     const why = await withRule(
       target.name,
       CONNECTION,
-      () => undo(() => recordEvidence(closing, () => connection.close()), target),
+      () => undo(() => recordEvidence(closing, () => connection.close()), target, budget),
       opts.client,
     );
     if (why)
@@ -194,26 +200,45 @@ export async function runTarget(opts: RunTargetOptions): Promise<RuleResult[]> {
 }
 
 /**
- * Runs an undo until it succeeds, with backoff, within a bounded time. Returns the last error when it never
- * succeeded (the change is then residue), or undefined.
+ * The time one target's undos may spend retrying, all together (and never more than one rule's limit): a device
+ * that died mid-run is recognised once, not once per rule (each later undo then gets a single attempt).
  */
-async function undo(fn: () => Promise<void> | void, target: Target): Promise<string | undefined> {
-  const budgetMs = Math.min(30_000, target.timeouts.ruleMs);
+export const UNDO_BUDGET_MS = 30_000;
+
+interface UndoBudget {
+  leftMs: number;
+}
+
+/**
+ * Runs an undo until it succeeds, with backoff, within the target's remaining undo budget (and never longer than
+ * the rule's own limit). Returns the last error when it never succeeded (the change is then residue), or undefined.
+ */
+async function undo(
+  fn: () => Promise<void> | void,
+  target: Target,
+  budget: UndoBudget,
+): Promise<string | undefined> {
   const started = Date.now();
+  const limitMs = Math.min(budget.leftMs, target.timeouts.ruleMs);
   let last: string | undefined;
-  for (let attempt = 0; attempt < 6; attempt++) {
-    try {
-      await fn();
-      return undefined;
-    } catch (err) {
-      last = describeError(err);
-      if (err instanceof UndoImpossible) break;
-      const wait = 150 * 3 ** attempt;
-      if (Date.now() - started + wait > budgetMs) break;
-      await sleep(wait);
+  try {
+    for (let attempt = 0; attempt < 6; attempt++) {
+      try {
+        await fn();
+        return undefined;
+      } catch (err) {
+        last = describeError(err);
+        if (err instanceof UndoImpossible) break;
+        const wait = 150 * 3 ** attempt;
+        if (Date.now() - started + wait > limitMs) break;
+        await sleep(wait);
+      }
     }
+    return last;
+  } finally {
+    // Only the time spent on failed attempts counts: a healthy device's undos cost nothing of the budget.
+    if (last !== undefined) budget.leftMs = Math.max(0, budget.leftMs - (Date.now() - started));
   }
-  return last;
 }
 
 /** A readers-writer lock granted in request order: exclusive rules run alone, parallel-safe ones together. */
@@ -254,6 +279,7 @@ async function runRule(
   rule: AnyRule,
   connection: Connection<unknown, string>,
   shared: Map<string, Shared>,
+  budget: UndoBudget,
   opts: RunTargetOptions,
 ): Promise<RuleResult> {
   const { target, redactor } = opts;
@@ -323,13 +349,16 @@ async function runRule(
     if (err instanceof DeadlineError) {
       // The check may still have a request in flight (a lock being taken): let it land before undoing, so
       // the undo does not run first and leave what the request then creates.
-      await Promise.race([checking.catch(() => undefined), sleep(target.timeouts.requestMs)]);
+      await Promise.race([
+        checking.catch(() => undefined),
+        sleep(target.timeouts.requestMs, undefined, { ref: false }),
+      ]);
     }
   }
 
   // Cleanups run whatever happened, last registered first, retried; what cannot be undone is residue.
   for (const { what, fn } of cleanups.reverse()) {
-    const why = await undo(() => recordEvidence(evidence, async () => fn()), target);
+    const why = await undo(() => recordEvidence(evidence, async () => fn()), target, budget);
     if (why === undefined) continue;
     opts.onResidue?.({
       target: target.name,

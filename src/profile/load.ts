@@ -95,6 +95,7 @@ export function loadProfile(
     throw new UsageError(`${where}: ${firstError(errors)}`);
   }
   const profile = substituted as Profile;
+  checkAuth(profile, where);
   const api = apis[profile.api];
   if (!api)
     throw new UsageError(
@@ -156,7 +157,31 @@ function parseProfile(text: string, where: string, json: boolean): unknown {
       `${where}: not valid ${json ? 'JSON' : 'YAML'}: ${error.message.split('\n')[0]}${line && !error.message.includes('line') ? at : ''}`,
     );
   }
-  return json ? value : doc.toJS({ maxAliasCount: 100 });
+  if (json) return value;
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // The yaml library refuses alias bombs ("billion laughs") and the like while building the value.
+    throw new UsageError(`${where}: not a usable YAML profile: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+
+/**
+ * The auth scheme has what it needs before any device is contacted: Basic and session auth log in with a user name
+ * and a password, bearer auth sends a token, client-cert auth presents tls.clientCert.
+ */
+function checkAuth(profile: Profile, where: string): void {
+  const auth = profile.auth;
+  if (!auth) return;
+  const need = (field: string, why: string) =>
+    new UsageError(`${where}: auth.${field}: required with scheme "${auth.scheme}" (${why})`);
+  if (auth.scheme === 'basic' || auth.scheme === 'session') {
+    if (!auth.username) throw need('username', 'it logs in as that user');
+    if (auth.password === undefined) throw need('password', 'give it as ${ENV_VAR}');
+  }
+  if (auth.scheme === 'bearer' && !auth.token) throw need('token', 'it is sent as the bearer token');
+  if (auth.scheme === 'client-cert' && !profile.tls?.clientCert)
+    throw new UsageError(`${where}: tls.clientCert: required with auth scheme "client-cert"`);
 }
 
 /** `https://admin:pw@host` anywhere in the profile: the password would travel into every report. */

@@ -69,6 +69,12 @@ export function writeMergedReports(
   });
 }
 
+/**
+ * The journal of a run: one JSON line per target as it starts and per rule as it ends, appended at once, so a run
+ * killed without warning (SIGKILL, a CI timeout) still leaves every verdict it had reached. Kept after the run.
+ */
+export const JOURNAL_FILE = 'results.jsonl';
+
 /** The progress file of a running run: one JSON line per finished target, removed once the reports are whole. */
 export const PROGRESS_FILE = 'results.partial.jsonl';
 
@@ -81,12 +87,24 @@ export const PROGRESS_FILE = 'results.partial.jsonl';
 export class ReportSpool {
   private readonly stage: string;
   private staged = 0;
+  private journal?: number;
 
   constructor(
     private readonly dir: string,
     private readonly redactor: Redactor,
   ) {
     this.stage = join(dir, `.allure-results.${process.pid}.stage`);
+  }
+
+  /** A line of the journal (results.jsonl): a target that starts, or a rule result as it ends. */
+  journalLine(
+    line: { target: RunRecord['targets'][number] } | { result: RunRecord['results'][number] },
+  ): void {
+    if (this.journal === undefined) {
+      mkdirSync(this.dir, { recursive: true });
+      this.journal = openSync(join(this.dir, JOURNAL_FILE), 'w');
+    }
+    writeSync(this.journal, this.redactor.text(JSON.stringify(line)) + '\n');
   }
 
   /**
@@ -123,6 +141,8 @@ export class ReportSpool {
     writeDirAtomic(join(this.dir, 'allure-results'), (tmp) => renameSync(this.stage, tmp));
     this.staged = 0;
     rmSync(join(this.dir, PROGRESS_FILE), { force: true });
+    if (this.journal !== undefined) closeSync(this.journal);
+    this.journal = undefined;
   }
 }
 
