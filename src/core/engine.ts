@@ -145,6 +145,12 @@ export async function runTarget(opts: RunTargetOptions): Promise<RuleResult[]> {
 
   const shared = new Map<string, Shared>();
   const lock = new RuleLock();
+  // Each absent capability is the target's headline once, however many rules needed it.
+  const absent = new Set<string>();
+  const onAbsent = (cap: string, reason: string) => {
+    if (!absent.has(cap)) opts.onAbsent?.(cap, reason);
+    absent.add(cap);
+  };
   const budget: UndoBudget = { leftMs: Math.min(UNDO_BUDGET_MS, target.timeouts.ruleMs) };
   try {
     const queue = [...opts.rules];
@@ -168,7 +174,7 @@ export async function runTarget(opts: RunTargetOptions): Promise<RuleResult[]> {
             await withRule(
               target.name,
               rule.id,
-              () => runRule(rule, connection, shared, budget, opts),
+              () => runRule(rule, connection, shared, budget, { ...opts, onAbsent }),
               opts.client,
             ),
           );

@@ -60,8 +60,8 @@ const JSON_LEVELS = 4;
  * cannot end the match early (everything after the quote would leak). A value cut off at the end is masked too.
  */
 function maskJsonFields(text: string, level: number, keep: (value: string) => boolean): string {
-  const quote = `${'\\'.repeat(2 ** level - 1)}"`.replace(/[\\"]/g, (c) => `\\${c}`);
-  const head = new RegExp(String.raw`${quote}${SECRET_FIELD}${quote}\s*:\s*${quote}`, 'gi');
+  const head = JSON_FIELD_HEADS[level]!;
+  head.lastIndex = 0;
   let out = '';
   let last = 0;
   for (let m = head.exec(text); m; m = head.exec(text)) {
@@ -73,6 +73,15 @@ function maskJsonFields(text: string, level: number, keep: (value: string) => bo
   }
   return last ? out + text.slice(last) : text;
 }
+
+/** The start of a secret JSON field's value, per nesting level (built once: reports are redacted string by string). */
+const JSON_FIELD_HEADS = Array.from({ length: JSON_LEVELS }, (_, level) => {
+  const quote = `${'\\'.repeat(2 ** level - 1)}"`.replace(/[\\"]/g, (c) => `\\${c}`);
+  return new RegExp(String.raw`${quote}${SECRET_FIELD}${quote}\s*:\s*${quote}`, 'gi');
+});
+
+/** A text that names no secret field at all needs none of the field masks (most strings of a report). */
+const ANY_SECRET_FIELD = new RegExp(SECRET_FIELD, 'i');
 
 /** Where the JSON string value that starts at `i` ends (its closing quote at this nesting level). */
 function jsonStringEnd(text: string, i: number, level: number): number {
@@ -116,8 +125,15 @@ const PATTERNS: Array<[RegExp, (kept: string) => string]> = [
     /((?:^|\n)\s*(?:authorization|proxy-authorization|cookie|set-cookie|x-auth-token)\s*:\s*)(?<v>[^\n]+)/gi,
     (head) => `${head}${MASK}`,
   ],
-  [/(\b(?:Basic|Bearer)\s+)(?<v>[A-Za-z0-9._~+/=-]{6,})/g, (head) => `${head}${MASK}`],
+  // A credential, not prose ("HTTP Basic authentication"): it has a digit or symbol, or a capital inside.
+  [
+    /(\b(?:Basic|Bearer)\s+)(?<v>(?=[A-Za-z0-9._~+/=-]*(?:[0-9._~+/=-]|[A-Za-z][A-Z]))[A-Za-z0-9._~+/=-]{6,})/g,
+    (head) => `${head}${MASK}`,
+  ],
 ];
+
+/** The secret shapes that need no field name (a PEM private key; "Basic …"/"Bearer …" credentials). */
+const SHAPE_PATTERNS = [PATTERNS[0]!, PATTERNS.at(-1)!];
 
 /** The JSON string content of `s` (no quotes), optionally with every non-ASCII character as \uXXXX. */
 function jsonEscape(s: string, ascii = false): string {
@@ -284,8 +300,9 @@ export class Redactor {
       for (const s of forms) if (out.includes(s)) out = out.split(s).join(mask(value));
     }
     for (const [s, value] of this.order.opaque) if (out.includes(s)) out = out.split(s).join(mask(value));
-    for (let level = 0; level < JSON_LEVELS; level++) out = maskJsonFields(out, level, keep);
-    for (const [pattern, masked] of PATTERNS)
+    const fields = ANY_SECRET_FIELD.test(out);
+    if (fields) for (let level = 0; level < JSON_LEVELS; level++) out = maskJsonFields(out, level, keep);
+    for (const [pattern, masked] of fields ? PATTERNS : SHAPE_PATTERNS)
       out = out.replace(pattern, (...args: unknown[]) => {
         const groups = args.at(-1);
         const named = typeof groups === 'object' ? (groups as Record<string, string | undefined>) : {};
@@ -324,6 +341,19 @@ export class Redactor {
       }
       return changed;
     });
+  }
+
+  /**
+   * Every string inside `value` (objects and arrays, copied) masked: for structured data a report then renders,
+   * so an escaping the renderer applies afterwards (a Markdown table cell, a properties file, a file name) can
+   * never turn a secret into a form the final pass over the text would miss.
+   */
+  deep<T>(value: T): T {
+    if (typeof value === 'string') return this.text(value) as T;
+    if (Array.isArray(value)) return value.map((v: unknown) => this.deep(v)) as T;
+    if (value && typeof value === 'object' && !Buffer.isBuffer(value))
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.deep(v)])) as T;
+    return value;
   }
 
   headers(

@@ -47,6 +47,9 @@ export interface LoadedProfile {
   resolvePath(p: string): string;
 }
 
+/** The shortest secret the reports can mask (src/http/redact.ts ignores shorter values). */
+export const MIN_SECRET_LENGTH = 4;
+
 /** Fields whose values are secrets: registered for redaction wherever they come from. */
 const SECRET_KEYS = new Set(['password', 'token', 'passphrase']);
 
@@ -239,7 +242,14 @@ function substituteEnv(
         throw new UsageError(`${where}: ${path}: environment variable ${name} is not set`);
       return v;
     });
-    if (SECRET_KEYS.has(path.split('.').pop() ?? '')) redactor.add(out);
+    if (SECRET_KEYS.has(path.split('.').pop() ?? '')) {
+      // Masking a one- to three-character value would mangle ordinary text, so it could not be kept out safely.
+      if (out !== '' && [...out].length < MIN_SECRET_LENGTH)
+        throw new UsageError(
+          `${where}: ${path}: a secret of fewer than ${MIN_SECRET_LENGTH} characters cannot be masked safely in the reports; use a longer one`,
+        );
+      redactor.add(out);
+    }
     return out;
   }
   if (Array.isArray(value))

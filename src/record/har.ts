@@ -168,7 +168,7 @@ export class HarRecorder implements ExchangeRecorder {
 
 function recordedTarget(t: Target, scrub: Scrub): RecordedTarget {
   return {
-    name: t.name,
+    name: scrub.text(t.name),
     api: t.api,
     vendor: t.vendor,
     baseUrl: scrub.text(t.baseUrl),

@@ -60,10 +60,12 @@ function plainWriter(dir: string): FileSystemWriter {
  */
 export function writeAllure(
   dir: string,
-  run: RunRecord,
+  raw: RunRecord,
   redactor: Redactor,
   opts: { durable?: boolean } = {},
 ): void {
+  // Masked before Allure writes: environment.properties escapes what it holds (a secret would slip through).
+  const run = redactor.deep(raw);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const inner = opts.durable === false ? plainWriter(dir) : new FileSystemWriter({ resultsDir: dir });

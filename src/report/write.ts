@@ -39,12 +39,22 @@ export function writeReports(dir: string, run: RunRecord, redactor: Redactor): v
   writeDirAtomic(join(dir, 'allure-results'), (tmp) => writeAllure(tmp, run, redactor, { durable: false }));
 }
 
-/** The four single-file reports (results.json, junit.xml, summary.md, report.html), each atomically. */
+/** The four single-file reports (results.json, junit.xml, summary.md, report.html), rendered and masked. */
+export function renderFileReports(raw: RunRecord, redactor: Redactor): Record<string, string> {
+  // Masked before rendering too: a renderer's escaping (Markdown cells, HTML) must not hide a secret from the mask.
+  const run = redactor.deep(raw);
+  return {
+    'results.json': redactor.text(resultsJson(run)),
+    'junit.xml': redactor.text(junitXml(run, run.reportOptions)),
+    'summary.md': redactor.text(summaryMarkdown(run)),
+    'report.html': redactor.text(htmlReport(run)),
+  };
+}
+
+/** The four single-file reports, each written atomically. */
 function writeFileReports(dir: string, run: RunRecord, redactor: Redactor): void {
-  writeFileAtomic(join(dir, 'results.json'), redactor.text(resultsJson(run)));
-  writeFileAtomic(join(dir, 'junit.xml'), redactor.text(junitXml(run, run.reportOptions)));
-  writeFileAtomic(join(dir, 'summary.md'), redactor.text(summaryMarkdown(run)));
-  writeFileAtomic(join(dir, 'report.html'), redactor.text(htmlReport(run)));
+  for (const [name, text] of Object.entries(renderFileReports(run, redactor)))
+    writeFileAtomic(join(dir, name), text);
 }
 
 /**
