@@ -1,3 +1,4 @@
+import { basename, resolve } from 'node:path';
 import { redactWithAll } from './http/redact.ts';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { APIS } from '../suites/index.ts';
@@ -7,6 +8,7 @@ import { EXIT, STOP_SIGNALS, exitCodeFor, type StopSignal } from './core/outcome
 import { SELFTEST_PARTS, selftest, type SelftestPart } from './core/selftest.ts';
 import { mockTarget } from './core/targets.ts';
 import { writeMockProfile } from './mock/profile-out.ts';
+import { mockupTarget, startMockup } from '../mocks/redfish/mockup/index.ts';
 import { buildAllureSite } from './report/allure-site.ts';
 import { catalogJson, catalogMarkdown } from './report/catalog.ts';
 import { replayRecording } from './record/replay.ts';
@@ -52,10 +54,46 @@ function interruptSignal(): AbortSignal {
   return controller.signal;
 }
 
+/** Exits once what was printed has reached stdout and stderr (both may be pipes, written asynchronously). */
+function exitWhenFlushed(code: number): void {
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
 function seedArg(v: string): number {
   if (!/^\d+$/.test(v) || Number(v) > 0xffffffff)
     throw new InvalidArgumentError(`--seed must be an integer from 0 to 4294967295, got "${v}"`);
   return Number(v);
+}
+
+/**
+ * `mock redfish --from-mockup DIR`: a captured tree served read-only until a stop signal. Its profile says
+ * `capture: true`, so a run sends nothing but reads.
+ */
+async function serveMockup(
+  dir: string,
+  o: { port?: number; host: string; profileOut?: string },
+): Promise<void> {
+  const mock = await startMockup(dir, { host: o.host, port: o.port });
+  const t = mockupTarget(mock, { name: `mockup-${basename(resolve(dir))}` });
+  const say = o.profileOut
+    ? (line: string) => process.stderr.write(`${line}\n`)
+    : (line: string) => print(line);
+  if (o.profileOut) {
+    const written = writeMockProfile(o.profileOut, t);
+    print(JSON.stringify({ api: 'redfish', mockup: resolve(dir), url: mock.url, ...written }));
+  }
+  say(`Redfish capture ${resolve(dir)} served read-only on ${mock.url} (GET and HEAD; anything else 405)`);
+  say('auth: none needed (any credentials accepted); profile: capture: true, vendor: generic');
+  say('Ctrl-C to stop.');
+  await new Promise<void>((done) => {
+    for (const name of Object.keys(STOP_SIGNALS)) process.once(name, () => done());
+  });
+  await mock.close();
 }
 
 export function buildCli(): Command {
@@ -130,6 +168,7 @@ export function buildCli(): Command {
         record?: boolean;
         seed?: number;
       }) => {
+        const signal = interruptSignal();
         const { exitCode } = await runConformance({
           ...(o.record ? { record: true } : {}),
           ...(o.seed !== undefined ? { seed: o.seed } : {}),
@@ -143,9 +182,12 @@ export function buildCli(): Command {
           ...(o.parallel !== undefined ? { parallel: o.parallel } : {}),
           ...(o.shard ? { shard: o.shard } : {}),
           print,
-          signal: interruptSignal(),
+          signal,
         });
         process.exitCode = exitCode;
+        // Stopped by a signal: the cleanups ran and the reports are written, so nothing is left to wait for (a
+        // request still in flight would hold the process for its timeout, past a container's stop grace).
+        if (signal.aborted) exitWhenFlushed(exitCode);
       },
     );
 
@@ -164,13 +206,31 @@ export function buildCli(): Command {
       '--profile-out <file>',
       'write a profile for this mock (and its CA file beside it) for `run --profile`; stdout gets one JSON line',
     )
+    .option(
+      '--from-mockup <dir>',
+      'redfish only: serve a captured Redfish tree read-only (DMTF Mockup Creator or Redfish-Publications layout) instead of the reference mock',
+    )
     .action(
       async (
         id: string,
-        o: { port?: number; host: string; variant?: string; fault?: string[]; profileOut?: string },
+        o: {
+          port?: number;
+          host: string;
+          variant?: string;
+          fault?: string[];
+          profileOut?: string;
+          fromMockup?: string;
+        },
       ) => {
         const api = APIS[id as ApiId];
         if (!api) throw new UsageError(`unknown api "${id}" (known: ${API_IDS.join(', ')})`);
+        if (o.fromMockup !== undefined) {
+          if (api.id !== 'redfish') throw new UsageError('--from-mockup: only for the redfish api');
+          if (o.variant || o.fault?.length)
+            throw new UsageError('--from-mockup serves a capture as it is: no --variant or --fault');
+          await serveMockup(o.fromMockup, o);
+          return;
+        }
         const variant = o.variant ?? api.defaultVariant;
         if (!(variant in api.variants))
           throw new UsageError(

@@ -25,6 +25,7 @@ export function writeMockProfile(file: string, target: Target): { profile: strin
     ...(Object.keys(target.accounts).length ? { accounts: target.accounts } : {}),
     ...(Object.keys(target.params).length ? { params: target.params } : {}),
     allowDestructive: target.allowDestructive,
+    ...(target.capture ? { capture: true } : {}),
     timeouts: target.timeouts,
   };
   writeFileSync(profile, extname(profile) === '.json' ? JSON.stringify(doc, null, 2) + '\n' : stringify(doc));
