@@ -23,7 +23,8 @@ for p in podman runc debootstrap curl; do dpkg -s "$p" >/dev/null 2>&1 || missin
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  # One line per package as it is unpacked and set up, so a long install shows progress.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" | grep --line-buffered -E '^(Unpacking|Setting up) ' || true
 fi
 
 # 2. Engine settings: runc; cgroupfs (no systemd here); no default ulimits (podman's default nofile=1048576 is

@@ -9,7 +9,8 @@ import { selftest } from '../../src/core/selftest.ts';
  */
 export async function proveApi(id: ApiId): Promise<void> {
   const api = APIS[id];
-  const report = await selftest(api);
+  // Progress as it goes (one line per variant, fault and hostile mode), not minutes of silence in CI.
+  const report = await selftest(api, { onProgress: (line) => console.log(`${id} self-test: ${line}`) });
   const problems = [
     ...report.coverage,
     ...report.variants.flatMap((v) => v.problems.map((p) => `[variant ${v.variant}] ${p}`)),
@@ -22,6 +23,7 @@ export async function proveApi(id: ApiId): Promise<void> {
     ...report.extra.flatMap((e) => e.problems.map((p) => `[${e.check}] ${p}`)),
   ];
   expect(problems).toEqual([]);
+  expect(report.ok).toBe(true);
   expect(api.rules.length).toBeGreaterThan(0);
   expect(report.faults.length).toBe(Object.keys(api.faults).length);
   expect(report.hostile.map((h) => h.mode)).toEqual([...HOSTILE_MODES]);
