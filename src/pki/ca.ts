@@ -2,7 +2,7 @@ import { createHash, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { harnessNow, seededBytes } from '../core/random.ts';
 import { repoPath } from '../paths.ts';
-import { importRsaPkcs8, RSA_SHA256 } from './keys.ts';
+import { importPkcs8, type SigningAlgorithm } from './keys.ts';
 import { toPem } from './pem.ts';
 import { x509, type CryptoKey, type CryptoKeyPair } from './x509.ts';
 
@@ -18,6 +18,9 @@ export interface IssueOptions {
   keyUsages?: number;
 }
 
+/** The committed TEST ONLY CAs: test-ca (RSA 2048, signs RSA with SHA-256), test-ca-ec (P-256, ECDSA with SHA-256). */
+export type TestCaName = 'test-ca' | 'test-ca-ec';
+
 /**
  * A certificate authority backed by a committed TEST ONLY key (fixtures/pki/ca). Used by mocks that issue
  * certificates and by suites that sign a device's CSR to complete an end-to-end flow.
@@ -27,13 +30,16 @@ export class TestCa {
     readonly name: string,
     readonly cert: x509.X509Certificate,
     private readonly keys: CryptoKeyPair,
+    /** How this CA signs: RSASSA-PKCS1-v1_5 or ECDSA, with SHA-256 (P-256) or SHA-384 (P-384). */
+    readonly signingAlgorithm: SigningAlgorithm,
   ) {}
 
-  static async load(name = 'test-ca'): Promise<TestCa> {
+  static async load(name: TestCaName = 'test-ca'): Promise<TestCa> {
     const dir = repoPath('fixtures/pki/ca');
     const keyPem = readFileSync(`${dir}/${name}.key.pem`, 'utf8');
     const cert = new x509.X509Certificate(readFileSync(`${dir}/${name}.cert.pem`, 'utf8'));
-    return new TestCa(name, cert, await importRsaPkcs8(keyPem));
+    const { keys, signingAlgorithm } = await importPkcs8(keyPem);
+    return new TestCa(name, cert, keys, signingAlgorithm);
   }
 
   get certPem(): string {
@@ -64,7 +70,7 @@ export class TestCa {
       issuer: this.cert.subject,
       notBefore,
       notAfter: opts.notAfter ?? new Date(notBefore.getTime() + 365 * 24 * 3600 * 1000),
-      signingAlgorithm: RSA_SHA256,
+      signingAlgorithm: this.signingAlgorithm,
       publicKey: opts.publicKey,
       signingKey: this.keys.privateKey,
       extensions,

@@ -3,6 +3,9 @@ import { Violation } from '../core/errors.ts';
 import { hasPrivateKey, pemBlocks } from './pem.ts';
 import { x509 } from './x509.ts';
 
+// The CSR rules name a key the way keys.ts does.
+export { keyDescription } from './keys.ts';
+
 export const OID_CHALLENGE_PASSWORD = '1.2.840.113549.1.9.7';
 export const OID_EXTENSION_REQUEST = '1.2.840.113549.1.9.14';
 
@@ -70,13 +73,6 @@ export async function csrSignatureValid(parsed: ParsedCsr): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-export function keyDescription(key: KeyObject): string {
-  const d = key.asymmetricKeyDetails ?? {};
-  if (key.asymmetricKeyType === 'rsa') return `RSA ${d.modulusLength}`;
-  if (key.asymmetricKeyType === 'ec') return `EC ${d.namedCurve}`;
-  return String(key.asymmetricKeyType);
 }
 
 /** The challengePassword attribute value(s) (RFC 2985 §5.4.1), or [] when absent. */

@@ -1,40 +1,49 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
 import { repoPath } from '../paths.ts';
 import { Redactor } from '../http/redact.ts';
 import type { Target } from '../core/api.ts';
+import { sameKeyPair } from '../pki/keys.ts';
+import { pemBlocks } from '../pki/pem.ts';
+import { readPkcs12, writePkcs12, type Pkcs12ProtectionName } from '../pki/pkcs12.ts';
 import { ARCHIVE_MASK, HarRecorder } from './har.ts';
 import { looksLikePfx, sanitizePfx } from './pkcs12.ts';
 
-const keyPem = readFileSync(repoPath('fixtures/pki/foreign/rsa-2048.pem'), 'utf8');
-const key = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
-
-function selfSigned(): forge.pki.Certificate {
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
-  cert.serialNumber = '01';
-  cert.validity.notBefore = new Date('2026-01-01T00:00:00Z');
-  cert.validity.notAfter = new Date('2027-01-01T00:00:00Z');
-  cert.setSubject([{ name: 'commonName', value: 'pfx.certconform.test' }]);
-  cert.setIssuer([{ name: 'commonName', value: 'pfx.certconform.test' }]);
-  cert.sign(key, forge.md.sha256.create());
-  return cert;
-}
-
-const toDer = (asn1: forge.asn1.Asn1) => Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
-const open = (der: Buffer, password: string) =>
-  forge.pkcs12.pkcs12FromAsn1(
-    forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary'))),
-    true,
-    password,
-  );
+const pki = (path: string) => readFileSync(repoPath('fixtures/pki', path));
+const pkcs8 = (path: string) => createPrivateKey(pki(path)).export({ format: 'der', type: 'pkcs8' });
+const certDer = (name: string) => pemBlocks(pki(`openssl/${name}`).toString('utf8'))[0]!.der;
+const archive = (key: string, cert: string, protection: Pkcs12ProtectionName) =>
+  writePkcs12([pkcs8(key)], [certDer(cert), pemBlocks(pki('ca/test-ca.cert.pem').toString())[0]!.der], {
+    password: 'device-password',
+    protection,
+  });
+const open = (der: Buffer, password: string) => readPkcs12(der, password);
 
 describe('sanitizePfx (a PKCS#12 archive in a recording)', () => {
-  const cert = selfSigned();
-  const pfx = toDer(forge.pkcs12.toPkcs12Asn1(key, [cert], 'device-password', { algorithm: '3des' }));
+  const cases = [
+    {
+      what: 'RSA 3072, key 3DES, certificates in the clear',
+      key: 'keys/rsa-3072-00.pem',
+      cert: 'rsa-3072.crt',
+      protection: 'clear-certs-3des',
+    },
+    {
+      what: 'ECDSA P-256, AES-256',
+      key: 'keys/ec-p256-00.pem',
+      cert: 'ec-p256.crt',
+      protection: 'aes256-sha256',
+    },
+    {
+      what: 'ECDSA P-384, certificates RC2-40',
+      key: 'keys/ec-p384-00.pem',
+      cert: 'ec-p384.crt',
+      protection: 'openssl-legacy',
+    },
+  ] as const;
 
-  it('keeps the certificates and the public half of the key, re-encrypted with the replay password', () => {
+  it.each(cases)('keeps the certificates and the public half of the key, re-encrypted: $what', (c) => {
+    const pfx = archive(c.key, c.cert, c.protection);
     expect(looksLikePfx(pfx)).toBe(true);
     const clean = sanitizePfx(pfx, [
       { value: 'wrong', replayAs: 'x' },
@@ -42,28 +51,35 @@ describe('sanitizePfx (a PKCS#12 archive in a recording)', () => {
     ])!;
     expect(clean).toBeDefined();
     expect(() => open(clean, 'device-password')).toThrow();
-    const p12 = open(clean, '***');
-    const bagKey = p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag! })[
-      forge.pki.oids.pkcs8ShroudedKeyBag!
-    ]![0]!.key as forge.pki.rsa.PrivateKey;
-    expect(bagKey.n.equals(key.n) && bagKey.e.equals(key.e)).toBe(true);
-    for (const part of [bagKey.d, bagKey.p, bagKey.q, bagKey.dP, bagKey.dQ, bagKey.qInv])
-      expect(part.signum()).toBe(0);
-    const certs = p12.getBags({ bagType: forge.pki.oids.certBag! })[forge.pki.oids.certBag!]!;
-    expect(certs.map((b) => forge.pki.certificateToPem(b.cert!))).toEqual([forge.pki.certificateToPem(cert)]);
-    // None of the private numbers is left anywhere in the bytes.
-    const d = Buffer.from(key.d.toByteArray());
-    expect(clean.includes(d.subarray(d.length - 32))).toBe(false);
+    const opened = open(clean, '***');
+    expect(opened.certs.map((d) => d.toString('hex'))).toEqual(
+      open(pfx, 'device-password').certs.map((d) => d.toString('hex')),
+    );
+    const key = opened.keys[0]!.key;
+    // The replay compares what the recorded run compared: the same public half, and none of the private numbers.
+    expect(sameKeyPair(key, createPublicKey(pki(c.key)))).toBe(true);
+    const jwk = key.export({ format: 'jwk' });
+    expect(Buffer.from(jwk.d!, 'base64url').every((b) => b === 0)).toBe(true);
+    const d = Buffer.from(createPrivateKey(pki(c.key)).export({ format: 'jwk' }).d!, 'base64url');
+    expect(clean.includes(d.subarray(d.length - 24))).toBe(false);
+  });
+
+  it('keeps a key that does not match its certificate not matching (the replay fails where the run failed)', () => {
+    const pfx = writePkcs12([pkcs8('keys/ec-p256-01.pem')], [certDer('ec-p256.crt')], { password: 'pw' });
+    const opened = open(sanitizePfx(pfx, [{ value: 'pw', replayAs: '***' }])!, '***');
+    expect(sameKeyPair(opened.keys[0]!.key, createPublicKey(pki('keys/ec-p256-00.pem')))).toBe(false);
+    expect(sameKeyPair(opened.keys[0]!.key, createPublicKey(pki('keys/ec-p256-01.pem')))).toBe(true);
   });
 
   it('is undefined when no known password opens the archive, or it is not one', () => {
+    const pfx = archive('keys/ec-p256-00.pem', 'ec-p256.crt', 'aes256-sha256');
     expect(sanitizePfx(pfx, [{ value: 'other', replayAs: 'x' }])).toBeUndefined();
     expect(looksLikePfx(Buffer.from('not a pfx, not at all'))).toBe(false);
   });
 });
 
 describe('a recording of an answer holding a PKCS#12 archive', () => {
-  const pfx = toDer(forge.pkcs12.toPkcs12Asn1(key, [selfSigned()], 'device-password', { algorithm: '3des' }));
+  const pfx = archive('keys/rsa-3072-00.pem', 'rsa-3072.crt', 'clear-certs-3des');
   const recorded = (body: Buffer, secrets: string[]) => {
     const redactor = new Redactor();
     for (const s of secrets) redactor.add(s);

@@ -1,11 +1,12 @@
-import forge from 'node-forge';
+import { publicOnly } from '../pki/keys.ts';
+import { readPkcs12, writePkcs12, type Pkcs12Contents } from '../pki/pkcs12.ts';
 
 /**
  * A recording must not hold a private key, yet rules judge PKCS#12 archives a device answers (it opens with the
  * password, its key matches its certificate). So a recording keeps the archive re-packed: the same certificates
- * in the same order, each key with only its public half (the private numbers are zero), encrypted with the
- * password as the replay will know it. The rules that compare a key with a certificate see the same thing; no
- * one can use the key.
+ * in the same order, each key with only its public half (RSA: modulus and exponent; EC: the public point d·G;
+ * every private number zero: keys.ts publicOnly), encrypted with the password as the replay will know it. The
+ * rules that compare a key with a certificate see the same thing; no one can use the key.
  */
 
 /** A password that may open an archive, and the one its sanitized copy is encrypted with. */
@@ -26,33 +27,24 @@ export function looksLikePfx(der: Buffer): boolean {
 
 /**
  * The sanitized copy of a PKCS#12 archive, or undefined when none of the passwords opens it, or it holds what
- * cannot be re-packed faithfully (more than one key, a key that is not RSA): then the recording masks it whole.
+ * cannot be re-packed faithfully (more than one key, a key that is neither RSA nor EC, an algorithm the harness
+ * cannot read): then the recording masks it whole.
  */
 export function sanitizePfx(der: Buffer, passwords: readonly ArchivePassword[]): Buffer | undefined {
-  let asn1: forge.asn1.Asn1;
-  try {
-    asn1 = forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary')));
-  } catch {
-    return undefined;
-  }
   for (const pw of passwords) {
-    let p12: forge.pkcs12.Pkcs12Pfx;
+    let contents: Pkcs12Contents;
     try {
-      p12 = forge.pkcs12.pkcs12FromAsn1(asn1, true, pw.value);
+      contents = readPkcs12(der, pw.value);
     } catch {
       continue;
     }
-    const bags = (type: string) => p12.getBags({ bagType: type })[type] ?? [];
-    const keyBags = [...bags(forge.pki.oids.pkcs8ShroudedKeyBag!), ...bags(forge.pki.oids.keyBag!)];
-    const certs = bags(forge.pki.oids.certBag!).flatMap((b) => (b.cert ? [b.cert] : []));
-    if (keyBags.length > 1 || keyBags.some((b) => !b.key)) return undefined;
-    const key = keyBags[0]?.key as forge.pki.rsa.PrivateKey | undefined;
-    const zero = forge.jsbn.BigInteger.ZERO;
-    const publicOnly = key
-      ? forge.pki.setRsaPrivateKey(key.n, key.e, zero, zero, zero, zero, zero, zero)
-      : null;
-    const out = forge.pkcs12.toPkcs12Asn1(publicOnly, certs, pw.replayAs, { algorithm: 'aes256' });
-    return Buffer.from(forge.asn1.toDer(out).getBytes(), 'binary');
+    if (contents.keys.length > 1) return undefined;
+    try {
+      const keys = contents.keys.map((k) => publicOnly(k.pkcs8));
+      return writePkcs12(keys, contents.certs, { password: pw.replayAs, protection: 'aes256-sha256' });
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }
