@@ -2,6 +2,10 @@ import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { spkiOf } from './requests.ts';
 import type { Certificate, MockContext } from './world.ts';
 
+/** When the mock's platform keys were "created" (KeyDto.creationTime is required). */
+const CREATED = new Date().toISOString();
+const EC_BITS: Record<string, number> = { prime256v1: 256, secp384r1: 384, secp521r1: 521 };
+
 /** The certificate bodies the platform answers: the data answer of an operation and the inventory detail. */
 export function createAnswers({ world, behaviour, fault }: MockContext) {
   const { ca, keys, raProfiles, seenProcessing } = world;
@@ -14,6 +18,13 @@ export function createAnswers({ world, behaviour, fault }: MockContext) {
     return { certificateData: Buffer.from(cert.rawData).toString('base64'), uuid };
   }
 
+  /** The rekey answer: fault rekey-answer-data-object wraps certificateData in an object (not the schema's string). */
+  function rekeyAnswer(c: Certificate): Record<string, unknown> {
+    const answer = dataAnswer(c);
+    if (!fault('rekey-answer-data-object')) return answer;
+    return { ...answer, certificateData: { content: answer.certificateData ?? '', format: 'base64' } };
+  }
+
   function serialOf(c: Certificate): string | undefined {
     const serial = c.cert?.serialNumber.toLowerCase();
     if (serial && fault('detail-serial-mismatch') && c.v2)
@@ -21,71 +32,113 @@ export function createAnswers({ world, behaviour, fault }: MockContext) {
     return serial;
   }
 
+  /** KeyDto of the inventory, with its one private key item (KeyItemDto), every required field given. */
   function keyDto(uuid: string | undefined) {
     const k = uuid ? keys.get(uuid) : undefined;
     if (!k) return undefined;
+    const common = {
+      creationTime: CREATED,
+      associations: 1,
+      complianceStatus: 'na',
+      tokenProfileUuid: k.tokenProfileUuid,
+    };
     return {
       uuid: k.uuid,
       name: `certconform-key-${k.uuid.slice(-4)}`,
-      tokenProfileUuid: k.tokenProfileUuid,
+      ...common,
       items: [
         {
           uuid: k.uuid,
           name: 'privateKey',
+          ...common,
+          keyWrapperUuid: k.uuid,
           type: 'Private',
           state: k.state,
-          keyAlgorithm: 'RSA',
-          length: 2048,
+          keyAlgorithm: k.algorithm,
+          format: 'PrivateKeyInfo',
+          length: k.length,
+          enabled: k.state === 'active',
         },
       ],
     };
   }
 
-  function detail(c: Certificate) {
-    if (c.state === 'processing') seenProcessing.add(c.uuid);
+  function publicKeyOf(c: Certificate): { algorithm: string; size: number } {
     const spki = c.cert ? spkiOf(c.cert.publicKey) : c.request?.spki;
     let pub: KeyObject | undefined;
     try {
-      pub = spki ? createPublicKey({ key: spki, format: 'der', type: 'spki' }) : undefined;
+      pub = spki?.length ? createPublicKey({ key: spki, format: 'der', type: 'spki' }) : undefined;
     } catch {
       pub = undefined;
     }
+    if (pub?.asymmetricKeyType === 'ec')
+      return { algorithm: 'ECDSA', size: EC_BITS[pub.asymmetricKeyDetails?.namedCurve ?? ''] ?? 256 };
+    return { algorithm: 'RSA', size: pub?.asymmetricKeyDetails?.modulusLength ?? 0 };
+  }
+
+  /** A date-time as Jackson writes it; fault renewed-detail-bad-date writes a renewal's notAfter without the T and zone. */
+  function dateTime(d: Date, c: Certificate, field: 'notBefore' | 'notAfter'): string {
+    if (field === 'notAfter' && c.sourceCertificateUuid && fault('renewed-detail-bad-date'))
+      return d
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, '');
+    return d.toISOString();
+  }
+
+  /** CertificateDto: what a search lists of each certificate (the required fields and a few more). */
+  function summary(c: Certificate) {
+    if (c.state === 'processing') seenProcessing.add(c.uuid);
     const subjectDn = c.cert?.subject ?? c.request?.subject ?? '';
     const profile = c.raProfileUuid ? raProfiles.get(c.raProfileUuid) : undefined;
     const der = c.cert ? Buffer.from(c.cert.rawData) : undefined;
-    const hybrid = Boolean(c.altKeyUuid);
+    const key = publicKeyOf(c);
     return {
       uuid: c.uuid,
       commonName: /CN=([^,]+)/.exec(subjectDn)?.[1] ?? '',
       ...(behaviour.leanDetail ? {} : { serialNumber: serialOf(c), issuerDn: c.cert?.issuer }),
       subjectDn,
       ...(c.cert
-        ? { notBefore: c.cert.notBefore.toISOString(), notAfter: c.cert.notAfter.toISOString() }
+        ? {
+            notBefore: dateTime(c.cert.notBefore, c, 'notBefore'),
+            notAfter: dateTime(c.cert.notAfter, c, 'notAfter'),
+          }
         : {}),
-      publicKeyAlgorithm: pub?.asymmetricKeyType === 'ec' ? 'ECDSA' : 'RSA',
-      keySize: pub?.asymmetricKeyDetails?.modulusLength ?? (pub?.asymmetricKeyType === 'ec' ? 256 : 0),
-      hybridCertificate: hybrid,
+      publicKeyAlgorithm: key.algorithm,
+      keySize: key.size,
+      hybridCertificate: Boolean(c.altKeyUuid),
       state: c.state,
       validationStatus: c.state === 'revoked' ? 'revoked' : c.cert ? 'valid' : 'not_checked',
       ...(profile ? { raProfile: { uuid: profile.uuid, name: profile.name, enabled: profile.enabled } } : {}),
-      ...(der
-        ? {
-            fingerprint: createHash('sha256').update(der).digest('hex'),
-            certificateContent: der.toString('base64'),
-          }
-        : {}),
+      ...(der ? { fingerprint: createHash('sha256').update(der).digest('hex') } : {}),
       certificateType: 'X.509',
       complianceStatus: 'na',
       privateKeyAvailability: Boolean(c.keyUuid && keys.get(c.keyUuid)?.state === 'active'),
       archived: Boolean(c.archived),
+    };
+  }
+
+  /** CertificateDetailDto. */
+  function detail(c: Certificate) {
+    const der = c.cert ? Buffer.from(c.cert.rawData) : undefined;
+    const key = publicKeyOf(c);
+    return {
+      ...summary(c),
+      ...(der ? { certificateContent: der.toString('base64') } : {}),
       ...(c.keyUuid ? { key: keyDto(c.keyUuid) } : {}),
       ...(c.altKeyUuid ? { altKey: keyDto(c.altKeyUuid) } : {}),
       ...(c.request?.csrBase64
         ? {
             certificateRequest: {
-              content: c.request.csrBase64,
-              subjectDn: c.request.subject,
+              uuid: c.requestUuid,
+              certificateType: 'X.509',
               certificateRequestFormat: 'pkcs10',
+              content: c.request.csrBase64,
+              commonName: /CN=([^,]+)/.exec(c.request.subject)?.[1] ?? '',
+              subjectDn: c.request.subject,
+              publicKeyAlgorithm: key.algorithm,
+              signatureAlgorithm: key.algorithm === 'ECDSA' ? 'SHA256withECDSA' : 'SHA256withRSA',
+              complianceStatus: 'na',
             },
           }
         : {}),
@@ -93,7 +146,7 @@ export function createAnswers({ world, behaviour, fault }: MockContext) {
     };
   }
 
-  return { dataAnswer, serialOf, detail };
+  return { dataAnswer, rekeyAnswer, serialOf, summary, detail };
 }
 
 export type Answers = ReturnType<typeof createAnswers>;

@@ -1,7 +1,57 @@
+import { randomBytes } from 'node:crypto';
 import { RSA_SHA256 } from '../../src/pki/keys.ts';
-import { x509 } from '../../src/pki/x509.ts';
+import { subtle, x509, type CryptoKeyPair } from '../../src/pki/x509.ts';
 import { newUuid } from './model.ts';
-import type { CertRequest, Certificate, MockContext } from './world.ts';
+import type { CertRequest, Certificate, MockContext, Signer } from './world.ts';
+
+const YEAR_MS = 365 * 86_400_000;
+
+/**
+ * The authority of an EC RA profile: a P-384 CA made at start (TEST ONLY, EC generation is cheap) that signs
+ * ECDSA with SHA-384, as a real CZERTAINLY with an EC CA behind the RA profile issues.
+ */
+export async function createEcCa(): Promise<Signer> {
+  const keys = (await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-384' }, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
+  const signingAlgorithm = { name: 'ECDSA', hash: 'SHA-384' };
+  const notBefore = new Date(Date.now() - 3_600_000);
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: '01' + randomBytes(15).toString('hex'),
+    name: 'CN=certconform EC test CA (P-384), O=certconform, C=CZ',
+    notBefore,
+    notAfter: new Date(notBefore.getTime() + 10 * YEAR_MS),
+    signingAlgorithm,
+    keys,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  return {
+    cert,
+    async issue(opts) {
+      const from = new Date(Date.now() - 60_000);
+      return x509.X509CertificateGenerator.create({
+        serialNumber: opts.serialNumber ?? '01' + randomBytes(15).toString('hex'),
+        subject: opts.subject,
+        issuer: cert.subject,
+        notBefore: from,
+        notAfter: new Date(from.getTime() + YEAR_MS),
+        signingAlgorithm,
+        publicKey: opts.publicKey,
+        signingKey: keys.privateKey,
+        extensions: [
+          new x509.BasicConstraintsExtension(false, undefined, true),
+          new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+          await x509.AuthorityKeyIdentifierExtension.create(cert, false),
+        ],
+      });
+    },
+  };
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

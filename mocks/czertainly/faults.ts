@@ -55,11 +55,23 @@ export const FAULTS = {
     description: 'A queued certificate reports the undocumented state "processing" before it is issued.',
     variant: 'delayed',
   },
+  'renewed-detail-bad-date': {
+    description:
+      'The inventory detail of a renewed or rekeyed certificate reports notAfter as "2026-05-01 10:00:00" (not an RFC 3339 date-time).',
+  },
+  'rekey-answer-data-object': {
+    description:
+      'The rekey answer carries certificateData as an object {"content": …, "format": "base64"} instead of the documented string.',
+  },
   'archived-operations-accepted': { description: 'Renew, rekey and revoke accept an archived certificate.' },
   'renew-revoked-accepted': { description: 'A revoked certificate can be renewed.' },
   'rekey-revoked-accepted': { description: 'A revoked certificate can be rekeyed.' },
   'revoke-revoked-accepted': { description: 'A revoked certificate can be revoked again (204).' },
   // renew
+  'renew-not-served': {
+    description:
+      'The documented renew route answers every request 404 {"message": "No endpoint POST …"}, as a platform without the route does.',
+  },
   'renew-reuses-uuid': {
     description: 'Renew answers with the UUID of the old certificate instead of a new one.',
   },
@@ -79,6 +91,10 @@ export const FAULTS = {
   // rekey
   'rekey-keeps-old-key': { description: 'Rekey with a new CSR certifies the old key.' },
   'rekey-same-key-accepted': { description: 'Rekey accepts a CSR that uses the certificate’s key.' },
+  'rekey-same-key-500': {
+    description:
+      'Rekey with a CSR of the certificate’s own key answers 500 {"message": "Internal server error."} (every time) instead of refusing it.',
+  },
   'rekey-subject-change-accepted': { description: 'Rekey accepts a CSR with a different subject.' },
   'rekey-key-ignored': { description: 'Rekey with keyUuid certifies the old key again.' },
   'rekey-same-keyuuid-accepted': { description: 'Rekey accepts the keyUuid the certificate already uses.' },
@@ -91,6 +107,10 @@ export const FAULTS = {
   'revoke-not-applied': {
     description:
       'Revoke with reason superseded answers 204, but the CA call is dropped and the certificate ends in state failed, never revoked.',
+  },
+  'revoke-stays-issued': {
+    description:
+      'Revoke with reason superseded answers 204 "Certificate revoked", but the revocation never reaches the CA: the certificate stays issued.',
   },
   'reason-subset': { description: 'Revoke refuses the reasons privilegeWithdrawn and aACompromise.' },
   'unknown-reason-accepted': { description: 'Revoke accepts an undocumented reason value.' },
@@ -136,6 +156,9 @@ export const FAULTS = {
   },
   // legacy v1
   'end-entity-status-lowercase': { description: 'End entities report their status in lower case ("new").' },
+  'end-entity-list-empty': {
+    description: 'listEntities answers [] although end entities exist (reading one by name still works).',
+  },
   'add-end-entity-subject-dropped': {
     description: 'Add stores the end entity without the last RDN of its subjectDN.',
   },
@@ -145,7 +168,10 @@ export const FAULTS = {
   'legacy-issue-wrong-key': {
     description: 'Legacy issue certifies another public key than the CSR’s.',
   },
-  'legacy-revoke-404': { description: 'Legacy revoke answers 404 for a certificate it issued.' },
+  'legacy-revoke-404': {
+    description:
+      'The legacy revoke route answers 404 {"message": "No endpoint POST …"} (not served): the finding of CZ-LEG-007 alone, CZ-LEG-008 is not evaluated.',
+  },
   'legacy-revoke-ignored': {
     description: 'Legacy revoke answers 200 but the inventory certificate stays issued.',
   },

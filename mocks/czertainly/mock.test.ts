@@ -113,6 +113,72 @@ describe('czertainly mock (client-cert)', () => {
   });
 });
 
+describe('czertainly mock (ecdsa, no-legacy)', () => {
+  async function client(variant: 'ecdsa' | 'no-legacy') {
+    const mock = await startMock({ variant, faults: [] });
+    const target = mockTarget(variant, mock);
+    const http = new HttpClient({
+      baseUrl: target.baseUrl,
+      tls: target.tls,
+      timeoutMs: 5_000,
+      redactor: new Redactor(),
+      defaultHeaders: () => ({ authorization: `Bearer ${target.auth.token}` }),
+    });
+    return { mock, http, api: target.baseUrl };
+  }
+
+  it('issues from an EC P-384 CA that signs ECDSA with SHA-384, and keeps EC platform keys', async () => {
+    const { mock, http, api } = await client('ecdsa');
+    try {
+      const issue = await http.post(`${api}${V2}/certificates`, {
+        json: { attributes: [], request: await csrBase64('CN=mock-ec, O=certconform') },
+      });
+      const { uuid } = issue.json<{ uuid: string }>();
+      const detail = (await http.get(`${api}/v1/certificates/${uuid}`)).json<{
+        certificateContent: string;
+      }>();
+      const cert = new x509.X509Certificate(Buffer.from(detail.certificateContent, 'base64'));
+      expect(cert.signatureAlgorithm).toMatchObject({ name: 'ECDSA', hash: { name: 'SHA-384' } });
+      const chain = (await http.get(`${api}/v1/certificates/${uuid}/chain`)).json<{
+        certificates: Array<{ certificateContent: string; publicKeyAlgorithm: string; keySize: number }>;
+      }>();
+      expect(chain.certificates[0]).toMatchObject({ publicKeyAlgorithm: 'ECDSA', keySize: 384 });
+      const ca = new x509.X509Certificate(Buffer.from(chain.certificates[0]!.certificateContent, 'base64'));
+      expect(await cert.verify({ publicKey: ca.publicKey, signatureOnly: true })).toBe(true);
+      const fromKey = await http.post(`${api}${V2}/certificates`, {
+        json: {
+          attributes: [],
+          tokenProfileUuid: IDS.tokenProfile,
+          keyUuid: IDS.keys[1],
+          csrAttributes: [{ name: 'commonName', content: [{ data: 'mock-ec-key' }] }],
+        },
+      });
+      const keyDetail = (
+        await http.get(`${api}/v1/certificates/${fromKey.json<{ uuid: string }>().uuid}`)
+      ).json<{
+        publicKeyAlgorithm: string;
+        keySize: number;
+      }>();
+      expect(keyDetail).toMatchObject({ publicKeyAlgorithm: 'ECDSA', keySize: 384 });
+    } finally {
+      http.close();
+      await mock.close();
+    }
+  });
+
+  it('does not serve the legacy API without a legacy authority', async () => {
+    const { mock, http, api } = await client('no-legacy');
+    try {
+      const res = await http.get(`${api}/v1/operations/${IDS.legacyRaProfileName}/endentity`);
+      expect(res.status).toBe(404);
+      expect(res.json<{ message: string }>().message).toContain('No endpoint');
+    } finally {
+      http.close();
+      await mock.close();
+    }
+  });
+});
+
 describe('czertainly mock faults', () => {
   it('implements every declared fault (each name is switched on somewhere in the server)', async () => {
     const { readdirSync, readFileSync } = await import('node:fs');

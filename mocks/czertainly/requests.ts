@@ -64,7 +64,7 @@ export function subjectFromAttributes(attrs: unknown): string {
 export function requestFromKey(key: PlatformKey, subject: string): CertRequest {
   return {
     subject,
-    publicKey: key.pooled.keys.publicKey,
+    publicKey: key.publicKey,
     spki: key.spki,
     keyUuid: key.uuid,
     fromCsr: false,

@@ -3,7 +3,7 @@ import type { TlsCredentials } from '../../src/mock/server.ts';
 import { TestCa } from '../../src/pki/ca.ts';
 import { createAnswers } from './answers.ts';
 import { issueClientCertificate, requireAuth } from './auth.ts';
-import { createCa } from './ca.ts';
+import { createCa, createEcCa } from './ca.ts';
 import { createChecks } from './checks.ts';
 import { ApiError } from './errors.ts';
 import type { Fault } from './faults.ts';
@@ -36,7 +36,8 @@ export async function buildMock(opts: {
   const fault = (f: Fault) => opts.faults.includes(f);
   const ca = await TestCa.load();
   const client = await issueClientCertificate(ca);
-  const base: MockContext = { world: await createWorld(ca), behaviour, fault };
+  const signer = behaviour.ecdsa ? await createEcCa() : ca;
+  const base: MockContext = { world: await createWorld(signer, behaviour.ecdsa), behaviour, fault };
   const ctx: RouteContext = {
     ...base,
     ca: createCa(base),
@@ -79,7 +80,7 @@ export async function buildMock(opts: {
   requireAuth(app, base);
   registerV2Routes(app, ctx);
   registerInventoryRoutes(app, ctx);
-  registerLegacyRoutes(app, ctx);
+  if (!behaviour.noLegacy) registerLegacyRoutes(app, ctx);
   app.addHook('onClose', async () => ctx.ca.stop());
 
   return { app, residue: () => residue(base.world), clientCert: client.cert, clientKey: client.key };

@@ -52,6 +52,18 @@ export const VARIANTS = {
     vendor: 'other',
     capabilities: ALL,
   },
+  'no-legacy': {
+    description:
+      'A platform without the legacy v1 client API (no EJBCA-legacy authority): every /v1/operations/… route answers 404 {"message": "No endpoint …"}, although the profile names a legacy RA profile. The legacy rules skip ("legacy v1 client API: not offered by this platform …").',
+    vendor: 'czertainly',
+    capabilities: ALL.filter((c) => c !== 'legacy-v1'),
+  },
+  ecdsa: {
+    description:
+      'An EC RA profile: the CA behind it is an ECDSA P-384 CA that signs with SHA-384 (made at start), the platform keys are EC P-256 and P-384, and the certificate detail reports ECDSA keys of 256 or 384 bits.',
+    vendor: 'czertainly',
+    capabilities: ALL,
+  },
   lean: {
     description:
       'Another implementation (vendor "other") that gives only what the documents promise: it validates an issue body against the schema before it checks the permission, its certificate detail leaves out the optional serialNumber and issuerDn, and it does not hold the CA certificate, so a chain is only the certificate itself with completeChain false.',
@@ -80,6 +92,10 @@ export interface VariantBehaviour {
   leanDetail?: boolean;
   /** The CA certificate is not in the inventory: chains are incomplete (completeChain false). */
   caOutsideInventory?: boolean;
+  /** The legacy v1 client API is not served (its routes answer 404). */
+  noLegacy?: boolean;
+  /** The RA profile's CA is ECDSA P-384 (SHA-384 signatures) and the platform keys are EC. */
+  ecdsa?: boolean;
 }
 
 export const BEHAVIOUR: Record<Variant, VariantBehaviour> = {
@@ -105,6 +121,20 @@ export const BEHAVIOUR: Record<Variant, VariantBehaviour> = {
     certificateData: 'empty',
     serialSearch: true,
     alternateRefusals: true,
+  },
+  'no-legacy': {
+    queueDelayMs: 0,
+    clientCertAuth: false,
+    certificateData: 'empty',
+    serialSearch: true,
+    noLegacy: true,
+  },
+  ecdsa: {
+    queueDelayMs: 0,
+    clientCertAuth: false,
+    certificateData: 'empty',
+    serialSearch: true,
+    ecdsa: true,
   },
   lean: {
     queueDelayMs: 0,

@@ -1,7 +1,6 @@
 import { createPublicKey } from 'node:crypto';
-import type { TestCa } from '../../src/pki/ca.ts';
 import { KeyPool, type PooledKey } from '../../src/pki/keys.ts';
-import type { x509, CryptoKey } from '../../src/pki/x509.ts';
+import { subtle, type x509, type CryptoKey, type CryptoKeyPair } from '../../src/pki/x509.ts';
 import type { Fault } from './faults.ts';
 import { IDS, newUuid } from './model.ts';
 import type { VariantBehaviour } from './variants.ts';
@@ -18,9 +17,22 @@ export interface RaProfile {
 export interface PlatformKey {
   uuid: string;
   tokenProfileUuid: string;
-  pooled: PooledKey;
+  publicKey: CryptoKey;
   spki: Buffer;
+  /** KeyAlgorithm of the inventory and the key's size (RSA modulus bits, EC curve bits). */
+  algorithm: 'RSA' | 'ECDSA';
+  length: number;
   state: 'active' | 'destroyed';
+}
+
+/** The authority behind the RA profiles: signs what the platform issues. */
+export interface Signer {
+  readonly cert: x509.X509Certificate;
+  issue(opts: {
+    subject: string;
+    publicKey: x509.PublicKey | CryptoKey;
+    serialNumber?: string;
+  }): Promise<x509.X509Certificate>;
 }
 
 /** What the CA is asked to certify: from an uploaded CSR or from a platform key. */
@@ -36,6 +48,8 @@ export interface CertRequest {
 
 export interface Certificate {
   uuid: string;
+  /** The UUID of its certificate request (CertificateRequestDto.uuid). */
+  requestUuid: string;
   raProfileUuid?: string;
   state: string;
   request?: CertRequest;
@@ -61,7 +75,7 @@ export interface EndEntity {
 
 /** The mock's in-memory platform: RA profiles, platform keys, the inventory, the legacy end entities. */
 export interface World {
-  ca: TestCa;
+  ca: Signer;
   keys: Map<string, PlatformKey>;
   raProfiles: Map<string, RaProfile>;
   certificates: Map<string, Certificate>;
@@ -85,13 +99,44 @@ export interface MockContext {
   fault: (f: Fault) => boolean;
 }
 
-export async function createWorld(ca: TestCa): Promise<World> {
+/**
+ * The platform's keys: RSA 2048 from the pool, or (an EC RA profile) EC keys generated at start, P-256 and
+ * P-384 in turn (EC generation is cheap).
+ */
+export async function createWorld(ca: Signer, ecKeys = false): Promise<World> {
   const pool = new KeyPool(10);
   const keys = new Map<string, PlatformKey>();
+  let n = 0;
   const addKey = async (uuid: string, tokenProfileUuid: string) => {
+    if (ecKeys) {
+      const length = n++ % 2 === 0 ? 256 : 384;
+      const pair = (await subtle.generateKey({ name: 'ECDSA', namedCurve: `P-${length}` }, true, [
+        'sign',
+        'verify',
+      ])) as CryptoKeyPair;
+      const spki = Buffer.from(await subtle.exportKey('spki', pair.publicKey));
+      keys.set(uuid, {
+        uuid,
+        tokenProfileUuid,
+        publicKey: pair.publicKey,
+        spki,
+        algorithm: 'ECDSA',
+        length,
+        state: 'active',
+      });
+      return;
+    }
     const pooled = await pool.take(2048);
     const spki = createPublicKey(pooled.privatePem).export({ format: 'der', type: 'spki' });
-    keys.set(uuid, { uuid, tokenProfileUuid, pooled, spki, state: 'active' });
+    keys.set(uuid, {
+      uuid,
+      tokenProfileUuid,
+      publicKey: pooled.keys.publicKey,
+      spki,
+      algorithm: 'RSA',
+      length: 2048,
+      state: 'active',
+    });
   };
   for (const k of [...IDS.keys, IDS.disposableKey, IDS.spareKey]) await addKey(k, IDS.tokenProfile);
   for (const k of IDS.altKeys) await addKey(k, IDS.altTokenProfile);
@@ -124,7 +169,13 @@ export async function createWorld(ca: TestCa): Promise<World> {
     ].map((p) => [p.uuid, p]),
   );
   const certificates = new Map<string, Certificate>();
-  certificates.set(IDS.caCertificate, { uuid: IDS.caCertificate, state: 'issued', cert: ca.cert, v2: false });
+  certificates.set(IDS.caCertificate, {
+    uuid: IDS.caCertificate,
+    requestUuid: newUuid(),
+    state: 'issued',
+    cert: ca.cert,
+    v2: false,
+  });
   return {
     ca,
     keys,
@@ -147,6 +198,7 @@ export function newCertificate(
 ): Certificate {
   const c: Certificate = {
     uuid: newUuid(),
+    requestUuid: newUuid(),
     raProfileUuid: profile.uuid,
     state: 'requested',
     request,

@@ -8,7 +8,7 @@ export const CAPABILITIES = {
     'alternative keys for hybrid certificates (params.altTokenProfileUuid, params.altKeyUuids, plus platform-keys)',
   'disabled-ra-profile': 'a disabled RA profile (params.disabledRaProfileUuid)',
   'legacy-v1':
-    'an RA profile with an end entity profile for the legacy v1 API (params.legacyRaProfileName, params.legacyRaProfileUuid)',
+    'the legacy v1 client API, served for an RA profile with an end entity profile (params.legacyRaProfileName, params.legacyRaProfileUuid; probed with listEntities)',
   'ra-profile-name': 'the name of the v2 RA profile (params.raProfileName)',
   authentication: 'the target requires credentials (auth.scheme is not none)',
   'restricted-account': 'an account without certificate-issue permission (accounts.readOnly with a token)',
@@ -17,3 +17,16 @@ export const CAPABILITIES = {
 } as const;
 
 export type Capability = keyof typeof CAPABILITIES;
+
+/** How a target's headline names a capability it lacks: "<name>: <the probe's reason>". */
+export const CAPABILITY_NAMES: Partial<Record<Capability, string>> = {
+  'platform-keys': 'platform-managed keys',
+  'disposable-key': 'a platform key to destroy',
+  hybrid: 'hybrid certificates (alternative keys)',
+  'disabled-ra-profile': 'a disabled RA profile',
+  'legacy-v1': 'legacy v1 client API',
+  'ra-profile-name': 'the RA profile name',
+  authentication: 'authentication',
+  'restricted-account': 'a restricted account',
+  'inventory-search': 'inventory search by serial number',
+};

@@ -1,8 +1,9 @@
 import type { Account, ConnectArgs, Connection, RuleRun, Target } from '../../src/core/api.ts';
-import { describeAnswer, expectHelperStatus, helperJson } from '../../src/core/check.ts';
+import { NOT_SERVED_STATUSES, describeAnswer, expectHelperStatus, helperJson } from '../../src/core/check.ts';
 import { CredentialsRejected, TransportError, UsageError, describeError } from '../../src/core/errors.ts';
 import { HttpClient, type HttpResponse } from '../../src/http/client.ts';
 import type { Capability } from './capabilities.ts';
+import { Seen } from './lib/seen.ts';
 import type { Params } from './params.ts';
 
 /** What every CZERTAINLY rule works with. */
@@ -21,6 +22,8 @@ export interface Ctx {
    * its token (the rules that need it end as `error`, never `fail`).
    */
   readOnlyAccount(): Account & { token: string };
+  /** Every DTO the rules read from this target, for the CZ-DTO rules. */
+  seen: Seen;
 }
 
 /** The endpoint every probe reads: listing issue attributes of the profile's RA profile (a GET, changes nothing). */
@@ -115,6 +118,7 @@ export async function connect({ target, redactor, http }: ConnectArgs): Promise<
       if (readOnlyRejected) throw new CredentialsRejected(readOnlyRejected);
       return { ...readOnly, token: readOnly.token };
     },
+    seen: new Seen(),
   };
   const probed = new Map<Capability, true | string>();
   return {
@@ -155,9 +159,9 @@ async function capability(ctx: Ctx, cap: Capability): Promise<true | string> {
     case 'disabled-ra-profile':
       return p.disabledRaProfileUuid ? true : 'params.disabledRaProfileUuid is not set';
     case 'legacy-v1':
-      return p.legacyRaProfileName && p.legacyRaProfileUuid
-        ? true
-        : 'params.legacyRaProfileName and legacyRaProfileUuid are not set';
+      if (!p.legacyRaProfileName || !p.legacyRaProfileUuid)
+        return 'params.legacyRaProfileName and legacyRaProfileUuid are not set';
+      return legacyApi(ctx, p.legacyRaProfileName);
     case 'ra-profile-name':
       return p.raProfileName ? true : 'params.raProfileName is not set';
     case 'authentication':
@@ -167,6 +171,21 @@ async function capability(ctx: Ctx, cap: Capability): Promise<true | string> {
     case 'inventory-search':
       return serialSearch(ctx);
   }
+}
+
+/**
+ * Whether the platform serves the legacy v1 client API for the profile's legacy RA profile. The API needs an
+ * EJBCA-legacy authority and is absent from platforms without one: listing its end entities (a GET) answers 200
+ * where it is offered; 404, 405 or 501 say it is not; 422 says the RA profile has no end entity profile.
+ */
+async function legacyApi(ctx: Ctx, name: string): Promise<true | string> {
+  const res = await ctx.http.get(`${ctx.api}/v1/operations/${encodeURIComponent(name)}/endentity`);
+  if (NOT_SERVED_STATUSES.includes(res.status))
+    return `not offered by this platform for RA profile "${name}" (${describeAnswer(res)})`;
+  if (res.status === 422)
+    return `RA profile "${name}" has no end entity profile, so the legacy API refuses it (${describeAnswer(res)})`;
+  expectHelperStatus(res, [200], `listEntities on RA profile "${name}"`);
+  return true;
 }
 
 /**
@@ -187,6 +206,7 @@ async function serialSearch(ctx: Ctx): Promise<true | string> {
     return `the inventory search does not filter by SERIAL_NUMBER (${describeAnswer(res)})`;
   expectHelperStatus(res, [200], 'inventory search by serial number');
   const body = helperJson<{ certificates?: unknown }>(res, 'inventory search by serial number');
+  ctx.seen.add('CertificateResponseDto', res, body);
   return Array.isArray(body?.certificates)
     ? true
     : `the inventory search answered without a certificates list (${describeAnswer(res)})`;

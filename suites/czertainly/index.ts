@@ -2,7 +2,7 @@ import { defineApi } from '../../src/core/api.ts';
 import { FAULTS, type Fault } from '../../mocks/czertainly/faults.ts';
 import { mockTarget, startMock } from '../../mocks/czertainly/index.ts';
 import { VARIANTS, type Variant } from '../../mocks/czertainly/variants.ts';
-import { CAPABILITIES, type Capability } from './capabilities.ts';
+import { CAPABILITIES, CAPABILITY_NAMES, type Capability } from './capabilities.ts';
 import { connect, type Ctx } from './context.ts';
 import { NOT_TESTED } from './not-tested.ts';
 import { paramsSchema } from './params.ts';
@@ -21,6 +21,7 @@ import * as hybridRules from './v2/hybrid/hybrid.ts';
 import * as errorRules from './errors/errors.ts';
 import * as legacyEndEntity from './legacy/endentity.ts';
 import * as legacyCertificate from './legacy/certificate.ts';
+import * as dtoRules from './dto/schemas.ts';
 import type { Rule } from '../../src/core/api.ts';
 
 type CzRule = Rule<Ctx, Source, Fault, Capability>;
@@ -33,8 +34,11 @@ function rulesOf(...modules: Record<string, unknown>[]): CzRule[] {
     .sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
 }
 
-/** Order of areas in a run: issue first (its certificate is shared), then the operations that build on it. */
-const AREA_ORDER = ['ISS', 'STA', 'REN', 'RKY', 'REV', 'ATT', 'HYB', 'ERR', 'LEG'];
+/**
+ * Order of areas in a run: issue first (its certificate is shared), then the operations that build on it; the
+ * schema rules last, so they judge every answer the others read.
+ */
+const AREA_ORDER = ['ISS', 'STA', 'REN', 'RKY', 'REV', 'ATT', 'HYB', 'ERR', 'LEG', 'DTO'];
 
 export const czertainlyRules: readonly CzRule[] = rulesOf(
   issueCsr,
@@ -51,6 +55,7 @@ export const czertainlyRules: readonly CzRule[] = rulesOf(
   errorRules,
   legacyEndEntity,
   legacyCertificate,
+  dtoRules,
 ).sort((a, b) => AREA_ORDER.indexOf(a.id.split('-')[1]!) - AREA_ORDER.indexOf(b.id.split('-')[1]!));
 
 export const czertainlyApi = defineApi<Ctx, Source, Fault, Variant, Capability>({
@@ -59,6 +64,7 @@ export const czertainlyApi = defineApi<Ctx, Source, Fault, Variant, Capability>(
   rulePrefix: 'CZ',
   sources: SOURCES,
   capabilities: CAPABILITIES,
+  capabilityNames: CAPABILITY_NAMES,
   faults: FAULTS,
   variants: VARIANTS,
   defaultVariant: 'immediate',
@@ -69,6 +75,8 @@ export const czertainlyApi = defineApi<Ctx, Source, Fault, Variant, Capability>(
   retired: {
     'CZ-ISS-002':
       'demanded an empty certificateData; a synchronous platform returns the certificate with the uuid (now CZ-ISS-017)',
+    'CZ-STA-001':
+      'judged the states of one issue and one renewal; CZ-DTO-002 judges every state the inventory reports, wherever the suite reads it',
   },
   startMock,
   mockTarget,

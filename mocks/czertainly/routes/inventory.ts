@@ -11,7 +11,7 @@ export function registerInventoryRoutes(app: FastifyInstance, ctx: RouteContext)
   const { world, behaviour } = ctx;
   const { certificates } = world;
   const { objectBody, checkFormat, raProfileFor } = ctx.checks;
-  const { detail, serialOf } = ctx.answers;
+  const { detail, serialOf, summary } = ctx.answers;
 
   /** The certificate the path names: 400 for a malformed UUID, 404 for an unknown one. */
   function pathCertificate(req: FastifyRequest): Certificate {
@@ -66,16 +66,7 @@ export function registerInventoryRoutes(app: FastifyInstance, ctx: RouteContext)
       const wanted = String(f.value).toLowerCase().replace(/^0+/, '');
       list = list.filter((c) => (serialOf(c) ?? '').replace(/^0+/, '') === wanted);
     }
-    const certificatesDto = list.map((c) => {
-      const d = detail(c);
-      return {
-        uuid: d.uuid,
-        commonName: d.commonName,
-        serialNumber: d.serialNumber,
-        subjectDn: d.subjectDn,
-        state: d.state,
-      };
-    });
+    const certificatesDto = list.map(summary);
     const itemsPerPage = typeof body.itemsPerPage === 'number' ? body.itemsPerPage : 10;
     return reply.send({
       certificates: certificatesDto.slice(0, itemsPerPage),

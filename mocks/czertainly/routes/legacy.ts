@@ -56,6 +56,7 @@ export function registerLegacyRoutes(app: FastifyInstance, ctx: RouteContext): v
       return reply.send([]);
     }
     legacyProfile(raProfileName!);
+    if (fault('end-entity-list-empty')) return reply.send([]);
     return reply.send([...endEntities.values()].map(endEntityDto));
   });
 
@@ -144,6 +145,7 @@ export function registerLegacyRoutes(app: FastifyInstance, ctx: RouteContext): v
     const cert = await sign(request, false);
     const c: Certificate = {
       uuid: newUuid(),
+      requestUuid: newUuid(),
       raProfileUuid: profile.uuid,
       state: 'issued',
       request,
@@ -166,7 +168,7 @@ export function registerLegacyRoutes(app: FastifyInstance, ctx: RouteContext): v
     const c = [...certificates.values()].find(
       (x) => x.cert?.serialNumber.toLowerCase().replace(/^0+/, '') === wanted,
     );
-    if (fault('legacy-revoke-404')) throw message(404, `Certificate ${body.certificateSN} is not found.`);
+    if (fault('legacy-revoke-404')) throw message(404, `No endpoint POST ${req.url.split('?')[0]}.`);
     if (c && !fault('legacy-revoke-ignored')) c.state = 'revoked';
     return reply.code(200).send();
   });

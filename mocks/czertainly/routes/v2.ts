@@ -60,7 +60,7 @@ export function registerV2Routes(app: FastifyInstance, ctx: RouteContext): void 
   const { refuse, reject400, parseBody, objectBody, checkFormat, pathUuids, certificateUuid } = ctx.checks;
   const { raProfileFor, platformKey, oldCertificate } = ctx.checks;
   const { enqueue, approval, queueIssue } = ctx.ca;
-  const { dataAnswer } = ctx.answers;
+  const { dataAnswer, rekeyAnswer } = ctx.answers;
 
   // ----- v2 issue -----
   app.post(`${V2}/certificates`, async (req, reply) => {
@@ -147,6 +147,8 @@ export function registerV2Routes(app: FastifyInstance, ctx: RouteContext): void 
 
   // ----- v2 renew -----
   app.post(`${V2}/certificates/:certificateUuid/renew`, async (req, reply) => {
+    // An undocumented 404 with the answer of a route that does not exist: the operation is not served.
+    if (fault('renew-not-served')) throw message(404, `No endpoint POST ${req.url.split('?')[0]}.`);
     const params = req.params as Params;
     pathUuids(params);
     certificateUuid(params.certificateUuid!, false);
@@ -214,6 +216,8 @@ export function registerV2Routes(app: FastifyInstance, ctx: RouteContext): void 
       } catch (err) {
         throw message(400, (err as Error).message);
       }
+      if (request.spki.equals(oldSpki) && fault('rekey-same-key-500'))
+        throw message(500, 'Internal server error.');
       if (request.spki.equals(oldSpki) && !fault('rekey-same-key-accepted')) {
         throw refuse(
           'Unable to validate the public key of CSR and certificate. Error: Public key of certificate and CSR are same',
@@ -261,7 +265,7 @@ export function registerV2Routes(app: FastifyInstance, ctx: RouteContext): void 
     await queueIssue(c, () => {
       if (fault('rekey-revokes-old')) old.state = 'revoked';
     });
-    return reply.code(200).send(dataAnswer(c));
+    return reply.code(200).send(rekeyAnswer(c));
   });
 
   // ----- v2 revoke -----
@@ -286,6 +290,8 @@ export function registerV2Routes(app: FastifyInstance, ctx: RouteContext): void 
         c.state = 'failed';
         return;
       }
+      // The answer says "Certificate revoked", but the revocation never reaches the CA.
+      if (fault('revoke-stays-issued') && reason === 'superseded') return;
       c.state = 'revoked';
       if (body.destroyKey === true && c.keyUuid && !fault('destroy-key-ignored'))
         keys.get(c.keyUuid)!.state = 'destroyed';

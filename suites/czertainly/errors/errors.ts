@@ -4,7 +4,7 @@ import type { RuleRun } from '../../../src/core/api.ts';
 import { rule, VENDOR } from '../rule.ts';
 import type { Ctx } from '../context.ts';
 import { expectErrorMessage, expectMessageList } from '../lib/expect.ts';
-import { revoke, v2 } from '../lib/flow.ts';
+import { refused, revoke, served, v2 } from '../lib/flow.ts';
 import { newCsr } from '../lib/pki.ts';
 
 export const nonUuidPath422 = rule({
@@ -19,9 +19,14 @@ export const nonUuidPath422 = rule({
     quote: 'Invalid UUID',
   },
   parallelSafe: true,
+  // The refusal's status is the finding: a 500 is read once more, then judged.
+  judgesServerErrors: true,
   faults: ['non-uuid-path-404'],
   async check(t) {
-    const res = await t.ctx.http.get(v2(t.ctx, '/attributes/issue', { raProfileUuid: 'not-a-uuid' }));
+    // A 404 is judged (this rule's fault) where the path is served at all (CZ-ATT-001's request).
+    const res = await refused(t, 'listIssueCertificateAttributes', () =>
+      t.ctx.http.get(v2(t.ctx, '/attributes/issue', { raProfileUuid: 'not-a-uuid' })),
+    );
     // The status and the shape are the implementation's contract; the wording of its messages is not.
     expectMessageList(res, 'raProfileUuid "not-a-uuid"');
   },
@@ -42,7 +47,7 @@ export const nonUuidCertificate400 = rule({
   judgesServerErrors: true,
   faults: ['non-uuid-cert-500'],
   async check(t) {
-    const res = await confirmServerError(() =>
+    const res = await refused(t, 'renewCertificate', () =>
       t.ctx.http.post(v2(t.ctx, '/certificates/not-a-uuid/renew'), { json: {} }),
     );
     expectErrorMessage(res, 400, 'renew of certificateUuid "not-a-uuid"');
@@ -59,10 +64,14 @@ export const unknownCertificate404 = rule({
     quote: '{- "message": "Error message"',
   },
   destructive: true,
+  judgesServerErrors: true,
   faults: ['unknown-certificate-plain-text'],
   async check(t) {
     const uuid = seededUuid();
-    const res = await t.ctx.http.post(v2(t.ctx, `/certificates/${uuid}/renew`), { json: {} });
+    // The 404 is this rule's subject only where renew is served at all (else no route, not "no certificate").
+    const res = await refused(t, 'renewCertificate', () =>
+      t.ctx.http.post(v2(t.ctx, `/certificates/${uuid}/renew`), { json: {} }),
+    );
     expectErrorMessage(res, 404, `renew of unknown certificate ${uuid}`);
     check(res.contentType.includes('json'), `404 content type: expected JSON, got ${show(res.contentType)}`);
   },
@@ -83,7 +92,7 @@ export const badJson400 = rule({
   judgesServerErrors: true,
   faults: ['bad-json-500'],
   async check(t) {
-    const res = await confirmServerError(() =>
+    const res = await refused(t, 'issueCertificate', () =>
       t.ctx.http.post(v2(t.ctx, '/certificates'), {
         body: '{"attributes": [], "request": ',
         headers: { 'content-type': 'application/json' },
@@ -105,9 +114,16 @@ export const wrongVerb400 = rule({
       '[behaviour, no message] HttpRequestMethodNotSupportedException is answered with HttpStatus.BAD_REQUEST',
   },
   parallelSafe: true,
+  judgesServerErrors: true,
   faults: ['wrong-verb-405'],
   async check(t) {
-    const res = await t.ctx.http.get(v2(t.ctx, '/certificates'));
+    // A 405 proves the path is routed (this rule's fault); a 404 or 501 is judged once issue is known to be served.
+    const res = await refused(
+      t,
+      'issueCertificate',
+      () => t.ctx.http.get(v2(t.ctx, '/certificates')),
+      [404, 501],
+    );
     expectErrorMessage(res, 400, 'GET on the issue path');
   },
 });
@@ -125,9 +141,12 @@ export const unauthenticated401 = rule({
   // Sends no credentials: still runs when the profile's were rejected.
   auth: 'none',
   parallelSafe: true,
+  judgesServerErrors: true,
   faults: ['no-auth-accepted'],
   async check(t) {
-    const res = await t.ctx.anon.get(v2(t.ctx, '/attributes/issue'), { noDefaultHeaders: true });
+    const res = await refused(t, 'listIssueCertificateAttributes', () =>
+      t.ctx.anon.get(v2(t.ctx, '/attributes/issue'), { noDefaultHeaders: true }),
+    );
     checkEqual(res.status, 401, 'status without credentials');
   },
 });
@@ -156,13 +175,16 @@ function forbidden(t: RuleRun<Ctx>) {
       const res = await revoke(t.ctx, wronglyIssued, { reason: 'cessationOfOperation' });
       if (res.status >= 300) throw new Error(`revoke ${wronglyIssued} answered ${res.status}`);
     });
-    const res = await t.ctx.anon.post(v2(t.ctx, '/certificates'), {
-      json: { attributes: t.ctx.params.issueAttributes ?? [], request: csr.base64, format: 'pkcs10' },
-      headers: { authorization: `Bearer ${account.token}` },
-      noDefaultHeaders: true,
-    });
+    // A 500 is sent once more (a refused request changes nothing); a 404/405/501 is judged once issue is served.
+    const res = await confirmServerError(() =>
+      t.ctx.anon.post(v2(t.ctx, '/certificates'), {
+        json: { attributes: t.ctx.params.issueAttributes ?? [], request: csr.base64, format: 'pkcs10' },
+        headers: { authorization: `Bearer ${account.token}` },
+        noDefaultHeaders: true,
+      }),
+    );
     if (res.status < 300) wronglyIssued = issuedUuid(res.text);
-    return res;
+    return served(t, 'issueCertificate', res);
   });
 }
 
@@ -180,6 +202,7 @@ export const forbidden403Body = rule({
   // Sends a valid issue request: a target that does not enforce the permission issues a certificate.
   destructive: true,
   requires: ['restricted-account'],
+  judgesServerErrors: true,
   faults: ['forbidden-message-only'],
   async check(t) {
     const res = await forbidden(t);
@@ -209,6 +232,7 @@ export const forbiddenProblemJson = rule({
   // Sends a valid issue request: a target that does not enforce the permission issues a certificate.
   destructive: true,
   requires: ['restricted-account'],
+  judgesServerErrors: true,
   faults: ['forbidden-plain-json'],
   async check(t) {
     const res = await forbidden(t);
@@ -229,9 +253,12 @@ export const nonUuidRequested422 = rule({
     quote: 'Invalid UUID',
   },
   destructive: true,
+  judgesServerErrors: true,
   faults: ['non-uuid-requested-400'],
   async check(t) {
-    const res = await t.ctx.http.post(v2(t.ctx, '/certificates/not-a-uuid/issue'));
+    const res = await refused(t, 'issueRequestedCertificate', () =>
+      t.ctx.http.post(v2(t.ctx, '/certificates/not-a-uuid/issue')),
+    );
     expectMessageList(res, 'issueRequestedCertificate of certificateUuid "not-a-uuid"');
   },
 });

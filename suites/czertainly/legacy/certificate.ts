@@ -1,5 +1,13 @@
 import { seededBytes } from '../../../src/core/random.ts';
-import { check, checkEqual, expectHelperStatus, helperJson, show } from '../../../src/core/check.ts';
+import {
+  check,
+  checkEqual,
+  confirmServerError,
+  expectHelperStatus,
+  helperJson,
+  requireServed,
+  show,
+} from '../../../src/core/check.ts';
 import type { RuleRun } from '../../../src/core/api.ts';
 import { rule, VENDOR } from '../rule.ts';
 import type { Ctx } from '../context.ts';
@@ -16,6 +24,13 @@ async function legacyIssue(t: RuleRun<Ctx>) {
   const res = await t.ctx.http.post(legacyUrl(t.ctx, '/certificate/issue'), {
     json: { pkcs10: csr.base64, username: ee.username, password: ee.password },
   });
+  if (res.status === 200) {
+    try {
+      t.ctx.seen.add('ClientCertificateSignResponseDto', res, res.json());
+    } catch {
+      // an unparseable answer is CZ-LEG-006's to judge
+    }
+  }
   return { ee, csr, res };
 }
 
@@ -58,6 +73,8 @@ function legacyRevoked(t: RuleRun<Ctx>) {
       const revokeRes = await t.ctx.http.post(legacyUrl(t.ctx, '/certificate/revoke'), {
         json: { certificateSN: cert.serialNumber, issuerDN: cert.issuer, reason: 'unspecified' },
       });
+      // Not served (404/405/501 for a certificate this API just issued) is CZ-LEG-007's finding only.
+      requireServed(revokeRes, 'legacy revokeCertificate', 'CZ-LEG-007');
       // Looked up now: deleting the end entity afterwards (cleanup) revokes its certificates anyway.
       const inventory = await t.ctx.http.post(`${t.ctx.api}/v1/certificates`, {
         json: {
@@ -111,13 +128,16 @@ export const legacyRevokeInInventory = rule({
   destructive: true,
   // The search by serial is not in the pinned spec: without it the rule skips (capability).
   requires: ['legacy-v1', 'inventory-search'],
-  faults: ['legacy-revoke-ignored', 'legacy-revoke-404'],
+  faults: ['legacy-revoke-ignored'],
   async check(t) {
     const { cert, inventory: res } = await legacyRevoked(t);
     expectHelperStatus(res, [200], 'inventory search by serial number');
-    const found =
-      helperJson<{ certificates?: Array<{ state?: string }> }>(res, 'inventory search by serial number')
-        .certificates ?? [];
+    const body = helperJson<{ certificates?: Array<{ state?: string }> }>(
+      res,
+      'inventory search by serial number',
+    );
+    t.ctx.seen.add('CertificateResponseDto', res, body);
+    const found = body.certificates ?? [];
     check(found.length > 0, `the legacy certificate ${cert.serialNumber} is not in the inventory`);
     check(
       found.every((c) => c.state === 'revoked'),
@@ -135,13 +155,16 @@ export const legacyUnknownProfile404 = rule({
     section: 'GET /v1/operations/{raProfileName}/endentity (listEntities), responses."404"',
     quote: 'description: Not Found',
   },
+  // The capability proves the legacy API is served (its listEntities answered 200): a 404 here is the rule's.
   requires: ['legacy-v1'],
   parallelSafe: true,
+  // The refusal's status is the finding: a 500 is read once more, then judged.
+  judgesServerErrors: true,
   faults: ['legacy-unknown-profile-200'],
   async check(t) {
     const name = `certconform-missing-${seededBytes(4).toString('hex')}`;
     expectErrorMessage(
-      await t.ctx.http.get(v1(t.ctx, name, '/endentity')),
+      await confirmServerError(() => t.ctx.http.get(v1(t.ctx, name, '/endentity'))),
       404,
       `listEntities on RA profile "${name}"`,
     );
@@ -158,11 +181,15 @@ export const legacyNeedsEndEntityProfile = rule({
     section: 'service/impl/ClientOperationServiceImpl (v1)',
     quote: 'EndEntityProfile not found in attributes',
   },
-  requires: ['ra-profile-name'],
+  // legacy-v1: the legacy API must be shown served before a 404 on the v2 profile says anything.
+  requires: ['ra-profile-name', 'legacy-v1'],
   parallelSafe: true,
+  judgesServerErrors: true,
   faults: ['legacy-on-v2-profile-accepted'],
   async check(t) {
-    const res = await t.ctx.http.get(v1(t.ctx, t.ctx.params.raProfileName!, '/endentity'));
+    const res = await confirmServerError(() =>
+      t.ctx.http.get(v1(t.ctx, t.ctx.params.raProfileName!, '/endentity')),
+    );
     expectMessageList(res, `listEntities on the v2 RA profile "${t.ctx.params.raProfileName}"`);
   },
 });

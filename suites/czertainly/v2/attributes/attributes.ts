@@ -1,7 +1,7 @@
-import { check, checkEqual, show } from '../../../../src/core/check.ts';
+import { check, checkEqual, requireServed, show } from '../../../../src/core/check.ts';
 import { rule, VENDOR } from '../../rule.ts';
 import { expectErrorMessage } from '../../lib/expect.ts';
-import { v2 } from '../../lib/flow.ts';
+import { issueAttributesAnswer, refused, v2 } from '../../lib/flow.ts';
 import type { HttpResponse } from '../../../../src/http/client.ts';
 
 function checkDefinitions(res: HttpResponse, what: string): void {
@@ -28,7 +28,8 @@ export const listIssueAttributes = rule({
   parallelSafe: true,
   faults: ['issue-attributes-object'],
   async check(t) {
-    checkDefinitions(await t.ctx.http.get(v2(t.ctx, '/attributes/issue')), 'listIssueCertificateAttributes');
+    // Not served at all is this rule's finding (and the cause for the rules that read the same path).
+    checkDefinitions(await issueAttributesAnswer(t), 'listIssueCertificateAttributes');
   },
 });
 
@@ -45,8 +46,9 @@ export const listRevokeAttributes = rule({
   parallelSafe: true,
   faults: ['revoke-attributes-object'],
   async check(t) {
+    const res = await t.ctx.http.get(v2(t.ctx, '/attributes/revoke'));
     checkDefinitions(
-      await t.ctx.http.get(v2(t.ctx, '/attributes/revoke')),
+      requireServed(res, 'listRevokeCertificateAttributes', 'CZ-ATT-002'),
       'listRevokeCertificateAttributes',
     );
   },
@@ -68,6 +70,7 @@ export const validateIssueAttributes = rule({
     const res = await t.ctx.http.post(v2(t.ctx, '/attributes/issue/validate'), {
       json: t.ctx.params.issueAttributes ?? [],
     });
+    requireServed(res, 'validateIssueCertificateAttributes', 'CZ-ATT-003');
     check(
       res.status === 200,
       `validateIssueCertificateAttributes: expected 200, got ${res.status} (${show(res.text)})`,
@@ -91,6 +94,7 @@ export const validateRevokeAttributes = rule({
     const res = await t.ctx.http.post(v2(t.ctx, '/attributes/revoke/validate'), {
       json: t.ctx.params.revokeAttributes ?? [],
     });
+    requireServed(res, 'validateRevokeCertificateAttributes', 'CZ-ATT-004');
     check(
       res.status === 200,
       `validateRevokeCertificateAttributes: expected 200, got ${res.status} (${show(res.text)})`,
@@ -112,10 +116,13 @@ export const attributesOfDisabledProfile404 = rule({
   requires: ['disabled-ra-profile'],
   // Reads (or validates) attribute definitions: changes nothing.
   parallelSafe: true,
+  // The refusal's status is the finding: a 500 is read once more, then judged.
+  judgesServerErrors: true,
   faults: ['attributes-on-disabled-profile'],
   async check(t) {
-    const res = await t.ctx.http.get(
-      v2(t.ctx, '/attributes/issue', { raProfileUuid: t.ctx.params.disabledRaProfileUuid! }),
+    // The 404 is this rule's subject only where the path is served at all (CZ-ATT-001's request).
+    const res = await refused(t, 'listIssueCertificateAttributes', () =>
+      t.ctx.http.get(v2(t.ctx, '/attributes/issue', { raProfileUuid: t.ctx.params.disabledRaProfileUuid! })),
     );
     expectErrorMessage(res, 404, 'listIssueCertificateAttributes on a disabled RA profile');
   },
@@ -134,14 +141,17 @@ export const v2OnLegacyProfile404 = rule({
   requires: ['legacy-v1'],
   // Reads (or validates) attribute definitions: changes nothing.
   parallelSafe: true,
+  judgesServerErrors: true,
   faults: ['v2-on-legacy-profile-served'],
   async check(t) {
     const p = t.ctx.params;
-    const res = await t.ctx.http.get(
-      v2(t.ctx, '/attributes/issue', {
-        raProfileUuid: p.legacyRaProfileUuid!,
-        authorityUuid: p.legacyAuthorityUuid ?? p.authorityUuid,
-      }),
+    const res = await refused(t, 'listIssueCertificateAttributes', () =>
+      t.ctx.http.get(
+        v2(t.ctx, '/attributes/issue', {
+          raProfileUuid: p.legacyRaProfileUuid!,
+          authorityUuid: p.legacyAuthorityUuid ?? p.authorityUuid,
+        }),
+      ),
     );
     expectErrorMessage(res, 404, 'listIssueCertificateAttributes on the legacy RA profile');
   },

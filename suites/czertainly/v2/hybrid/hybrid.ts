@@ -3,7 +3,8 @@ import type { RuleRun } from '../../../../src/core/api.ts';
 import { rule, VENDOR } from '../../rule.ts';
 import type { Ctx } from '../../context.ts';
 import { expectMessageList, expectRefused } from '../../lib/expect.ts';
-import { issueFromKey, rekey } from '../../lib/flow.ts';
+import { issueFromKey } from '../../lib/flow.ts';
+import { refusedRekey } from '../rekey/csr.ts';
 
 function hybridIssued(t: RuleRun<Ctx>) {
   const p = t.ctx.params;
@@ -62,11 +63,12 @@ export const hybridRekeyNeedsNewAltKey = rule({
   },
   destructive: true,
   requires: ['hybrid'],
+  judgesServerErrors: true,
   faults: ['hybrid-same-alt-key-accepted', 'hybrid-alt-key-ignored'],
   async check(t) {
     const p = t.ctx.params;
     const base = await hybridBase(t);
-    const res = await rekey(t.ctx, base.uuid, {
+    const res = await refusedRekey(t, base.uuid, {
       keyUuid: p.keyUuids![1],
       tokenProfileUuid: p.tokenProfileUuid,
       altKeyUuid: p.altKeyUuids![0],
@@ -88,11 +90,12 @@ export const hybridRekeyNeedsAltKey = rule({
   },
   destructive: true,
   requires: ['hybrid'],
+  judgesServerErrors: true,
   faults: ['hybrid-missing-alt-key-accepted', 'hybrid-alt-key-ignored'],
   async check(t) {
     const p = t.ctx.params;
     const base = await hybridBase(t);
-    const res = await rekey(t.ctx, base.uuid, {
+    const res = await refusedRekey(t, base.uuid, {
       keyUuid: p.keyUuids![1],
       tokenProfileUuid: p.tokenProfileUuid,
     });

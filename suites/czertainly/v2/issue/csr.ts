@@ -1,15 +1,15 @@
 import { check, checkEqual, notApplicable, show } from '../../../../src/core/check.ts';
 import { rule, VENDOR } from '../../rule.ts';
 import { UUID_RE, expectErrorMessage, expectMessageList } from '../../lib/expect.ts';
-import { issueFromCsr, scratchCertificate, v2, type Issued } from '../../lib/flow.ts';
+import {
+  certificateUrl,
+  issueAnswer,
+  issuedFromCsr,
+  refused,
+  scratchCertificate,
+  v2,
+} from '../../lib/flow.ts';
 import { newCsr, normSerial, parseCertificate, sameName } from '../../lib/pki.ts';
-import type { RuleRun } from '../../../../src/core/api.ts';
-import type { Ctx } from '../../context.ts';
-
-/** One certificate issued from a CSR, shared by the read-only issue checks. */
-export function issuedFromCsr(t: RuleRun<Ctx>): Promise<Issued> {
-  return t.shared('cz:issue:csr', () => issueFromCsr(t, 'issue'), { owner: 'CZ-ISS-001' });
-}
 
 export const issueAnswers200 = rule({
   id: 'CZ-ISS-001',
@@ -24,17 +24,17 @@ export const issueAnswers200 = rule({
   destructive: true,
   faults: ['issue-status-201'],
   async check(t) {
-    const issued = await issuedFromCsr(t);
-    checkEqual(issued.response.status, 200, 'issueCertificate status');
-    const body = issued.response.json<Record<string, unknown>>();
+    // Not served at all (404/405/501 on the documented route) is this rule's finding, and every issuing rule's cause.
+    const { response } = await issueAnswer(t);
+    checkEqual(response.status, 200, 'issueCertificate status');
+    const body = response.json<Record<string, unknown>>();
     check(
       typeof body.uuid === 'string' && UUID_RE.test(body.uuid),
       `issueCertificate: uuid must be a certificate UUID, got ${show(body.uuid)}`,
     );
-    check(
-      body.certificateData === undefined || typeof body.certificateData === 'string',
-      `issueCertificate: certificateData must be a string when present, got ${show(body.certificateData)}`,
-    );
+    // "Certificate issued": the certificate it names is issued (within timeouts.operationMs on a queued platform).
+    // The answer's schema is CZ-DTO-001's.
+    await issuedFromCsr(t);
   },
 });
 
@@ -54,10 +54,10 @@ export const issueDataIsTheCertificate = rule({
     const issued = await issuedFromCsr(t);
     const data = issued.response.json<Record<string, unknown>>().certificateData;
     // Queued platforms answer before the CA signs (empty or no certificateData); older ones answer with it.
-    if (data === undefined || data === '') {
-      t.note('the issue answer carries no certificate (issuance is queued); compared nothing');
-      return;
-    }
+    if (data === undefined || data === null || data === '')
+      notApplicable(
+        'the issue answer carries no certificate (a queued platform answers before the CA signs; ClientCertificateDataResponseDto requires only uuid): nothing to compare',
+      );
     const answered = parseCertificate(data, 'issueCertificate certificateData');
     check(
       Buffer.from(answered.rawData).equals(Buffer.from(issued.cert.rawData)),
@@ -151,12 +151,13 @@ export const issuedChainsToAuthority = rule({
   faults: ['sign-with-rogue-ca'],
   async check(t) {
     const { uuid, cert } = await issuedFromCsr(t);
-    const res = await t.ctx.http.get(`${t.ctx.api}/v1/certificates/${uuid}/chain?withEndCertificate=true`);
+    const res = await t.ctx.http.get(certificateUrl(t.ctx, uuid, '/chain?withEndCertificate=true'));
     checkEqual(res.status, 200, `GET certificate ${uuid} chain status`);
     const body = res.json<{
       completeChain?: unknown;
       certificates?: Array<{ certificateContent?: string }>;
     }>();
+    t.ctx.seen.add('CertificateChainResponseDto', res, body);
     check(Array.isArray(body.certificates), `chain: expected a certificates array, got ${show(body)}`);
     const chain = body.certificates.map((c, i) =>
       parseCertificate(c.certificateContent, `chain certificate #${i}`),
@@ -214,12 +215,16 @@ export const unknownFormatRefused = rule({
     quote: 'format | string (CertificateRequestFormat) Default: "pkcs10" Enum: "pkcs10" "crmf"',
   },
   destructive: true,
+  // The refusal's status is the finding: a 500 is sent once more, then judged.
+  judgesServerErrors: true,
   faults: ['unknown-format-accepted'],
   async check(t) {
     const csr = await newCsr(t.ctx, 'format');
-    const res = await t.ctx.http.post(v2(t.ctx, '/certificates'), {
-      json: { attributes: [], request: csr.base64, format: 'pkcs7' },
-    });
+    const res = await refused(t, 'issueCertificate', () =>
+      t.ctx.http.post(v2(t.ctx, '/certificates'), {
+        json: { attributes: [], request: csr.base64, format: 'pkcs7' },
+      }),
+    );
     expectErrorMessage(res, 400, 'issue with format "pkcs7"');
   },
 });
@@ -235,10 +240,13 @@ export const issueRequestedOnlyFromRequested = rule({
     quote: 'Cannot issue requested certificate with status',
   },
   destructive: true,
+  judgesServerErrors: true,
   faults: ['issue-requested-reissues'],
   async check(t) {
     const { uuid } = await issuedFromCsr(t);
-    const res = await t.ctx.http.post(v2(t.ctx, `/certificates/${uuid}/issue`));
+    const res = await refused(t, 'issueRequestedCertificate', () =>
+      t.ctx.http.post(v2(t.ctx, `/certificates/${uuid}/issue`)),
+    );
     expectMessageList(res, `issueRequestedCertificate on issued certificate ${uuid}`);
   },
 });

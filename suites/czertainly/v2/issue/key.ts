@@ -1,7 +1,7 @@
 import { check, checkEqual, show } from '../../../../src/core/check.ts';
 import { rule, VENDOR } from '../../rule.ts';
 import { expectErrorMessage } from '../../lib/expect.ts';
-import { csrAttributes, issueBody, issueFromKey, v2 } from '../../lib/flow.ts';
+import { csrAttributes, issueBody, issueFromKey, refused, v2 } from '../../lib/flow.ts';
 import { commonName, uniqueSubject } from '../../lib/pki.ts';
 
 export const issueFromPlatformKey = rule({
@@ -43,18 +43,21 @@ export const crmfNeedsCsr = rule({
   },
   destructive: true,
   requires: ['platform-keys'],
+  judgesServerErrors: true,
   faults: ['crmf-key-issue-accepted'],
   async check(t) {
     const { ctx } = t;
     const subject = uniqueSubject(ctx, 'crmf');
-    const res = await ctx.http.post(v2(ctx, '/certificates'), {
-      json: issueBody(ctx, {
-        format: 'crmf',
-        tokenProfileUuid: ctx.params.tokenProfileUuid,
-        keyUuid: ctx.params.keyUuids![0],
-        csrAttributes: csrAttributes(ctx, subject),
+    const res = await refused(t, 'issueCertificate', () =>
+      ctx.http.post(v2(ctx, '/certificates'), {
+        json: issueBody(ctx, {
+          format: 'crmf',
+          tokenProfileUuid: ctx.params.tokenProfileUuid,
+          keyUuid: ctx.params.keyUuids![0],
+          csrAttributes: csrAttributes(ctx, subject),
+        }),
       }),
-    });
+    );
     expectErrorMessage(res, 400, 'issue from a platform key with format crmf');
   },
 });

@@ -1,8 +1,16 @@
 import { seededUuid } from '../../../../src/core/random.ts';
+import type { RuleRun } from '../../../../src/core/api.ts';
+import type { HttpResponse } from '../../../../src/http/client.ts';
+import type { Ctx } from '../../context.ts';
 import { rule, VENDOR } from '../../rule.ts';
 import { expectErrorMessage, expectMessageList, expectRefused } from '../../lib/expect.ts';
-import { v2 } from '../../lib/flow.ts';
+import { refused, v2, type Scope } from '../../lib/flow.ts';
 import { newCsr } from '../../lib/pki.ts';
+
+/** An issue request the target should refuse (see `refused`): nothing is issued from a refused request. */
+function refusedIssue(t: RuleRun<Ctx>, json: unknown, scope?: Scope): Promise<HttpResponse> {
+  return refused(t, 'issueCertificate', () => t.ctx.http.post(v2(t.ctx, '/certificates', scope), { json }));
+}
 
 export const issueNeedsCsrOrKey = rule({
   id: 'CZ-ISS-009',
@@ -14,11 +22,10 @@ export const issueNeedsCsrOrKey = rule({
     quote: 'tokenProfileUuid | string <uuid> Token Profile UUID. Required if CSR is not uploaded',
   },
   destructive: true,
+  judgesServerErrors: true,
   faults: ['issue-without-csr-accepted'],
   async check(t) {
-    const res = await t.ctx.http.post(v2(t.ctx, '/certificates'), {
-      json: { attributes: t.ctx.params.issueAttributes ?? [] },
-    });
+    const res = await refusedIssue(t, { attributes: t.ctx.params.issueAttributes ?? [] });
     expectRefused(res, 'issue without request, keyUuid and tokenProfileUuid');
   },
 });
@@ -33,12 +40,11 @@ export const issueRefusesGarbageCsr = rule({
     quote: 'request required | string Certificate signing request encoded as Base64 string',
   },
   destructive: true,
+  judgesServerErrors: true,
   faults: ['garbage-csr-accepted'],
   async check(t) {
     const garbage = Buffer.from('this is not a certificate signing request').toString('base64');
-    const res = await t.ctx.http.post(v2(t.ctx, '/certificates'), {
-      json: { attributes: [], request: garbage, format: 'pkcs10' },
-    });
+    const res = await refusedIssue(t, { attributes: [], request: garbage, format: 'pkcs10' });
     expectRefused(res, 'issue with a request that is not a CSR');
   },
 });
@@ -53,12 +59,16 @@ export const unknownRaProfile404 = rule({
     quote: 'description: Not Found',
   },
   destructive: true,
+  judgesServerErrors: true,
   faults: ['unknown-ra-profile-422'],
   async check(t) {
     const csr = await newCsr(t.ctx, 'norap');
-    const res = await t.ctx.http.post(v2(t.ctx, '/certificates', { raProfileUuid: seededUuid() }), {
-      json: { attributes: [], request: csr.base64, format: 'pkcs10' },
-    });
+    // A 404 is this rule's subject only where issue is served at all (else no route, not "no RA profile").
+    const res = await refusedIssue(
+      t,
+      { attributes: [], request: csr.base64, format: 'pkcs10' },
+      { raProfileUuid: seededUuid() },
+    );
     expectErrorMessage(res, 404, 'issue on an unknown RA profile');
   },
 });
@@ -75,14 +85,14 @@ export const disabledRaProfile422 = rule({
   },
   destructive: true,
   requires: ['disabled-ra-profile'],
+  judgesServerErrors: true,
   faults: ['disabled-ra-profile-issues'],
   async check(t) {
     const csr = await newCsr(t.ctx, 'disabled');
-    const res = await t.ctx.http.post(
-      v2(t.ctx, '/certificates', { raProfileUuid: t.ctx.params.disabledRaProfileUuid! }),
-      {
-        json: { attributes: t.ctx.params.issueAttributes ?? [], request: csr.base64, format: 'pkcs10' },
-      },
+    const res = await refusedIssue(
+      t,
+      { attributes: t.ctx.params.issueAttributes ?? [], request: csr.base64, format: 'pkcs10' },
+      { raProfileUuid: t.ctx.params.disabledRaProfileUuid! },
     );
     expectMessageList(res, 'issue on a disabled RA profile');
   },

@@ -3,7 +3,7 @@ import type { RuleRun } from '../../../../src/core/api.ts';
 import { rule, VENDOR } from '../../rule.ts';
 import type { Ctx } from '../../context.ts';
 import { UUID_RE, expectMessageList, expectRefused } from '../../lib/expect.ts';
-import { followNew, getDetail, issueFromCsr, rekey } from '../../lib/flow.ts';
+import { followNew, getDetail, rekey, rekeyAnswer, refused } from '../../lib/flow.ts';
 import { makeCsr, newKey, sameName, uniqueSubject } from '../../lib/pki.ts';
 
 const REKEY_DESCRIPTION = {
@@ -11,19 +11,22 @@ const REKEY_DESCRIPTION = {
   section: 'Rekey Certificate (rekeyCertificate), description',
 } as const;
 
-/** A certificate rekeyed with a CSR of a new key and the same subject. */
+/** A certificate rekeyed with a CSR of a new key and the same subject, once the new one is issued. */
 function rekeyedWithCsr(t: RuleRun<Ctx>) {
   return t.shared(
     'cz:rekey:csr',
     async () => {
-      const old = await issueFromCsr(t, 'rekey');
-      const csr = await makeCsr(await newKey(t.ctx), old.csr!.subject);
-      const response = await rekey(t.ctx, old.uuid, { request: csr.base64, format: 'pkcs10' });
+      const { old, csr, response } = await rekeyAnswer(t);
       const rekeyed = await followNew(t.ctx, response, `rekey of ${old.uuid} with a new CSR`);
       return { old, csr, rekeyed };
     },
     { owner: 'CZ-RKY-001' },
   );
+}
+
+/** A rekey the target should refuse (see `refused`). */
+export function refusedRekey(t: RuleRun<Ctx>, uuid: string, body: Record<string, unknown>) {
+  return refused(t, 'rekeyCertificate', () => rekey(t.ctx, uuid, body));
 }
 
 export const rekeyWithCsr = rule({
@@ -39,6 +42,7 @@ export const rekeyWithCsr = rule({
   destructive: true,
   faults: ['rekey-keeps-old-key', 'issue-wrong-key'],
   async check(t) {
+    // rekeyCertificate not served at all (404/405/501 on the documented route) is this rule's finding.
     const { old, csr, rekeyed } = await rekeyedWithCsr(t);
     checkEqual(rekeyed.response.status, 200, 'rekeyCertificate status');
     check(
@@ -66,12 +70,14 @@ export const rekeyRefusesSameKey = rule({
     quote: 'When the same key pair is used, or the subject is changed, the rekey operation will be rejected.',
   },
   destructive: true,
-  faults: ['rekey-same-key-accepted'],
+  // The refusal's status is the finding: a 500 is sent once more, then judged.
+  judgesServerErrors: true,
+  faults: ['rekey-same-key-accepted', 'rekey-same-key-500'],
   async check(t) {
     const { old } = await rekeyedWithCsr(t);
     const sameKey = await makeCsr(old.csr!.key, old.csr!.subject);
     expectRefused(
-      await rekey(t.ctx, old.uuid, { request: sameKey.base64, format: 'pkcs10' }),
+      await refusedRekey(t, old.uuid, { request: sameKey.base64, format: 'pkcs10' }),
       `rekey of ${old.uuid} with its own key`,
     );
   },
@@ -86,12 +92,13 @@ export const rekeyRefusesSubjectChange = rule({
     quote: 'When the same key pair is used, or the subject is changed, the rekey operation will be rejected.',
   },
   destructive: true,
+  judgesServerErrors: true,
   faults: ['rekey-subject-change-accepted'],
   async check(t) {
     const { old } = await rekeyedWithCsr(t);
     const changed = await makeCsr(await newKey(t.ctx), uniqueSubject(t.ctx, 'other'));
     expectRefused(
-      await rekey(t.ctx, old.uuid, { request: changed.base64, format: 'pkcs10' }),
+      await refusedRekey(t, old.uuid, { request: changed.base64, format: 'pkcs10' }),
       `rekey of ${old.uuid} with another subject`,
     );
   },
@@ -128,9 +135,10 @@ export const rekeyNeedsKey = rule({
     quote: 'Key UUID is not provided in the request and old certificate does not have key reference',
   },
   destructive: true,
+  judgesServerErrors: true,
   faults: ['rekey-without-key-accepted'],
   async check(t) {
     const { old } = await rekeyedWithCsr(t);
-    expectMessageList(await rekey(t.ctx, old.uuid, {}), `rekey of ${old.uuid} without CSR and keyUuid`);
+    expectMessageList(await refusedRekey(t, old.uuid, {}), `rekey of ${old.uuid} without CSR and keyUuid`);
   },
 });

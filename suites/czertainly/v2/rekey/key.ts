@@ -3,8 +3,9 @@ import type { RuleRun } from '../../../../src/core/api.ts';
 import { rule } from '../../rule.ts';
 import type { Ctx } from '../../context.ts';
 import { expectRefused } from '../../lib/expect.ts';
-import { followNew, issueFromKey, rekey } from '../../lib/flow.ts';
+import { followNew, issueFromKey, rekey, served } from '../../lib/flow.ts';
 import { sameName } from '../../lib/pki.ts';
+import { refusedRekey } from './csr.ts';
 
 function keyIssued(t: RuleRun<Ctx>) {
   return t.shared('cz:rekey:key-base', () => issueFromKey(t, 'rekeykey', t.ctx.params.keyUuids![0]!), {
@@ -34,7 +35,11 @@ export const rekeyWithPlatformKey = rule({
       tokenProfileUuid: ctx.params.tokenProfileUuid,
       ...(ctx.params.signatureAttributes ? { signatureAttributes: ctx.params.signatureAttributes } : {}),
     });
-    const rekeyed = await followNew(ctx, response, `rekey of ${old.uuid} with key ${newKeyUuid}`);
+    const rekeyed = await followNew(
+      ctx,
+      await served(t, 'rekeyCertificate', response),
+      `rekey of ${old.uuid} with key ${newKeyUuid}`,
+    );
     checkEqual(rekeyed.detail.key?.uuid, newKeyUuid, `rekeyed certificate ${rekeyed.uuid}: detail.key.uuid`);
     check(!rekeyed.spki.equals(old.spki), `rekeyed certificate ${rekeyed.uuid}: still certifies the old key`);
     check(
@@ -55,13 +60,14 @@ export const rekeyRefusesSameKeyUuid = rule({
   },
   destructive: true,
   requires: ['platform-keys'],
+  judgesServerErrors: true,
   faults: ['rekey-same-keyuuid-accepted'],
   async check(t) {
     const { ctx } = t;
     const old = await keyIssued(t);
     // The key the platform reports for the certificate (CZ-ISS-008 checks it is the requested one).
     const currentKey = old.detail.key?.uuid ?? ctx.params.keyUuids![0];
-    const res = await rekey(ctx, old.uuid, {
+    const res = await refusedRekey(t, old.uuid, {
       keyUuid: currentKey,
       tokenProfileUuid: ctx.params.tokenProfileUuid,
     });

@@ -3,16 +3,24 @@ import type { RuleRun } from '../../../../src/core/api.ts';
 import { rule, VENDOR } from '../../rule.ts';
 import type { Ctx } from '../../context.ts';
 import { UUID_RE, expectMessageList, expectRefused } from '../../lib/expect.ts';
-import { followNew, getDetail, issueFromCsr, renew, scratchCertificate, v2 } from '../../lib/flow.ts';
+import {
+  followNew,
+  getDetail,
+  refused,
+  renew,
+  renewAnswer,
+  scratchCertificate,
+  served,
+  v2,
+} from '../../lib/flow.ts';
 import { makeCsr, newKey, sameName, uniqueSubject } from '../../lib/pki.ts';
 
-/** A certificate renewed without a CSR: the old one and the new one. */
+/** A certificate renewed without a CSR: the old one and the new one, once it is issued. */
 export function renewedWithoutCsr(t: RuleRun<Ctx>) {
   return t.shared(
     'cz:renew:no-csr',
     async () => {
-      const old = await issueFromCsr(t, 'renew');
-      const response = await renew(t.ctx, old.uuid, { replaceInLocations: false });
+      const { old, response } = await renewAnswer(t);
       const renewed = await followNew(t.ctx, response, `renew of ${old.uuid} without a CSR`);
       return { old, renewed };
     },
@@ -25,13 +33,14 @@ export const renewCreatesNewCertificate = rule({
   title: 'Renewing without a CSR answers 200 with the UUID of a new certificate, which is then issued.',
   level: 'MUST',
   cite: {
-    source: 'seed',
-    section: 'Renew Certificate, request body: request',
-    quote: 'If not provided, Existing CSR will be used',
+    source: 'openapi-v2',
+    section: 'POST .../certificates/{certificateUuid}/renew (renewCertificate), responses."200"',
+    quote: 'description: Certificate renewed',
   },
   destructive: true,
-  faults: ['renew-reuses-uuid'],
+  faults: ['renew-reuses-uuid', 'renew-not-served'],
   async check(t) {
+    // renewCertificate not served at all (404/405/501 on the documented route) is this rule's finding.
     const { old, renewed } = await renewedWithoutCsr(t);
     checkEqual(renewed.response.status, 200, 'renewCertificate status');
     check(UUID_RE.test(renewed.uuid), `renewCertificate: uuid ${show(renewed.uuid)} is not a UUID`);
@@ -81,9 +90,10 @@ export const renewWithCsr = rule({
   async check(t) {
     const old = await scratchCertificate(t, 'renewcsr');
     const csr = await makeCsr(old.csr!.key, uniqueSubject(t.ctx, 'renewed'));
+    const res = await renew(t.ctx, old.uuid, { request: csr.base64, format: 'pkcs10' });
     const renewed = await followNew(
       t.ctx,
-      await renew(t.ctx, old.uuid, { request: csr.base64, format: 'pkcs10' }),
+      await served(t, 'renewCertificate', res),
       `renew of ${old.uuid} with a CSR`,
     );
     check(
@@ -108,14 +118,16 @@ export const renewRefusesNewKey = rule({
     quote: 'Public key of certificate and CSR does not match',
   },
   destructive: true,
+  // The refusal's status is the finding: a 500 is sent once more (a refused renewal changes nothing), then judged.
+  judgesServerErrors: true,
   faults: ['renew-accepts-new-key'],
   async check(t) {
     const { old } = await renewedWithoutCsr(t);
     const csr = await makeCsr(await newKey(t.ctx), old.csr!.subject);
-    expectMessageList(
-      await renew(t.ctx, old.uuid, { request: csr.base64, format: 'pkcs10' }),
-      `renew of ${old.uuid} with a CSR of another key`,
+    const res = await refused(t, 'renewCertificate', () =>
+      renew(t.ctx, old.uuid, { request: csr.base64, format: 'pkcs10' }),
     );
+    expectMessageList(res, `renew of ${old.uuid} with a CSR of another key`);
   },
 });
 
@@ -148,11 +160,13 @@ export const renewNeedsBody = rule({
     quote: 'required: true',
   },
   destructive: true,
+  judgesServerErrors: true,
   faults: ['renew-empty-body-accepted'],
   async check(t) {
     const { old } = await renewedWithoutCsr(t);
     // The body is required; the documents do not say which client error refuses its absence.
-    expectRefused(await renew(t.ctx, old.uuid, undefined), `renew of ${old.uuid} without a request body`);
+    const res = await refused(t, 'renewCertificate', () => renew(t.ctx, old.uuid, undefined));
+    expectRefused(res, `renew of ${old.uuid} without a request body`);
   },
 });
 
@@ -169,15 +183,16 @@ export const renewThroughOtherProfileRefused = rule({
   },
   destructive: true,
   requires: ['disabled-ra-profile'],
+  judgesServerErrors: true,
   faults: ['ra-profile-mismatch-accepted'],
   async check(t) {
     const { ctx } = t;
     const { old } = await renewedWithoutCsr(t);
-    const res = await ctx.http.post(
-      v2(ctx, `/certificates/${old.uuid}/renew`, { raProfileUuid: ctx.params.disabledRaProfileUuid! }),
-      {
-        json: {},
-      },
+    const res = await refused(t, 'renewCertificate', () =>
+      ctx.http.post(
+        v2(ctx, `/certificates/${old.uuid}/renew`, { raProfileUuid: ctx.params.disabledRaProfileUuid! }),
+        { json: {} },
+      ),
     );
     expectMessageList(res, `renew of ${old.uuid} through RA profile ${ctx.params.disabledRaProfileUuid}`);
   },
