@@ -107,6 +107,21 @@ export const FAULTS = {
   'error-body-plain': {
     description: 'errors answer a plain-text body instead of { "ErrorCode", "Message" }',
   },
+  'renew-not-served': {
+    description: "POST /Enrollment/Renew answers 405 (Web API: the resource does not support 'POST')",
+  },
+  'pfx-not-routed': {
+    description:
+      'POST /Enrollment/PFX has no route: 404 "No HTTP resource was found that matches the request URI"',
+  },
+  'certificates-not-served': { description: 'GET /Certificates/{id} answers 501 Not Implemented' },
+  'issued-certificate-bad-date': {
+    description:
+      'the certificate records of certificates the run issued answer NotAfter as "5/19/2022 4:23:01 PM", not an RFC 3339 date-time',
+  },
+  'renew-by-thumbprint-id-string': {
+    description: 'Renew by Thumbprint (only) answers KeyfactorId as a string ("5001") instead of an integer',
+  },
 } as const satisfies Record<string, FaultSpec<Variant>>;
 
 export type Fault = keyof typeof FAULTS;

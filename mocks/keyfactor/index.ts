@@ -41,7 +41,7 @@ export function keyfactorMockTarget(
     params: {
       certificateAuthority: CA_NAME,
       template: TEMPLATES[0],
-      caCertFile: repoPath('fixtures/pki/ca/test-ca.cert.pem'),
+      caCertFile: repoPath(`fixtures/pki/ca/${cfg.ca}.cert.pem`),
       certificateId: cfg.ids.renewable,
       oneClickCertificateId: cfg.ids.oneClick,
       noRenewalCertificateId: cfg.ids.noRenewal,

@@ -257,3 +257,25 @@ describe('keyfactor mock store jobs and residue', () => {
     }
   });
 });
+
+describe('keyfactor mock (renew-only variant)', () => {
+  it('lists no PFX or store endpoint for the main account, and refuses them 403', async () => {
+    const mock = await startKeyfactorMock({ variant: 'renew-only', faults: [] });
+    const base = keyfactorMockTarget('renew-only', mock).baseUrl;
+    const http = new HttpClient({ baseUrl: base, tls: { ca }, timeoutMs: 10_000, redactor: new Redactor() });
+    try {
+      const listed = (await http.get(`${base}/Status/Endpoints`, { headers: admin })).json<string[]>();
+      expect(listed).toContain('POST /Enrollment/Renew');
+      expect(listed.filter((e) => /PFX|CertificateStores/.test(e))).toEqual([]);
+      const pfx = await http.post(`${base}/Enrollment/PFX`, {
+        json: { Timestamp: new Date().toISOString() },
+        headers: { ...admin, 'x-certificateformat': 'PFX' },
+      });
+      expect(pfx.status).toBe(403);
+      expect(pfx.json()).toEqual({ ErrorCode: expect.any(String), Message: expect.any(String) });
+    } finally {
+      http.close();
+      await mock.close();
+    }
+  });
+});

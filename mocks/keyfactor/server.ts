@@ -67,14 +67,15 @@ export async function buildApp(
       .type('application/json; charset=utf-8')
       .send({ ErrorCode: code, Message: message });
   };
-  app.setNotFoundHandler((req, reply) =>
+  /** Web API's answer when no route matches (also a fault's answer for a route it takes away). */
+  const noRoute = (req: FastifyRequest, reply: FastifyReply) =>
     sendError(
       reply,
       404,
       '0xA0110404',
       `No HTTP resource was found that matches the request URI '${req.method} ${req.url}'.`,
-    ),
-  );
+    );
+  app.setNotFoundHandler(noRoute);
   app.setErrorHandler((err, _req, reply) => {
     if (err instanceof ApiError) return sendError(reply, err.status, err.code, err.message);
     return sendError(reply, 500, '0xA0000000', `Unexpected error: ${(err as Error).message}`);
@@ -198,25 +199,38 @@ export async function buildApp(
     return t;
   }
 
+  /** A permission the variant's main account lacks (renew-only: no PFX enrollment, no store schedule). */
+  function requirePermission(req: FastifyRequest, what: string): void {
+    if (cfg.permissions === 'all') return;
+    const user = USERS[users.get(req) ?? 'admin'];
+    throw new ApiError(403, '0xA0110022', `User ${user.username} does not have the permission to ${what}.`);
+  }
+
   const present = (v: unknown) => v !== undefined && v !== null && v !== '';
   const newPassword = () => randomBytes(12).toString('base64url');
 
+  // "Returns all endpoints to which the requesting identity has access".
+  const PFX_AND_STORES = [
+    'POST /Enrollment/PFX',
+    'POST /Enrollment/PFX/Deploy',
+    'POST /Enrollment/PFX/Replace',
+    'POST /CertificateStores/Certificates/Add',
+    'POST /CertificateStores/Certificates/Remove',
+  ];
   app.get(`${BASE_PATH}/Status/Endpoints`, async () => [
     'GET /Certificates/#',
     'DELETE /Certificates/#',
     'GET /Enrollment/AvailableRenewal/Id/#',
     'GET /Enrollment/AvailableRenewal/Thumbprint/#',
     'POST /Enrollment/Renew',
-    'POST /Enrollment/PFX',
-    'POST /Enrollment/PFX/Deploy',
-    'POST /Enrollment/PFX/Replace',
-    'POST /CertificateStores/Certificates/Add',
-    'POST /CertificateStores/Certificates/Remove',
+    ...(cfg.permissions === 'all' ? PFX_AND_STORES : []),
     'GET /Status/Endpoints',
   ]);
 
   // --- certificates (read side the suite uses to look at what Renew produced) ---
-  app.get(`${BASE_PATH}/Certificates/:id`, async (req) => {
+  app.get(`${BASE_PATH}/Certificates/:id`, async (req, reply) => {
+    if (has('certificates-not-served'))
+      return reply.code(501).send({ Message: 'The method or operation is not implemented.' });
     const rec = certificate(intParam((req.params as Json).id, 'id'));
     authorize(req, rec);
     const withLocations = (req.query as Record<string, string | undefined>).includeLocations === 'true';
@@ -229,7 +243,10 @@ export async function buildApp(
       IssuedCN: /CN=([^,]+)/.exec(rec.cert.subject)?.[1] ?? null,
       IssuerDN: rec.cert.issuer,
       NotBefore: rec.cert.notBefore.toISOString(),
-      NotAfter: rec.cert.notAfter.toISOString(),
+      NotAfter:
+        has('issued-certificate-bad-date') && inv.issued.has(rec.id)
+          ? rec.cert.notAfter.toLocaleString('en-US', { timeZone: 'UTC' }).replace(',', '')
+          : rec.cert.notAfter.toISOString(),
       TemplateName: rec.template,
       CertificateAuthorityName: rec.caName,
       CertRequestId: rec.requestId,
@@ -283,6 +300,11 @@ export async function buildApp(
 
   // --- renew ---
   app.post(`${BASE_PATH}/Enrollment/Renew`, async (req, reply) => {
+    if (has('renew-not-served'))
+      return reply
+        .code(405)
+        .header('allow', 'GET')
+        .send({ Message: "The requested resource does not support http method 'POST'." });
     const b = body(req);
     const byId = present(b.CertificateId);
     const byThumbprint = present(b.Thumbprint);
@@ -368,7 +390,10 @@ export async function buildApp(
       for (const e of inv.locations(old.id))
         inv.entries.push({ storeId: e.storeId, alias: rec.thumbprint, certificateId: rec.id });
     const response: Json = {
-      [cfg.idField]: has('renew-keyfactor-id-string') ? String(rec.id) : rec.id,
+      [cfg.idField]:
+        has('renew-keyfactor-id-string') || (!byId && has('renew-by-thumbprint-id-string'))
+          ? String(rec.id)
+          : rec.id,
       [cfg.requestIdField]: rec.requestId,
       Thumbprint: has('renew-thumbprint-of-old') ? old.thumbprint : rec.thumbprint,
       SerialNumber: has('renew-serial-mismatch') ? old.serial : rec.serial,
@@ -390,7 +415,9 @@ export async function buildApp(
   });
 
   // --- PFX enrollment (seeded renewal when RenewalCertificateId is set) ---
-  app.post(`${BASE_PATH}/Enrollment/PFX`, async (req) => {
+  app.post(`${BASE_PATH}/Enrollment/PFX`, async (req, reply) => {
+    if (has('pfx-not-routed')) return noRoute(req, reply);
+    requirePermission(req, 'enroll for PFX certificates');
     const format = req.headers['x-certificateformat'];
     if (!format && !has('certificate-format-optional')) {
       throw new ApiError(
@@ -444,7 +471,7 @@ export async function buildApp(
       b.IncludeChain === false || cfg.pfxChain === 'leaf-only'
         ? [packed.der]
         : [packed.der, Buffer.from(inv.ca.cert.rawData)];
-    const pfx = buildPfx(keyPem, chain, password);
+    const pfx = buildPfx(keyPem, chain, password, cfg.pfxProtection);
     return {
       CertificateInformation: {
         SerialNumber: rec.serial,
@@ -483,6 +510,7 @@ export async function buildApp(
 
   // --- store deployment ---
   app.post(`${BASE_PATH}/Enrollment/PFX/Replace`, async (req) => {
+    requirePermission(req, 'schedule certificate store jobs');
     const b = body(req);
     const existing = certificate(intParam(b.ExistingCertificateId, 'ExistingCertificateId'));
     authorize(req, existing);
@@ -499,6 +527,7 @@ export async function buildApp(
   });
 
   app.post(`${BASE_PATH}/Enrollment/PFX/Deploy`, async (req) => {
+    requirePermission(req, 'schedule certificate store jobs');
     const b = body(req);
     if (!present(b.Password) && !has('deploy-password-optional'))
       throw new ApiError(400, '0xA0110052', 'Password is required.');
@@ -540,6 +569,7 @@ export async function buildApp(
     return b.CertificateStores.map((e) => (e && typeof e === 'object' ? (e as Json) : {}));
   };
   app.post(`${BASE_PATH}/CertificateStores/Certificates/Add`, async (req) => {
+    requirePermission(req, 'schedule certificate store jobs');
     const b = body(req);
     const rec = certificate(intParam(b.CertificateId, 'CertificateId'));
     const entries = storeEntries(b);
@@ -551,6 +581,7 @@ export async function buildApp(
     return jobs.map(() => randomUUID());
   });
   app.post(`${BASE_PATH}/CertificateStores/Certificates/Remove`, async (req) => {
+    requirePermission(req, 'schedule certificate store jobs');
     const b = body(req);
     const jobs = storeEntries(b).map((e) => {
       if (typeof e.Alias !== 'string' || !e.Alias)

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { TestCa, sha1Thumbprint } from '../../src/pki/ca.ts';
-import { KeyPool, RSA_SHA256 } from '../../src/pki/keys.ts';
+import { TestCa, sha1Thumbprint, type TestCaName } from '../../src/pki/ca.ts';
+import { KeyPool, RSA_SHA256, type PoolCurve } from '../../src/pki/keys.ts';
+import type { Pkcs12ProtectionName } from '../../src/pki/pkcs12.ts';
 import { x509, type CryptoKey, type CryptoKeyPair } from '../../src/pki/x509.ts';
 import type { Variant } from './variants.ts';
 
@@ -24,6 +25,8 @@ export type UserName = keyof typeof USERS;
 export const CA_NAME = 'ca01.certconform.test\\CertConform Issuing CA';
 export const TEMPLATES = ['WebServer', 'WebServer2Y'] as const;
 export const COLLECTION_ID = 7;
+/** The older CA that issued the profile's certificates of the `new-issuer` variant (TEST ONLY, no certificate). */
+export const LEGACY_CA_NAME = 'CN=CertConform Legacy Issuing CA, O=certconform';
 
 export interface Store {
   id: string;
@@ -96,6 +99,11 @@ export interface VariantConfig {
   pfxPassword: 'requested' | 'generated';
   /** PFX enrollment honours IncludeChain, or packs the end-entity certificate only. */
   pfxChain: 'as-requested' | 'leaf-only';
+  /** How PFX archives are encrypted and MACed (the documents name no algorithm). */
+  pfxProtection: Pkcs12ProtectionName;
+  /** The issued certificates' keys (RSA bits or an EC curve) and the CA that signs them. */
+  keys: 2048 | PoolCurve;
+  ca: TestCaName;
   /** Renew's IssuerDN: the issuer, or null (the OpenAPI marks it nullable). */
   renewIssuerDn: 'issuer' | 'null';
   /** AvailableRenewal answers Message, or leaves it out (the schema does not require it). */
@@ -114,6 +122,13 @@ export interface VariantConfig {
   emptyFailedStores: 'listed' | 'omitted';
   /** The profile of this variant deletes what the run issued (params.deleteCreatedCertificates). */
   deletesCreated: boolean;
+  /**
+   * What the main account may do: everything, or renew only (no PFX enrollment, no store schedule permission:
+   * GET /Status/Endpoints lists neither, and those endpoints refuse it 403).
+   */
+  permissions: 'all' | 'renew-only';
+  /** Who issued the certificates the profile names: the CA renewals use, or an older CA (renewal changes issuer). */
+  seededBy: 'ca' | 'legacy-ca';
   ids: { renewable: number; oneClick: number; noRenewal: number; inStores: number; inCollection: number };
 }
 
@@ -126,6 +141,11 @@ const COMMAND: VariantConfig = {
   jobs: 'scheduled',
   pfxPassword: 'requested',
   pfxChain: 'as-requested',
+  pfxProtection: 'clear-certs-3des',
+  permissions: 'all',
+  seededBy: 'ca',
+  keys: 2048,
+  ca: 'test-ca',
   renewIssuerDn: 'issuer',
   renewalMessage: true,
   thumbprintCase: 'upper',
@@ -165,6 +185,7 @@ export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
     unknownCertificateStatus: 404,
     pfxPassword: 'generated',
     pfxChain: 'leaf-only',
+    pfxProtection: 'openssl-legacy',
     thumbprintCase: 'lower',
     ids: { renewable: 301, oneClick: 302, noRenewal: 303, inStores: 304, inCollection: 305 },
   },
@@ -178,7 +199,24 @@ export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
     validationStatus: 422,
     scopeRefusalStatus: 404,
     emptyFailedStores: 'omitted',
+    pfxProtection: 'tripledes-sha1',
     ids: { renewable: 401, oneClick: 402, noRenewal: 403, inStores: 404, inCollection: 405 },
+  },
+  'renew-only': {
+    ...COMMAND,
+    permissions: 'renew-only',
+    ids: { renewable: 501, oneClick: 502, noRenewal: 503, inStores: 504, inCollection: 505 },
+  },
+  'new-issuer': {
+    ...COMMAND,
+    seededBy: 'legacy-ca',
+    ids: { renewable: 601, oneClick: 602, noRenewal: 603, inStores: 604, inCollection: 605 },
+  },
+  ecdsa: {
+    ...COMMAND,
+    keys: 'P-256',
+    ca: 'test-ca-ec',
+    pfxProtection: 'aes256-sha256',
   },
 };
 
@@ -210,7 +248,7 @@ export class Inventory {
   ) {}
 
   static async create(config: VariantConfig): Promise<Inventory> {
-    const inv = new Inventory(await TestCa.load(), config);
+    const inv = new Inventory(await TestCa.load(config.ca), config);
     const seed: Array<[number, string, 0 | 1 | 2, number[], string[]]> = [
       [config.ids.renewable, 'CN=portal.certconform.test, O=certconform', 1, [], []],
       [config.ids.oneClick, 'CN=api.certconform.test, O=certconform', 2, [], []],
@@ -231,6 +269,7 @@ export class Inventory {
         caName: CA_NAME,
         renewalType,
         collections,
+        legacy: config.seededBy === 'legacy-ca',
       });
       inv.certs.delete(rec.id);
       inv.issued.delete(rec.id);
@@ -302,17 +341,21 @@ export class Inventory {
     collections: number[];
     serial?: string;
     wrongSigner?: boolean;
+    /** Issued by the older CA (LEGACY_CA_NAME), which no renewal uses. */
+    legacy?: boolean;
   }): Promise<CertRecord> {
-    const key = await this.pool.take(2048);
+    const key = await this.pool.take(this.config.keys);
     const cert = opts.wrongSigner
       ? await this.rogueIssue(opts.subject, key.keys.publicKey)
-      : await this.ca.issue({
-          subject: opts.subject,
-          publicKey: key.keys.publicKey,
-          ...(opts.serial ? { serialNumber: opts.serial } : {}),
-          dnsNames: [/CN=([^,]+)/.exec(opts.subject)?.[1] ?? 'host.certconform.test'],
-          extendedKeyUsages: ['1.3.6.1.5.5.7.3.1'],
-        });
+      : opts.legacy
+        ? await this.rogueIssue(opts.subject, key.keys.publicKey, LEGACY_CA_NAME)
+        : await this.ca.issue({
+            subject: opts.subject,
+            publicKey: key.keys.publicKey,
+            ...(opts.serial ? { serialNumber: opts.serial } : {}),
+            dnsNames: [/CN=([^,]+)/.exec(opts.subject)?.[1] ?? 'host.certconform.test'],
+            extendedKeyUsages: ['1.3.6.1.5.5.7.3.1'],
+          });
     const rec: CertRecord = {
       id: this.nextId++,
       requestId: this.nextRequestId++,
@@ -340,13 +383,20 @@ export class Inventory {
     return this.config.thumbprintCase === 'lower' ? hex.toLowerCase() : hex;
   }
 
-  /** Fault support: a certificate that names the CA as issuer but is signed by another key. */
-  private async rogueIssue(subject: string, publicKey: CryptoKey): Promise<x509.X509Certificate> {
+  /**
+   * A certificate signed by a key that is not the CA's: naming the CA as issuer (fault support), or naming the
+   * older CA the `new-issuer` variant's certificates come from.
+   */
+  private async rogueIssue(
+    subject: string,
+    publicKey: CryptoKey,
+    issuer = this.ca.cert.subject,
+  ): Promise<x509.X509Certificate> {
     this.rogue ??= (await new KeyPool(3).take(2048)).keys;
     return x509.X509CertificateGenerator.create({
       serialNumber: '01' + randomBytes(15).toString('hex'),
       subject,
-      issuer: this.ca.cert.subject,
+      issuer,
       notBefore: new Date(Date.now() - 60_000),
       notAfter: new Date(Date.now() + 365 * 24 * 3600 * 1000),
       signingAlgorithm: RSA_SHA256,
@@ -356,7 +406,7 @@ export class Inventory {
   }
 
   async otherKeyPem(): Promise<string> {
-    return (await new KeyPool(11).take(2048)).privatePem;
+    return (await new KeyPool(11).take(this.config.keys)).privatePem;
   }
 
   byThumbprint(thumbprint: string): CertRecord | undefined {

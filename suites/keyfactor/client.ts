@@ -1,8 +1,24 @@
 import type { Account, Target } from '../../src/core/api.ts';
 import { describeAnswer } from '../../src/core/check.ts';
-import { CredentialsRejected, UndoImpossible, describeError } from '../../src/core/errors.ts';
+import {
+  CredentialsRejected,
+  NotServed,
+  TransportError,
+  UndoImpossible,
+  describeError,
+} from '../../src/core/errors.ts';
 import type { HttpClient, HttpResponse } from '../../src/http/client.ts';
+import { currentRule, type Evidence } from '../../src/http/evidence.ts';
 import type { Redactor } from '../../src/http/redact.ts';
+import type { ModelName } from './models/openapi.ts';
+import {
+  isRouteMissing,
+  lists,
+  operationOf,
+  parseEndpoints,
+  requireOperationServed,
+  type Operation,
+} from './operations.ts';
 
 export type Caller = 'admin' | 'collectionUser' | 'anonymous';
 
@@ -14,6 +30,22 @@ export interface KfRequest {
   omitRequestedWith?: boolean;
   query?: Record<string, string | number | boolean | undefined>;
   headers?: Record<string, string>;
+  /**
+   * The request must be refused (a required field left out, a user without permission): an answer that accepts
+   * it is that rule's finding, and its shape is not judged against the model (KF-MODEL-001/002).
+   */
+  refusalExpected?: boolean;
+}
+
+/** A 2xx answer of a documented operation with an OpenAPI model, kept for the model rules (KF-MODEL-001/002). */
+export interface SeenAnswer {
+  model: ModelName;
+  /** `POST /Enrollment/Renew`, the request as sent (path and query). */
+  request: string;
+  /** The rule whose request it was ("(connection)" or undefined outside rules). */
+  rule?: string;
+  body: unknown;
+  evidence: Evidence;
 }
 
 /** The documented read every identity may make: the authenticated probe of each account. */
@@ -28,6 +60,10 @@ export class KfClient {
   readonly unidentified: string[] = [];
   /** Accounts whose credentials Command rejected at connect (the one-line reason). */
   private readonly rejected = new Map<Exclude<Caller, 'anonymous'>, string>();
+  /** Every answer of a known model the run received, in order (what KF-MODEL-001/002 judge). */
+  readonly seen: SeenAnswer[] = [];
+  /** The main account's `GET /Status/Endpoints` answer at connect (what it may call), when it read as a list. */
+  private endpoints?: Set<string>;
 
   constructor(
     private readonly http: HttpClient,
@@ -82,10 +118,23 @@ export class KfClient {
       return undefined;
     }
     const refused = as === 'admin' ? [401, 403] : [401];
+    if (as === 'admin' && res.status === 200) this.endpoints = parseEndpoints(safeJson(res.text));
     if (!refused.includes(res.status)) return undefined;
     const reason = `credentials for ${this.accountName(as)} were rejected by ${this.base}: ${res.status}`;
     this.rejected.set(as, reason);
     return reason;
+  }
+
+  /**
+   * Whether the main account may call a documented operation, by `GET /Status/Endpoints` ("Returns all endpoints
+   * to which the requesting identity has access"): true, or why not. When that answer did not read as a list of
+   * endpoints the suite cannot tell, and assumes the operation is offered (its rules run and meet what it is).
+   */
+  offers(...ops: Operation[]): true | string {
+    if (!this.endpoints) return true;
+    const missing = ops.filter((op) => !lists(this.endpoints!, op)).map((op) => op.entry);
+    if (!missing.length) return true;
+    return `not offered to ${this.accountName('admin')} (GET /Status/Endpoints does not list ${missing.join(', ')})`;
   }
 
   url(path: string, query: KfRequest['query'] = {}): string {
@@ -114,11 +163,44 @@ export class KfClient {
       throw new CredentialsRejected(
         `credentials for ${this.accountName(as)} were rejected by ${this.base}: ${describeAnswer(res)}`,
       );
+    const op = operationOf(method, path);
+    if (!op) return res;
+    // A documented operation that is not served at all is one finding (its owner's), not every rule's.
+    requireOperationServed(res, op);
+    if (op.model && !opts.refusalExpected && res.status >= 200 && res.status < 300) {
+      const body = safeJson(res.text);
+      if (body !== undefined)
+        this.seen.push({
+          model: op.model,
+          request: `${method} ${path}${this.url('', opts.query).slice(this.base.length)}`,
+          rule: currentRule()?.rule,
+          body,
+          evidence: res.evidence,
+        });
+    }
     return res;
   }
 
   get(path: string, opts?: KfRequest): Promise<HttpResponse> {
     return this.request('GET', path, opts);
+  }
+
+  /**
+   * A helper read (not a rule's subject): sent once more when the answer was lost in transport, was a server
+   * error, or was a 200 that does not parse. A read changes nothing, so one transient hiccup does not end the
+   * rule; the superseded first answer stays in the evidence but is not taken for Command's answer.
+   */
+  async read(path: string, opts?: KfRequest): Promise<HttpResponse> {
+    let first: HttpResponse;
+    try {
+      first = await this.get(path, opts);
+    } catch (err) {
+      if (err instanceof TransportError) return this.get(path, opts);
+      throw err;
+    }
+    if (first.status < 500 && (first.status !== 200 || safeJson(first.text) !== undefined)) return first;
+    first.evidence.superseded = true;
+    return this.get(path, opts);
   }
 
   async post(path: string, json: unknown, opts: KfRequest = {}): Promise<HttpResponse> {
@@ -129,7 +211,7 @@ export class KfClient {
       res = await this.request('POST', path, { ...opts, json });
     } catch (err) {
       // The request may have been processed before the answer was lost.
-      if (enrollment && !(err instanceof CredentialsRejected))
+      if (enrollment && !(err instanceof CredentialsRejected) && !(err instanceof NotServed))
         this.unidentified.push(`POST ${path} at ${sent}`);
       throw err;
     }
@@ -181,9 +263,12 @@ export class KfClient {
   }
 }
 
-/** Command answers an unknown certificate 400 or 404, with "could not be found" in its Message. */
+/**
+ * Command answers an unknown certificate 400 or 404, with "could not be found" in its Message. A 404 without a
+ * route is not an answer about a certificate (requireOperationServed reports it as not served).
+ */
 export function isNotFound(res: HttpResponse): boolean {
-  if (res.status === 404) return true;
+  if (res.status === 404) return !isRouteMissing(res);
   if (res.status !== 400) return false;
   return /could not be found|not found|does not exist/i.test(String(ci(safeJson(res.text), 'Message') ?? ''));
 }

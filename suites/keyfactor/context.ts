@@ -4,6 +4,7 @@ import { harnessNow, seededSecret } from '../../src/core/random.ts';
 import {
   broken,
   check,
+  confirmServerError,
   expectHelperStatus,
   helperJson,
   notApplicable,
@@ -46,6 +47,24 @@ export function param<K extends keyof KfParams>(t: Run, key: K): NonNullable<KfP
   const v = t.ctx.params[key];
   if (v === undefined || v === null) notApplicable(`params.${key} is not set in the profile`);
   return v as NonNullable<KfParams[K]>;
+}
+
+/** The certificates the profile names, each once, with the param that names it. */
+export function profileCertificates(t: Run): Array<{ id: number; role: keyof KfParams }> {
+  const roles = [
+    'certificateId',
+    'oneClickCertificateId',
+    'noRenewalCertificateId',
+    'storeCertificateId',
+    'collectionCertificateId',
+  ] as const;
+  const out: Array<{ id: number; role: keyof KfParams }> = [];
+  for (const role of roles) {
+    const id = t.ctx.params[role];
+    if (id !== undefined && !out.some((c) => c.id === id)) out.push({ id, role });
+  }
+  if (out.length === 0) notApplicable(`the profile names no certificate (params.${roles.join(', params.')})`);
+  return out;
 }
 
 /**
@@ -99,6 +118,17 @@ export function checkRefused(t: Run, res: HttpResponse, what: string, alsoAccept
   check(refused, `${what}: expected ${expected}, got ${res.status}${res.status < 300 ? ' (accepted)' : ''}`);
 }
 
+/** Request options of a request that must be refused: its answer is not judged as a model (KfRequest). */
+export const REFUSAL = { refusalExpected: true } as const;
+
+/**
+ * Sends a request whose refusal is the rule's requirement (the rule has `judgesServerErrors`): a 5xx answer is
+ * sent once more before it is judged, so a transient error page is not the finding, a persistent one is.
+ */
+export function refusal(send: () => Promise<HttpResponse>): Promise<HttpResponse> {
+  return confirmServerError(send);
+}
+
 export function renewBody(t: Run, fields: Record<string, unknown>): Record<string, unknown> {
   return {
     Timestamp: timestamp(),
@@ -124,7 +154,7 @@ export async function findCertificate(
   id: number,
   includeLocations = false,
 ): Promise<CertificateRecord | undefined> {
-  const res = await t.ctx.kf.get(`/Certificates/${id}`, {
+  const res = await t.ctx.kf.read(`/Certificates/${id}`, {
     query: { includeLocations: includeLocations || undefined },
   });
   if (isNotFound(res)) return undefined;
@@ -194,7 +224,7 @@ export function storesBefore(t: Run, id: number): Promise<StoreLocation[]> {
 export async function renewalTypeOf(t: Run, id: number): Promise<number> {
   return t.shared(`available-renewal:${id}`, async () => {
     const what = `GET /Enrollment/AvailableRenewal/Id/${id}`;
-    const res = await t.ctx.kf.get(`/Enrollment/AvailableRenewal/Id/${id}`);
+    const res = await t.ctx.kf.read(`/Enrollment/AvailableRenewal/Id/${id}`);
     expectHelperStatus(res, [200], what);
     const type = idValue(helperJson(res, what), 'AvailableRenewalType');
     check(type !== undefined, `${what}: no AvailableRenewalType in ${show(res.text)}`);

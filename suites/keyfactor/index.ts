@@ -17,7 +17,7 @@ import {
   oneClickAlsoSeeded,
   renewHonoursTypeNone,
 } from './available-renewal/available-renewal.ts';
-import { CAPABILITIES, type Capability } from './capabilities.ts';
+import { CAPABILITIES, CAPABILITY_NAMES, type Capability } from './capabilities.ts';
 import { KfClient } from './client.ts';
 import {
   authenticationRequired,
@@ -27,7 +27,10 @@ import {
   requestedWithRequired,
 } from './common/common.ts';
 import type { KfCtx } from './context.ts';
+import { certificateRecordsMatchModel, enrollmentAnswersMatchModels } from './models/models.ts';
+import { loadModels } from './models/openapi.ts';
 import { NOT_TESTED } from './not-tested.ts';
+import { OPERATIONS } from './operations.ts';
 import { PARAMS_SCHEMA, type KfParams } from './params.ts';
 import {
   pfxHoldsAnsweredCertificate,
@@ -83,15 +86,20 @@ function loadCaCert(file: string | undefined): x509.X509Certificate | undefined 
   }
 }
 
+/** Whether the target offers a capability, or why not (the headline reads "<name>: <reason>"). */
 function capability(cap: Capability, ctx: KfCtx, accounts: Record<string, unknown>): true | string {
   const p = ctx.params;
   const missing = (...keys: Array<keyof KfParams>) => {
     const absent = keys.filter((k) => p[k] === undefined);
-    return absent.length ? `params ${absent.join(', ')} not set` : true;
+    return absent.length
+      ? `not configured in the profile (${absent.map((k) => `params.${k}`).join(', ')} not set)`
+      : true;
   };
   switch (cap) {
-    case 'renewable-certificate':
-      return missing('certificateId', 'certificateAuthority', 'template');
+    case 'renewable-certificate': {
+      const named = missing('certificateId', 'certificateAuthority', 'template');
+      return named === true ? ctx.kf.offers(OPERATIONS.renew) : named;
+    }
     case 'one-click-certificate':
       return missing('oneClickCertificateId');
     case 'no-renewal-certificate':
@@ -103,9 +111,23 @@ function capability(cap: Capability, ctx: KfCtx, accounts: Record<string, unknow
     case 'collection-user':
       return accounts.collectionUser
         ? missing('collectionId', 'collectionCertificateId')
-        : 'no accounts.collectionUser in the profile';
+        : 'not configured in the profile (no accounts.collectionUser)';
     case 'ca-certificate':
-      return ctx.caCert ? true : 'params.caCertFile not set';
+      return ctx.caCert ? true : 'not configured in the profile (params.caCertFile not set)';
+    // Optional permissions and settings of a Command install: absent is a skip, never a finding.
+    case 'pfx-enrollment':
+      return p.pfxEnrollment === false
+        ? "not offered for the profile's template (params.pfxEnrollment: false)"
+        : ctx.kf.offers(OPERATIONS.pfx);
+    case 'store-jobs':
+      return ctx.kf.offers(
+        OPERATIONS.replace,
+        OPERATIONS.deploy,
+        OPERATIONS.storeAdd,
+        OPERATIONS.storeRemove,
+      );
+    case 'available-renewal':
+      return ctx.kf.offers(OPERATIONS.availableRenewalById, OPERATIONS.availableRenewalByThumbprint);
   }
 }
 
@@ -115,6 +137,7 @@ export const keyfactorApi = defineApi<KfCtx, Source, Fault, Variant, Capability>
   rulePrefix: 'KF',
   sources: SOURCES,
   capabilities: CAPABILITIES,
+  capabilityNames: CAPABILITY_NAMES,
   faults: FAULTS,
   variants: VARIANTS,
   defaultVariant: 'default',
@@ -158,6 +181,9 @@ export const keyfactorApi = defineApi<KfCtx, Source, Fault, Variant, Capability>
     renewNeedsCollectionId,
     renewWithCollectionId,
     errorBodyShape,
+    // Last: they judge every answer of a known model the run received, so they run after every other rule.
+    certificateRecordsMatchModel,
+    enrollmentAnswersMatchModels,
   ],
   paramsSchema: PARAMS_SCHEMA,
   accountRoles: ACCOUNT_ROLES,
@@ -166,6 +192,7 @@ export const keyfactorApi = defineApi<KfCtx, Source, Fault, Variant, Capability>
     'KF-REN-009':
       'demanded that a non-ISO Timestamp be refused; the document only tells the client what to send (not tested)',
   },
+  prepare: loadModels,
   startMock: (opts) => startKeyfactorMock(opts),
   mockTarget: (variant, mock) => keyfactorMockTarget(variant, mock),
   async connect({ target, redactor, http }) {

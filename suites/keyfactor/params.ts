@@ -25,6 +25,11 @@ export interface KfParams {
   refusalStatuses?: number[];
   /** Value of x-keyfactor-api-version (default "1"). */
   apiVersion?: string;
+  /**
+   * false: the template does not allow PFX enrollment (a template setting), so the PFX rules skip. Default: PFX
+   * enrollment is offered when GET /Status/Endpoints lists POST /Enrollment/PFX for the main account.
+   */
+  pfxEnrollment?: boolean;
   /** After the run, DELETE /Certificates/{id} for every certificate the run made Command issue (default false). */
   deleteCreatedCertificates?: boolean;
 }
@@ -47,6 +52,7 @@ export const PARAMS_SCHEMA = {
     refusalStatuses: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 400, maximum: 499 } },
     apiVersion: { type: 'string', minLength: 1 },
     deleteCreatedCertificates: { type: 'boolean' },
+    pfxEnrollment: { type: 'boolean' },
   },
 } as const;
 

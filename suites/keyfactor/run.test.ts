@@ -93,3 +93,57 @@ describe('rejected credentials', () => {
     }
   });
 });
+
+describe('one cause, one finding', () => {
+  it('a Renew answered 405 is the one finding of KF-REN-001; every rule that needed Renew is not evaluated', async () => {
+    const api = keyfactorApi as unknown as AnyApi;
+    const mock = await api.startMock({ variant: 'default', faults: ['renew-not-served'] });
+    try {
+      const target = mockTarget(api, 'default', mock);
+      const results = await runTarget({ api, target, rules: api.rules, redactor: new Redactor() });
+      expect(results.filter((r) => r.status === 'fail' || r.status === 'warn').map((r) => r.rule)).toEqual([
+        'KF-REN-001',
+      ]);
+      const errors = results.filter((r) => r.status === 'error');
+      expect(errors.length).toBeGreaterThan(20);
+      for (const r of errors) {
+        expect(r.cause, r.rule).toEqual({
+          what: 'POST /Enrollment/Renew not served (405)',
+          owner: 'KF-REN-001',
+        });
+        expect(r.message, r.rule).toMatch(/^not evaluated: POST \/Enrollment\/Renew not served \(405\)/);
+      }
+      // Rules that never send Renew are untouched.
+      expect(results.find((r) => r.rule === 'KF-AVL-001')?.status).toBe('pass');
+    } finally {
+      await mock.close();
+    }
+  });
+});
+
+describe('optional is not missing', () => {
+  it('an account without PFX enrollment and store permissions: those rules skip, and the headline says why', async () => {
+    const api = keyfactorApi as unknown as AnyApi;
+    const mock = await api.startMock({ variant: 'renew-only', faults: [] });
+    try {
+      const target = mockTarget(api, 'renew-only', mock);
+      const absent = new Map<string, string>();
+      const results = await runTarget({
+        api,
+        target,
+        rules: api.rules,
+        redactor: new Redactor(),
+        onAbsent: (cap, reason) => absent.set(cap, reason),
+      });
+      expect(results.filter((r) => r.status !== 'pass' && r.status !== 'skip')).toEqual([]);
+      expect([...absent.keys()].sort()).toEqual(['pfx-enrollment', 'store-jobs']);
+      expect(`${api.capabilityNames!['pfx-enrollment']}: ${absent.get('pfx-enrollment')}`).toBe(
+        `PFX enrollment: not offered to ${USERS.admin.username} (GET /Status/Endpoints does not list POST /Enrollment/PFX)`,
+      );
+      for (const id of ['KF-PFX-001', 'KF-AVL-004', 'KF-DEP-001', 'KF-DEP-003'])
+        expect(results.find((r) => r.rule === id)?.status, id).toBe('skip');
+    } finally {
+      await mock.close();
+    }
+  });
+});

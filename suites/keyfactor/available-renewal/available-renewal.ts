@@ -1,4 +1,4 @@
-import { check, checkEqual, notApplicable, show } from '../../../src/core/check.ts';
+import { check, checkEqual, notApplicable } from '../../../src/core/check.ts';
 import { RENEW, seededPfxRenewal } from '../renew/flows.ts';
 import { thumbprintOf } from '../renew/request.ts';
 import {
@@ -9,15 +9,19 @@ import {
   kfRule,
   okJson,
   param,
+  profileCertificates,
+  REFUSAL,
+  refusal,
   renewalTypeOf,
   renewBody,
   type Run,
 } from '../context.ts';
+import { MODELS, validateModel } from '../models/openapi.ts';
 
 const BY_ID = '#/paths/~1Enrollment~1AvailableRenewal~1Id~1{id}/get';
 const TYPES_TABLE = 'Available Renewal Types: 0 None, 1 Seeded PFX, 2 One-click';
 
-/** The certificates the profile names, with the renewal type the profile says each has (undefined: 1 or 2). */
+/** The certificates the profile names with a renewal type of their own (the others' types are not examined). */
 function configuredCertificates(t: Run): Array<{ id: number; role: string }> {
   const p = t.ctx.params;
   const out: Array<{ id: number; role: string }> = [];
@@ -33,32 +37,35 @@ function configuredCertificates(t: Run): Array<{ id: number; role: string }> {
 
 export const availableRenewalType = kfRule({
   id: 'KF-AVL-001',
-  title: 'AvailableRenewal by ID answers AvailableRenewalType as the integer 0, 1 or 2',
+  title:
+    'AvailableRenewal (by ID and by thumbprint) answers its model: AvailableRenewalType the integer 0, 1 or 2, Message a string',
   level: 'MUST',
   cite: {
     source: 'kf-openapi',
     section: '#/components/schemas/Models.Enrollment.AvailableRenewal/properties/AvailableRenewalType',
     quote: 'AvailableRenewalType: enum: - 0 - 1 - 2 format: int32 type: integer',
   },
+  requires: ['available-renewal'],
   parallelSafe: true,
   faults: ['available-renewal-type-string'],
   async check(t) {
-    for (const { id, role } of configuredCertificates(t)) {
-      const body = okJson(
-        await t.ctx.kf.get(`/Enrollment/AvailableRenewal/Id/${id}`),
-        `GET /Enrollment/AvailableRenewal/Id/${id} (${role})`,
-      );
-      const type = field(body, 'AvailableRenewalType')?.value;
-      check(
-        type === 0 || type === 1 || type === 2,
-        `certificate ${id} AvailableRenewalType: expected the integer 0, 1 or 2, got ${show(type)}`,
-      );
-      const message = field(body, 'Message')?.value;
-      check(
-        message === undefined || message === null || typeof message === 'string',
-        `certificate ${id} Message: expected a string, got ${show(message)}`,
-      );
+    // Every certificate the profile names, by both lookups: the model is judged wherever it appears.
+    const failures: string[] = [];
+    for (const { id, role } of profileCertificates(t)) {
+      const tp = await thumbprintOf(t, id);
+      for (const path of [
+        `/Enrollment/AvailableRenewal/Id/${id}`,
+        `/Enrollment/AvailableRenewal/Thumbprint/${encodeURIComponent(tp)}`,
+      ]) {
+        const body = okJson(await t.ctx.kf.get(path), `GET ${path} (params.${role})`);
+        const problems = validateModel(body, MODELS.availableRenewal);
+        if (problems.length) failures.push(`GET ${path}: ${problems.join('; ')}`);
+      }
     }
+    check(
+      failures.length === 0,
+      `AvailableRenewal answers depart from ${MODELS.availableRenewal}: ${failures.join(' | ')}`,
+    );
   },
 });
 
@@ -71,6 +78,7 @@ export const availableRenewalByThumbprint = kfRule({
     section: '#/paths/~1Enrollment~1AvailableRenewal~1Thumbprint~1{thumbprint}/get',
     quote: 'Returns the type of renewal available for a given certificate.',
   },
+  requires: ['available-renewal'],
   parallelSafe: true,
   faults: ['available-renewal-thumbprint-none'],
   async check(t) {
@@ -96,18 +104,17 @@ export const renewHonoursTypeNone = kfRule({
   level: 'SHOULD',
   cite: { source: 'kf-openapi', section: `${BY_ID}/description (${TYPES_TABLE})`, quote: '| 0 | None |' },
   destructive: true,
-  requires: ['no-renewal-certificate', 'renewable-certificate'],
+  requires: ['no-renewal-certificate', 'renewable-certificate', 'available-renewal'],
+  judgesServerErrors: true,
   faults: ['renew-ignores-type-none'],
   async check(t) {
     const id = param(t, 'noRenewalCertificateId');
     const type = await renewalTypeOf(t, id);
     if (type !== 0)
       notApplicable(`params.noRenewalCertificateId ${id} reports AvailableRenewalType ${type}, not 0`);
-    checkRefused(
-      t,
-      await t.ctx.kf.post(RENEW, renewBody(t, { CertificateId: id })),
-      `POST /Enrollment/Renew of certificate ${id} (renewal type 0)`,
-    );
+    const body = renewBody(t, { CertificateId: id });
+    const res = await refusal(() => t.ctx.kf.post(RENEW, body, REFUSAL));
+    checkRefused(t, res, `POST /Enrollment/Renew of certificate ${id} (renewal type 0)`);
   },
 });
 
@@ -121,7 +128,7 @@ export const oneClickAlsoSeeded = kfRule({
     quote: 'if 2, 1 is also supported',
   },
   destructive: true,
-  requires: ['one-click-certificate', 'renewable-certificate'],
+  requires: ['one-click-certificate', 'renewable-certificate', 'available-renewal', 'pfx-enrollment'],
   faults: ['one-click-refuses-seeded'],
   async check(t) {
     const id = param(t, 'oneClickCertificateId');

@@ -1,6 +1,6 @@
 import { check, checkEqual, notApplicable, show } from '../../../src/core/check.ts';
 import { DEFAULT_UNKNOWN_CERTIFICATE_ID } from '../params.ts';
-import { checkRefused, field, isObject, kfRule, param } from '../context.ts';
+import { checkRefused, field, isObject, kfRule, param, refusal } from '../context.ts';
 
 const availableRenewal = (id: number) => `/Enrollment/AvailableRenewal/Id/${id}`;
 
@@ -14,12 +14,15 @@ export const requestedWithRequired = kfRule({
       '#/paths/~1Enrollment~1AvailableRenewal~1Id~1{id}/get/parameters/3 (x-keyfactor-requested-with, required: true)',
     quote: 'Type of the request [XMLHttpRequest, APIClient]',
   },
-  requires: ['renewable-certificate'],
+  requires: ['renewable-certificate', 'available-renewal'],
   parallelSafe: true,
+  judgesServerErrors: true,
   faults: ['requested-with-optional'],
   async check(t) {
     const id = param(t, 'certificateId');
-    const res = await t.ctx.kf.get(availableRenewal(id), { omitRequestedWith: true });
+    const res = await refusal(() =>
+      t.ctx.kf.get(availableRenewal(id), { omitRequestedWith: true, refusalExpected: true }),
+    );
     checkRefused(t, res, `GET ${availableRenewal(id)} without x-keyfactor-requested-with`);
   },
 });
@@ -33,14 +36,17 @@ export const authenticationRequired = kfRule({
     section: '#/components/securitySchemes/basicAuth',
     quote: 'basicAuth: scheme: basic type: http',
   },
-  requires: ['renewable-certificate'],
+  requires: ['renewable-certificate', 'available-renewal'],
   // It sends no credentials: it still runs (and can fail) when the profile's were rejected.
   auth: 'none',
   parallelSafe: true,
+  judgesServerErrors: true,
   faults: ['anonymous-allowed'],
   async check(t) {
     const id = param(t, 'certificateId');
-    const res = await t.ctx.kf.get(availableRenewal(id), { as: 'anonymous' });
+    const res = await refusal(() =>
+      t.ctx.kf.get(availableRenewal(id), { as: 'anonymous', refusalExpected: true }),
+    );
     checkEqual(res.status, 401, `GET ${availableRenewal(id)} without credentials: status`);
   },
 });
@@ -54,12 +60,15 @@ export const collectionScopeEnforced = kfRule({
     section: '#/paths/~1Enrollment~1AvailableRenewal~1Id~1{id}/get/parameters/1 (collectionId)',
     quote: 'The collection id for the given certificate',
   },
-  requires: ['collection-user'],
+  requires: ['collection-user', 'available-renewal'],
   parallelSafe: true,
+  judgesServerErrors: true,
   faults: ['collection-scope-ignored'],
   async check(t) {
     const id = param(t, 'collectionCertificateId');
-    const res = await t.ctx.kf.get(availableRenewal(id), { as: 'collectionUser' });
+    const res = await refusal(() =>
+      t.ctx.kf.get(availableRenewal(id), { as: 'collectionUser', refusalExpected: true }),
+    );
     // No document gives the status (403 is the usual one, always accepted).
     checkRefused(
       t,
@@ -80,7 +89,7 @@ export const collectionIdGrantsAccess = kfRule({
     section: '#/paths/~1Enrollment~1AvailableRenewal~1Id~1{id}/get/parameters/1 (collectionId)',
     quote: 'The collection id for the given certificate',
   },
-  requires: ['collection-user'],
+  requires: ['collection-user', 'available-renewal'],
   parallelSafe: true,
   faults: ['collection-id-ignored'],
   async check(t) {
@@ -105,6 +114,7 @@ export const errorBodyShape = kfRule({
     quote:
       '{"ErrorCode":"0xA0110007","Message":"You must supply a certificate format in the \'X-CertificateFormat\' header of the request."}',
   },
+  requires: ['available-renewal'],
   parallelSafe: true,
   faults: ['error-body-plain'],
   async check(t) {

@@ -1,4 +1,4 @@
-import { check, notApplicable, show, violation } from '../../../src/core/check.ts';
+import { check, show, violation } from '../../../src/core/check.ts';
 import { sha1Hex } from '../../../src/pki/ca.ts';
 import {
   checkRefused,
@@ -8,18 +8,20 @@ import {
   noteIssued,
   okJson,
   param,
+  refusal,
   type Run,
 } from '../context.ts';
 import { seededPfxRenewal } from '../renew/flows.ts';
-import { derOf, keyMatches, leafOf, openPfx, PfxError, UnsupportedPfx, type OpenedPfx } from './pkcs12.ts';
-
-function unsupported(err: unknown): never {
-  if (err instanceof UnsupportedPfx)
-    notApplicable(
-      `the PFX holds a key or certificate node-forge cannot read (only RSA is supported): ${err.message}`,
-    );
-  throw err;
-}
+import {
+  certificatesOf,
+  derOf,
+  keyDescriptionOf,
+  keyMatches,
+  leafOf,
+  openPfx,
+  PfxError,
+  type OpenedPfx,
+} from './pkcs12.ts';
 
 const PFX_GLOSSARY = 'POST Enrollment Renew (glossary: PFX)';
 
@@ -72,7 +74,7 @@ function openEither(pfx: Pfx): OpenedPfx {
     try {
       return openPfx(pfx.der, pw);
     } catch (err) {
-      if (!(err instanceof PfxError)) unsupported(err);
+      if (!(err instanceof PfxError)) throw err;
       errors.push(err.message);
     }
   }
@@ -92,8 +94,9 @@ export const pfxOpensWithPassword = kfRule({
       'is a single, password-protected certificate archive that contains both the public and matching private key',
   },
   destructive: true,
-  requires: ['renewable-certificate'],
-  faults: ['pfx-password-mismatch'],
+  requires: ['renewable-certificate', 'pfx-enrollment'],
+  // Also the owner of "POST /Enrollment/PFX not served" (one finding for every PFX rule).
+  faults: ['pfx-password-mismatch', 'pfx-not-routed'],
   async check(t) {
     const pfx = await renewedPfx(t);
     // Command echoes the requested password or generates one; either way the answered one must open the archive.
@@ -101,7 +104,7 @@ export const pfxOpensWithPassword = kfRule({
     try {
       openPfx(pfx.der, password);
     } catch (err) {
-      if (!(err instanceof PfxError)) unsupported(err);
+      if (!(err instanceof PfxError)) throw err;
       check(
         false,
         `Pkcs12Blob does not open with the ${pfx.answered ? 'answered' : 'requested'} Password: ${err.message}`,
@@ -120,16 +123,16 @@ export const pfxHoldsMatchingKey = kfRule({
     quote: 'contains both the public and matching private key',
   },
   destructive: true,
-  requires: ['renewable-certificate'],
+  requires: ['renewable-certificate', 'pfx-enrollment'],
   faults: ['pfx-wrong-key'],
   async check(t) {
     const opened = openEither(await renewedPfx(t));
-    const leaf = leafOf(opened.certs);
+    const leaf = leafOf(certificatesOf(opened));
     check(leaf, 'Pkcs12Blob holds no certificate');
     check(opened.keys.length > 0, 'Pkcs12Blob holds no private key');
     check(
       opened.keys.some((k) => keyMatches(k, leaf)),
-      `Pkcs12Blob: none of its ${opened.keys.length} private key(s) matches the public key of ${show(leaf.subject.attributes.map((a) => `${a.shortName}=${a.value}`).join(', '))}`,
+      `Pkcs12Blob: none of its ${opened.keys.length} private key(s) (${opened.keys.map(keyDescriptionOf).join(', ')}) matches the public key of ${show(leaf.subject)} (${keyDescriptionOf(leaf)})`,
     );
   },
 });
@@ -144,7 +147,7 @@ export const pfxHoldsAnsweredCertificate = kfRule({
     quote: 'Thumbprint: <hex thumbprint> KeyfactorId: 0 Pkcs12Blob: <binary certificate data>',
   },
   destructive: true,
-  requires: ['renewable-certificate'],
+  requires: ['renewable-certificate', 'pfx-enrollment'],
   faults: ['pfx-holds-old-certificate'],
   async check(t) {
     const pfx = await renewedPfx(t);
@@ -153,7 +156,7 @@ export const pfxHoldsAnsweredCertificate = kfRule({
       typeof answered === 'string' && answered !== '',
       `CertificateInformation.Thumbprint: expected the new certificate's thumbprint, got ${show(answered)}`,
     );
-    const leaf = leafOf(openEither(pfx).certs);
+    const leaf = leafOf(certificatesOf(openEither(pfx)));
     check(leaf, 'Pkcs12Blob holds no certificate');
     const der = derOf(leaf);
     check(
@@ -173,10 +176,14 @@ export const pfxRequiresFormatHeader = kfRule({
     quote: 'Desired format [PFX, Zip, STORE]',
   },
   destructive: true,
-  requires: ['renewable-certificate'],
+  requires: ['renewable-certificate', 'pfx-enrollment'],
+  judgesServerErrors: true,
   faults: ['certificate-format-optional'],
   async check(t) {
-    const { res } = await seededPfxRenewal(t, param(t, 'certificateId'), { omitFormat: true });
+    const id = param(t, 'certificateId');
+    const res = await refusal(
+      async () => (await seededPfxRenewal(t, id, { omitFormat: true, refusalExpected: true })).res,
+    );
     checkRefused(t, res, 'POST /Enrollment/PFX without x-certificateformat');
   },
 });

@@ -1,51 +1,77 @@
-import forge from 'node-forge';
+import type { KeyObject } from 'node:crypto';
+import { PreconditionFailed, Violation } from '../../../src/core/errors.ts';
+import { publicKeyOfCert } from '../../../src/pki/ca.ts';
+import { keyDescription, sameKeyPair } from '../../../src/pki/keys.ts';
+import { Pkcs12Error, Pkcs12Unsupported, readPkcs12 } from '../../../src/pki/pkcs12.ts';
+import { x509 } from '../../../src/pki/x509.ts';
 
 export interface OpenedPfx {
-  keys: forge.pki.rsa.PrivateKey[];
-  certs: forge.pki.Certificate[];
+  /** The private keys (RSA, RSA-PSS or EC). */
+  keys: KeyObject[];
+  /** DER certificates, in the archive's order. */
+  certs: Buffer[];
 }
 
 /** Why a PKCS#12 could not be opened: a wrong password, or an archive that is not PKCS#12 at all. */
-export class PfxError extends Error {}
+export { Pkcs12Error as PfxError } from '../../../src/pki/pkcs12.ts';
 
-/** The archive holds what node-forge cannot read (EC keys or certificates): a harness limit, not a finding. */
-export class UnsupportedPfx extends Error {}
-
-const FORGE_UNSUPPORTED = /not RSA|Unknown OID|unsupported/i;
-
-/** Opens a PKCS#12 archive with node-forge (RSA keys only: forge does not read EC keys). */
+/**
+ * Opens a PKCS#12 archive (src/pki/pkcs12.ts: RSA and EC keys; PBES2 AES/3DES, PKCS#12 PBE 3DES/RC2).
+ * Throws PfxError when the password does not open it or it is not PKCS#12 (the rule judges that), and
+ * PreconditionFailed "the harness cannot read …" when it uses what the harness does not implement (an error,
+ * never a finding).
+ */
 export function openPfx(der: Buffer, password: string): OpenedPfx {
-  let p12: forge.pkcs12.Pkcs12Pfx;
   try {
-    const asn1 = forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary')));
-    p12 = forge.pkcs12.pkcs12FromAsn1(asn1, true, password);
+    const { keys, certs } = readPkcs12(der, password);
+    return { keys: keys.map((k) => k.key), certs };
   } catch (err) {
-    const message = (err as Error).message;
-    throw FORGE_UNSUPPORTED.test(message) ? new UnsupportedPfx(message) : new PfxError(message);
+    if (err instanceof Pkcs12Unsupported) throw new PreconditionFailed(`Pkcs12Blob: ${err.message}`);
+    if (err instanceof Pkcs12Error) throw err;
+    throw new Pkcs12Error((err as Error).message);
   }
-  const keyBags = [
-    ...(p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag! })[forge.pki.oids.pkcs8ShroudedKeyBag!] ??
-      []),
-    ...(p12.getBags({ bagType: forge.pki.oids.keyBag! })[forge.pki.oids.keyBag!] ?? []),
-  ];
-  const certBags = p12.getBags({ bagType: forge.pki.oids.certBag! })[forge.pki.oids.certBag!] ?? [];
-  return {
-    keys: keyBags.map((b) => b.key).filter((k): k is forge.pki.rsa.PrivateKey => !!k),
-    certs: certBags.map((b) => b.cert).filter((c): c is forge.pki.Certificate => !!c),
-  };
 }
 
-/** The end-entity certificate: the one that is not a CA. */
-export function leafOf(certs: forge.pki.Certificate[]): forge.pki.Certificate | undefined {
-  return certs.find((c) => !(c.getExtension('basicConstraints') as { cA?: boolean } | null)?.cA) ?? certs[0];
+/** The archive's certificates, parsed; one that is not X.509 DER is the device's fault. */
+export function certificatesOf(opened: OpenedPfx): x509.X509Certificate[] {
+  return opened.certs.map((der, i) => {
+    try {
+      return new x509.X509Certificate(der);
+    } catch (err) {
+      throw new Violation(
+        `Pkcs12Blob: its certificate #${i + 1} is not an X.509 certificate (${(err as Error).message})`,
+      );
+    }
+  });
 }
 
-/** The certificate's DER (forge keeps the parsed TBSCertificate, so re-encoding gives the original bytes). */
-export function derOf(cert: forge.pki.Certificate): Buffer {
-  return Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), 'binary');
+/** The end-entity certificate: the first that is not a CA (basicConstraints cA), else the first. */
+export function leafOf(certs: x509.X509Certificate[]): x509.X509Certificate | undefined {
+  return certs.find((c) => !c.getExtension(x509.BasicConstraintsExtension)?.ca) ?? certs[0];
 }
 
-export function keyMatches(key: forge.pki.rsa.PrivateKey, cert: forge.pki.Certificate): boolean {
-  const pub = cert.publicKey as forge.pki.rsa.PublicKey;
-  return !!pub.n && pub.n.equals(key.n) && pub.e.equals(key.e);
+/** The certificate's DER, as the archive holds it. */
+export function derOf(cert: x509.X509Certificate): Buffer {
+  return Buffer.from(cert.rawData);
+}
+
+/**
+ * Whether the private key belongs to the certificate's public key (RSA modulus and exponent; EC d·G). A
+ * recording's public-only stand-in (src/record/pkcs12.ts) gives the same answer as the key it replaced.
+ */
+export function keyMatches(key: KeyObject, cert: x509.X509Certificate): boolean {
+  try {
+    return sameKeyPair(key, publicKeyOfCert(cert));
+  } catch {
+    return false;
+  }
+}
+
+/** "ECDSA P-256", "RSA 2048": of a private key or a certificate's public key, for messages. */
+export function keyDescriptionOf(keyOrCert: KeyObject | x509.X509Certificate): string {
+  try {
+    return keyDescription(keyOrCert instanceof x509.X509Certificate ? publicKeyOfCert(keyOrCert) : keyOrCert);
+  } catch {
+    return 'a key the harness cannot read';
+  }
 }

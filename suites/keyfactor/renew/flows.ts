@@ -116,7 +116,7 @@ export interface PfxEnrollment {
 export async function seededPfxRenewal(
   t: Run,
   id: number,
-  opts: { omitFormat?: boolean } = {},
+  opts: { omitFormat?: boolean; refusalExpected?: boolean } = {},
 ): Promise<PfxEnrollment> {
   const old = await originalCertificate(t, id);
   const supplied = suitePassword(t);
@@ -131,7 +131,10 @@ export async function seededPfxRenewal(
       IncludeChain: true,
       Timestamp: timestamp(),
     },
-    { headers: opts.omitFormat ? {} : { 'x-certificateformat': 'PFX' } },
+    {
+      headers: opts.omitFormat ? {} : { 'x-certificateformat': 'PFX' },
+      ...(opts.refusalExpected ? { refusalExpected: true } : {}),
+    },
   );
   return { res, supplied };
 }

@@ -1,5 +1,5 @@
 import { check, show } from '../../../src/core/check.ts';
-import { checkRefused, kfRule, noteIssued, param, renewBody } from '../context.ts';
+import { checkRefused, kfRule, noteIssued, param, refusal, renewBody } from '../context.ts';
 import { RENEW } from './flows.ts';
 
 const COLLECTION_ID = '#/paths/~1Enrollment~1Renew/post/parameters/0 (collectionId)';
@@ -15,10 +15,14 @@ export const renewNeedsCollectionId = kfRule({
   },
   destructive: true,
   requires: ['collection-user', 'renewable-certificate'],
+  judgesServerErrors: true,
   faults: ['renew-collection-scope-ignored'],
   async check(t) {
     const id = param(t, 'collectionCertificateId');
-    const res = await t.ctx.kf.post(RENEW, renewBody(t, { CertificateId: id }), { as: 'collectionUser' });
+    const body = renewBody(t, { CertificateId: id });
+    const res = await refusal(() =>
+      t.ctx.kf.post(RENEW, body, { as: 'collectionUser', refusalExpected: true }),
+    );
     // No document gives the status (403 is the usual one, always accepted).
     checkRefused(
       t,

@@ -49,9 +49,10 @@ export const renewedHasNewSerial = kfRule({
   faults: ['renew-reuses-serial'],
   async check(t) {
     const { old, renewed, newId } = await renewedById(t);
+    // Serial numbers are unique per CA only: across two issuers there is nothing to compare (not a pass).
     if (!sameName(renewed.cert.issuer, old.cert.issuer))
-      return t.note(
-        `certificate ${newId} has another issuer than the old one: serial numbers are unique per CA only`,
+      notApplicable(
+        `certificate ${newId} was issued by ${show(renewed.cert.issuer)}, the certificate it renews by ${show(old.cert.issuer)}: serial numbers are unique per CA only, so the two cannot be compared`,
       );
     check(
       !sameSerial(renewed.cert.serialNumber, old.cert.serialNumber),
@@ -148,7 +149,8 @@ export const renewIssuerDnMatches = kfRule({
     const { body, renewed } = await renewedById(t);
     const dn = field(body, 'IssuerDN')?.value;
     // Models.Enrollment.RenewalResponse marks IssuerDN nullable: null says nothing, a value must be the issuer.
-    if (dn === null) return t.note('IssuerDN is null (nullable in the OpenAPI); nothing to compare');
+    if (dn === null)
+      notApplicable('Renew answered IssuerDN null (nullable in the OpenAPI): no issuer to compare');
     check(
       typeof dn === 'string' && sameName(dn, renewed.cert.issuer),
       `IssuerDN: expected ${show(renewed.cert.issuer)} (the certificate's issuer), got ${show(dn)}`,

@@ -1,4 +1,4 @@
-import { check, confirmServerError, notApplicable, show } from '../../../src/core/check.ts';
+import { check, notApplicable, show } from '../../../src/core/check.ts';
 import { DEFAULT_UNKNOWN_CERTIFICATE_ID } from '../params.ts';
 import {
   noteIssued,
@@ -9,6 +9,8 @@ import {
   okJson,
   originalCertificate,
   param,
+  REFUSAL,
+  refusal,
   renewalTypeOf,
   renewBody,
   timestamp,
@@ -82,13 +84,12 @@ export const renewRefusesBothIds = kfRule({
   },
   destructive: true,
   requires: ['renewable-certificate'],
+  judgesServerErrors: true,
   faults: ['renew-accepts-both-ids'],
   async check(t) {
     const id = param(t, 'certificateId');
-    const res = await t.ctx.kf.post(
-      RENEW,
-      renewBody(t, { CertificateId: id, Thumbprint: await thumbprintOf(t, id) }),
-    );
+    const body = renewBody(t, { CertificateId: id, Thumbprint: await thumbprintOf(t, id) });
+    const res = await refusal(() => t.ctx.kf.post(RENEW, body, REFUSAL));
     checkRefused(t, res, 'POST /Enrollment/Renew with CertificateId and Thumbprint');
   },
 });
@@ -103,9 +104,11 @@ export const renewRefusesNoId = kfRule({
     quote: 'Required*. The integer for the certificate in Keyfactor Command that needs to be renewed.',
   },
   requires: ['renewable-certificate'],
+  judgesServerErrors: true,
   faults: ['renew-accepts-no-id'],
   async check(t) {
-    const res = await t.ctx.kf.post(RENEW, renewBody(t, {}));
+    const body = renewBody(t, {});
+    const res = await refusal(() => t.ctx.kf.post(RENEW, body, REFUSAL));
     checkRefused(t, res, 'POST /Enrollment/Renew without CertificateId or Thumbprint');
   },
 });
@@ -121,11 +124,13 @@ export const renewRequiresTimestamp = kfRule({
   },
   destructive: true,
   requires: ['renewable-certificate'],
+  judgesServerErrors: true,
   faults: ['renew-timestamp-optional'],
   async check(t) {
     const body = renewBody(t, { CertificateId: param(t, 'certificateId') });
     delete body.Timestamp;
-    checkRefused(t, await t.ctx.kf.post(RENEW, body), 'POST /Enrollment/Renew without Timestamp');
+    const res = await refusal(() => t.ctx.kf.post(RENEW, body, REFUSAL));
+    checkRefused(t, res, 'POST /Enrollment/Renew without Timestamp');
   },
 });
 
@@ -166,12 +171,14 @@ export const renewRequiresCa = kfRule({
     quote: 'This field is required if one-click renewal is not supported for the certificate',
   },
   destructive: true,
-  requires: ['renewable-certificate'],
+  requires: ['renewable-certificate', 'available-renewal'],
+  judgesServerErrors: true,
   faults: ['renew-defaults-ca'],
   async check(t) {
     const body = renewBody(t, { CertificateId: await withoutOneClick(t) });
     delete body.CertificateAuthority;
-    checkRefused(t, await t.ctx.kf.post(RENEW, body), 'POST /Enrollment/Renew without CertificateAuthority');
+    const res = await refusal(() => t.ctx.kf.post(RENEW, body, REFUSAL));
+    checkRefused(t, res, 'POST /Enrollment/Renew without CertificateAuthority');
   },
 });
 
@@ -185,12 +192,14 @@ export const renewRequiresTemplate = kfRule({
     quote: 'This field is required if one-click renewal is not supported for the certificate',
   },
   destructive: true,
-  requires: ['renewable-certificate'],
+  requires: ['renewable-certificate', 'available-renewal'],
+  judgesServerErrors: true,
   faults: ['renew-defaults-template'],
   async check(t) {
     const body = renewBody(t, { CertificateId: await withoutOneClick(t) });
     delete body.Template;
-    checkRefused(t, await t.ctx.kf.post(RENEW, body), 'POST /Enrollment/Renew without Template');
+    const res = await refusal(() => t.ctx.kf.post(RENEW, body, REFUSAL));
+    checkRefused(t, res, 'POST /Enrollment/Renew without Template');
   },
 });
 
@@ -204,7 +213,7 @@ export const renewOneClick = kfRule({
     quote: 'This field is required if one-click renewal is not supported for the certificate',
   },
   destructive: true,
-  requires: ['one-click-certificate'],
+  requires: ['one-click-certificate', 'available-renewal'],
   faults: ['renew-one-click-requires-ca'],
   async check(t) {
     const id = param(t, 'oneClickCertificateId');
@@ -244,7 +253,7 @@ export const renewRefusesUnknownCertificate = kfRule({
   async check(t) {
     const id = t.ctx.params.unknownCertificateId ?? DEFAULT_UNKNOWN_CERTIFICATE_ID;
     const body = renewBody(t, { CertificateId: id });
-    const res = await confirmServerError(() => t.ctx.kf.post(RENEW, body));
+    const res = await refusal(() => t.ctx.kf.post(RENEW, body, REFUSAL));
     checkRefused(t, res, `POST /Enrollment/Renew of unknown certificate ${id}`, [404]);
   },
 });

@@ -16,7 +16,8 @@ export const renewAnswers200 = kfRule({
   },
   destructive: true,
   requires: ['renewable-certificate'],
-  faults: ['renew-status-201'],
+  // Also the owner of "POST /Enrollment/Renew not served": the documented operation must answer (one finding).
+  faults: ['renew-status-201', 'renew-not-served'],
   async check(t) {
     const { res } = await renewById(t);
     checkEqual(

@@ -1,4 +1,5 @@
 import { check, describeAnswer, show } from '../../../src/core/check.ts';
+import { NotServed } from '../../../src/core/errors.ts';
 import type { HttpResponse } from '../../../src/http/client.ts';
 import {
   checkRefused,
@@ -6,6 +7,8 @@ import {
   kfRule,
   okJson,
   param,
+  REFUSAL,
+  refusal,
   suitePassword,
   timestamp,
   type Run,
@@ -33,6 +36,23 @@ function listedStores(res: HttpResponse | undefined): string[] {
   }
 }
 
+/** What a Replace or Deploy was answered, for its undo: nothing was scheduled when it was refused or not served. */
+interface Sent {
+  res?: HttpResponse;
+  notServed?: boolean;
+}
+
+async function keep(sent: Sent, send: () => Promise<HttpResponse>): Promise<HttpResponse> {
+  try {
+    return (sent.res = await send());
+  } catch (err) {
+    if (err instanceof NotServed) sent.notServed = true;
+    throw err;
+  }
+}
+
+const scheduledNothing = (sent: Sent) => sent.notServed || (sent.res !== undefined && sent.res.status >= 300);
+
 /** A store-management request that must be accepted for an undo to count: anything else is thrown. */
 async function storeJob(t: Run, path: string, json: unknown): Promise<void> {
   const res = await t.ctx.kf.post(path, json);
@@ -49,9 +69,9 @@ async function undoReplace(
   oldId: number,
   oldStores: StoreLocation[],
   newAlias: string | undefined,
-  res: HttpResponse | undefined,
+  sent: Sent,
 ): Promise<void> {
-  if (res && res.status >= 300) return; // refused: nothing was scheduled
+  if (scheduledNothing(sent)) return;
   await storeJob(t, '/CertificateStores/Certificates/Add', {
     CertificateId: oldId,
     CertificateStores: oldStores.map((l) => ({
@@ -62,7 +82,7 @@ async function undoReplace(
     })),
     Schedule: IMMEDIATE,
   });
-  const others = listedStores(res).filter((s) => !oldStores.some((l) => l.storeId === s));
+  const others = listedStores(sent.res).filter((s) => !oldStores.some((l) => l.storeId === s));
   if (others.length && newAlias)
     await storeJob(t, '/CertificateStores/Certificates/Remove', {
       CertificateStores: others.map((s) => ({ CertificateStoreId: s, Alias: newAlias })),
@@ -78,17 +98,19 @@ async function replaced(t: Run) {
   const replace = await t.shared(
     'pfx-replace',
     async () => {
-      const sent: { res?: HttpResponse } = {};
+      const sent: Sent = {};
       // Registered before the call: a Replace whose answer is lost may still have been scheduled.
       t.cleanup(`PFX/Replace of certificate ${oldId} by ${newId} in ${oldStores.length} store(s)`, () =>
-        undoReplace(t, oldId, oldStores, typeof thumbprint === 'string' ? thumbprint : undefined, sent.res),
+        undoReplace(t, oldId, oldStores, typeof thumbprint === 'string' ? thumbprint : undefined, sent),
       );
-      const res = (sent.res = await t.ctx.kf.post('/Enrollment/PFX/Replace', {
-        ExistingCertificateId: oldId,
-        CertificateId: newId,
-        ...(typeof password === 'string' ? { Password: password } : {}),
-        JobTime: timestamp(),
-      }));
+      const res = await keep(sent, () =>
+        t.ctx.kf.post('/Enrollment/PFX/Replace', {
+          ExistingCertificateId: oldId,
+          CertificateId: newId,
+          ...(typeof password === 'string' ? { Password: password } : {}),
+          JobTime: timestamp(),
+        }),
+      );
       return { res, body: okJson(res, 'POST /Enrollment/PFX/Replace') };
     },
     { owner: 'KF-DEP-001' },
@@ -100,24 +122,34 @@ function storeList(body: Record<string, unknown>, name: string): unknown {
   return field(body, name)?.value;
 }
 
-/** POST /Enrollment/PFX/Deploy of a certificate into params.deployStoreId, with its undo registered first. */
-async function deploy(t: Run, certificateId: number, password: string | undefined, alias: string) {
+/**
+ * POST /Enrollment/PFX/Deploy of a certificate into params.deployStoreId, with its undo registered first. A
+ * request that must be refused (`refused`) is sent once more after a 5xx before it is judged.
+ */
+async function deploy(
+  t: Run,
+  certificateId: number,
+  password: string | undefined,
+  alias: string,
+  refused = false,
+) {
   const storeId = param(t, 'deployStoreId');
-  const sent: { res?: HttpResponse } = {};
+  const sent: Sent = {};
   t.cleanup(`PFX/Deploy of certificate ${certificateId} into store ${storeId} as "${alias}"`, async () => {
-    if (sent.res && sent.res.status >= 300) return; // refused: nothing was scheduled
+    if (scheduledNothing(sent)) return;
     await storeJob(t, '/CertificateStores/Certificates/Remove', {
       CertificateStores: [{ CertificateStoreId: storeId, Alias: alias }],
       Schedule: IMMEDIATE,
     });
   });
-  sent.res = await t.ctx.kf.post('/Enrollment/PFX/Deploy', {
+  const body = {
     Stores: [{ StoreId: storeId, Alias: alias, Overwrite: false, Properties: {} }],
     CertificateId: certificateId,
     ...(password === undefined ? {} : { Password: password }),
     JobTime: timestamp(),
-  });
-  return sent.res;
+  };
+  const send = () => t.ctx.kf.post('/Enrollment/PFX/Deploy', body, refused ? REFUSAL : {});
+  return keep(sent, () => (refused ? refusal(send) : send()));
 }
 
 export const replaceAnswersStoreLists = kfRule({
@@ -133,7 +165,7 @@ export const replaceAnswersStoreLists = kfRule({
       'SuccessfulStores: - 00000000-0000-0000-0000-000000000000 - 00000000-0000-0000-0000-000000000000 FailedStores: - 00000000-0000-0000-0000-000000000000',
   },
   destructive: true,
-  requires: ['store-certificate', 'renewable-certificate'],
+  requires: ['store-certificate', 'renewable-certificate', 'store-jobs'],
   faults: ['replace-failed-stores-not-array'],
   async check(t) {
     const { res, body } = await replaced(t);
@@ -163,7 +195,7 @@ export const replaceTargetsOldStores = kfRule({
       'Creates management jobs to install a newly enrolled pfx into the same certificate stores as the previous certificate',
   },
   destructive: true,
-  requires: ['store-certificate', 'renewable-certificate'],
+  requires: ['store-certificate', 'renewable-certificate', 'store-jobs'],
   faults: ['replace-wrong-stores'],
   async check(t) {
     // "Before" was read before the Replace: a job that finishes at once has moved the old certificate by now.
@@ -192,7 +224,7 @@ export const deploySchedulesStore = kfRule({
     quote: 'Creates management jobs to install a newly enrolled pfx in to one or more certificate stores',
   },
   destructive: true,
-  requires: ['deploy-store', 'renewable-certificate'],
+  requires: ['deploy-store', 'renewable-certificate', 'store-jobs'],
   faults: ['deploy-ignores-store'],
   async check(t) {
     const { newId } = await renewedById(t);
@@ -218,11 +250,12 @@ export const deployRequiresPassword = kfRule({
     quote: 'required: - Password',
   },
   destructive: true,
-  requires: ['deploy-store', 'renewable-certificate'],
+  requires: ['deploy-store', 'renewable-certificate', 'store-jobs'],
+  judgesServerErrors: true,
   faults: ['deploy-password-optional'],
   async check(t) {
     const { newId } = await renewedById(t);
-    const res = await deploy(t, newId, undefined, `certconform-${newId}-no-password`);
+    const res = await deploy(t, newId, undefined, `certconform-${newId}-no-password`, true);
     checkRefused(t, res, 'POST /Enrollment/PFX/Deploy without Password');
   },
 });
