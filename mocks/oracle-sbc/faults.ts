@@ -46,12 +46,23 @@ export const FAULTS = {
     description: 'the lock belongs to the user, not to the token: a second token of the owner may use it',
   },
   'lock-messages-swapped': { description: 'the two documented 423 messages are swapped' },
+  'lock-not-served': { description: 'POST configuration/lock is not served: 405 Method Not Allowed' },
   // generateRequest
   'generate-without-lock': { description: 'generateRequest succeeds when nobody holds the lock' },
   'generate-ignores-lock-owner': {
     description: 'generateRequest succeeds while another user holds the lock',
   },
+  'generate-not-served': {
+    description:
+      'generateRequest is not served: every request to it answers 404 with a web server page, not the SBC envelope (no route)',
+  },
   'missing-record-name-404': { description: 'generateRequest without recordName answers 404 instead of 400' },
+  'missing-record-name-500': {
+    description: 'generateRequest without recordName answers 500 (every time) instead of 400',
+  },
+  'csr-answer-bare': {
+    description: 'the generateRequest 200 answer has no <messages/> and <links/> in its <response> envelope',
+  },
   'unknown-record-500': { description: 'generateRequest for an unknown record answers 500 instead of 404' },
   'csr-record-name-wrong': {
     description: 'CertificateRequest/recordName differs from the recordName queried',
@@ -89,6 +100,10 @@ export const FAULTS = {
     description: 'DELETE configElements answers 200 with a body instead of 204',
   },
   'template-missing-key-size': { description: 'the certificate-record template omits key-size' },
+  'record-key-algor-uppercase': {
+    description:
+      'the template and every certificate-record answer key-algor in upper case ("RSA"), not a documented value',
+  },
   // import
   'import-echo-missing': { description: 'a successful import does not return the record name' },
   'import-without-lock': { description: 'import succeeds without the lock' },

@@ -18,9 +18,13 @@ import {
   type RecordAttributes,
 } from './records.ts';
 import { VARIANT_CONFIG, type Variant } from './variants.ts';
-import { envelope, errorEnvelope, parseXml } from './xml.ts';
+import { bareEnvelope, envelope, errorEnvelope, parseXml } from './xml.ts';
 
 export const SUPPORTED_VERSIONS = ['v1.0', 'v1.1', 'v1.2'] as const;
+
+/** What a web server in front of the REST application answers for a path it has no route for. */
+const NOT_FOUND_PAGE =
+  '<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1><p>The requested URL was not found on this server.</p></body></html>';
 export const LATEST_VERSION = 'v1.2';
 
 export const MSG = {
@@ -150,6 +154,7 @@ export async function startSbcMock(opts: {
 }): Promise<SbcMock> {
   const config = VARIANT_CONFIG[opts.variant];
   const faults = new Set(opts.faults);
+  const versions: readonly string[] = config.versions ?? SUPPORTED_VERSIONS;
   const state = new SbcState(config.tokenLifetimeSeconds * 1000);
   for (const u of [config.admin, config.otherAdmin])
     state.users.set(u.username, { password: u.password, admin: true });
@@ -197,7 +202,11 @@ export async function startSbcMock(opts: {
       elementType: 'certificate-record',
       attribute: Object.entries(attrs).map(([n, values]) => ({
         name: n,
-        value: values.length ? values : [''],
+        value: !values.length
+          ? ['']
+          : n === 'key-algor' && faults.has('record-key-algor-uppercase')
+            ? values.map((v) => v.toUpperCase())
+            : values,
       })),
     },
   });
@@ -213,6 +222,7 @@ export async function startSbcMock(opts: {
   const recordFor = (name: string | null): StoredRecord => {
     if (!name) {
       if (faults.has('missing-record-name-404')) fail(404, MSG.recordNotFound);
+      if (faults.has('missing-record-name-500')) fail(500, 'internal error');
       fail(400, 'missing required query parameter recordName');
     }
     const rec = state.records.get(name!);
@@ -392,10 +402,10 @@ export async function startSbcMock(opts: {
           rec.certificatePem = undefined;
         }
         const echoed = faults.has('csr-record-name-wrong') ? `${name}-0` : name;
-        return {
-          status: 200,
-          data: { CertificateRequest: { recordName: echoed, certificateSignedRequest: rec.csrPem } },
-        };
+        const data = { CertificateRequest: { recordName: echoed, certificateSignedRequest: rec.csrPem } };
+        if (faults.has('csr-answer-bare'))
+          return { status: 200, raw: { status: 200, type: 'application/xml', body: bareEnvelope(data) } };
+        return { status: 200, data };
       },
     },
     'configuration/certificates/import': {
@@ -531,6 +541,9 @@ export async function startSbcMock(opts: {
   const route = async (req: FastifyRequest, url: URL, origin: string): Promise<Answer> => {
     const path = url.pathname.replace(/\/+$/, '');
     const method = req.method.toUpperCase();
+    // No route at all: the web server in front of the REST application answers, not the SBC.
+    if (faults.has('generate-not-served') && path.endsWith('/configuration/certificates/generateRequest'))
+      return { status: 404, raw: { status: 404, type: 'text/html', body: NOT_FOUND_PAGE } };
     if (path === '/rest/api/supportedversions') {
       if (method !== 'GET')
         fail(faults.has('wrong-verb-404') ? 404 : 405, `${method} is not supported on ${path}`);
@@ -549,9 +562,7 @@ export async function startSbcMock(opts: {
         return { status: 200, data: { supportedVersions: versionsData() } };
       fail(404, MSG.versionInDiscovery);
     }
-    const known =
-      (SUPPORTED_VERSIONS as readonly string[]).includes(version!) ||
-      (faults.has('unknown-version-served') && version === 'v9.9');
+    const known = versions.includes(version!) || (faults.has('unknown-version-served') && version === 'v9.9');
     if (!known) fail(404, MSG.unsupportedVersion);
     if (rest!.startsWith('configuration/certificates/') && version !== 'v1.2' && version !== 'v9.9')
       fail(404, MSG.unsupportedVersion);
@@ -559,10 +570,14 @@ export async function startSbcMock(opts: {
     const ops = /^configuration\/management\/operations\/([0-9a-f]+)$/.exec(rest!);
     const handlers: Partial<Record<string, Handler>> | undefined = ops
       ? { GET: () => pollTask(ops[1]!) }
-      : routes[rest!];
+      : config.withoutImport && rest === 'configuration/certificates/import'
+        ? undefined
+        : routes[rest!];
     if (!handlers) fail(404, `no resource at ${path}`);
     const handler = handlers![method];
     if (!handler) fail(faults.has('wrong-verb-404') ? 404 : 405, `${method} is not supported on ${path}`);
+    if (faults.has('lock-not-served') && rest === 'configuration/lock')
+      fail(405, `${method} is not supported on ${path}`);
 
     const body = typeof req.body === 'string' ? req.body : '';
     checkMedia(req, body.length > 0, rest === 'auth/token');
@@ -603,9 +618,7 @@ export async function startSbcMock(opts: {
   };
 
   const versionsData = () => {
-    const listed: string[] = SUPPORTED_VERSIONS.filter(
-      (v) => v !== 'v1.2' || !faults.has('versions-omit-v1.2'),
-    );
+    const listed: string[] = versions.filter((v) => v !== 'v1.2' || !faults.has('versions-omit-v1.2'));
     const latest = listed.at(-1)!;
     if (faults.has('versions-latest-missing')) return { otherVersions: { version: listed } };
     return { latestVersion: latest, otherVersions: { version: listed.filter((v) => v !== latest) } };

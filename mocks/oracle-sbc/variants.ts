@@ -1,8 +1,10 @@
 import type { VariantSpec } from '../../src/core/api.ts';
 import type { Capability } from '../../suites/oracle-sbc/capabilities.ts';
 
-/** What every bundled variant offers: both extra accounts and the plain-HTTP port. */
+/** What the bundled variants of older releases offer: both extra accounts and the plain-HTTP port. */
 const ACCOUNTS_AND_HTTP: Capability[] = ['non-admin-account', 'second-admin-account', 'plain-http-listener'];
+/** A release with REST v1.2 and certificate import, as the pages describe. */
+const FULL: Capability[] = [...ACCOUNTS_AND_HTTP, 'api-version', 'certificate-import'];
 
 /** Legitimately different, conforming SBCs. The suite must pass on every one. */
 export const VARIANTS = {
@@ -10,61 +12,73 @@ export const VARIANTS = {
     description:
       'SBC with documented 10-minute tokens, RSA 4096 scratch record, management tasks that report inProgress once before success',
     vendor: 'oracle',
-    capabilities: ACCOUNTS_AND_HTTP,
+    capabilities: FULL,
   },
   'short-token': {
     description:
       'SBC configured with 5-second tokens (expiry observable within a rule), other user and record names, RSA 1024 record, management tasks that finish at once',
     vendor: 'oracle',
-    capabilities: [...ACCOUNTS_AND_HTTP, 'token-expiry-observable'],
+    capabilities: [...FULL, 'token-expiry-observable'],
   },
   'terse-errors': {
     description:
       'SBC whose error messages are a flat <messages><message> list, whose poll links are relative paths, and whose tasks report "running" twice before success (all undocumented details)',
     vendor: 'oracle',
-    capabilities: ACCOUNTS_AND_HTTP,
+    capabilities: FULL,
   },
   'token-discovery': {
     description:
       'SBC that also requires the Bearer token on GET /rest/api/supportedversions (401 without it; the documents do not say either way)',
     vendor: 'oracle',
-    capabilities: ACCOUNTS_AND_HTTP,
+    capabilities: FULL,
   },
   'lenient-regenerate': {
     description:
       'SBC that reads a reGenerate value other than true as false (documented only as "Flag to indicate whether to regenerate CSR or not")',
     vendor: 'oracle',
-    capabilities: ACCOUNTS_AND_HTTP,
+    capabilities: FULL,
   },
   'input-first': {
     description:
       'SBC whose generateRequest and import check the record (400, 404) before the administrator privilege and the lock, and whose unknown-record 404 has its own text (the documents fix neither the order nor that text)',
     vendor: 'oracle',
-    capabilities: ACCOUNTS_AND_HTTP,
+    capabilities: FULL,
   },
   'lenient-import': {
     description:
       'SBC whose import stores any well-formed certificate without matching it against the record\'s key, and returns the record name in a <certificateRecord> element (documented: "syntactically invalid → fails" and "record name ... returned in response body")',
     vendor: 'oracle',
-    capabilities: ACCOUNTS_AND_HTTP,
+    capabilities: FULL,
   },
   'csr-once': {
     description:
       'SBC that refuses (400) generateRequest without reGenerate=true on a record that already has a CSR (documented only as "probably returns the existing CSR or fails")',
     vendor: 'oracle',
-    capabilities: ACCOUNTS_AND_HTTP,
+    capabilities: FULL,
   },
   'ecdsa-default': {
     description:
       'SBC whose certificate-record default key-algor is ecdsa (P-256), so a record that names no key-algor gets an EC key (the default is unverified [?] in the documents)',
     vendor: 'oracle',
-    capabilities: ACCOUNTS_AND_HTTP,
+    capabilities: FULL,
   },
   'lazy-expiry': {
     description:
       'SBC with 5-second tokens whose expiry is enforced by a sweep, so a token still works up to 3 s after its lifetime',
     vendor: 'oracle',
-    capabilities: [...ACCOUNTS_AND_HTTP, 'token-expiry-observable'],
+    capabilities: [...FULL, 'token-expiry-observable'],
+  },
+  'release-without-import': {
+    description:
+      'an SBC release whose REST API v1.2 has generateRequest but no certificate import (404 like any unknown resource): import is documented for some releases only',
+    vendor: 'oracle',
+    capabilities: [...ACCOUNTS_AND_HTTP, 'api-version'],
+  },
+  'release-v1.1': {
+    description:
+      'an older SBC release offering REST v1.0 and v1.1 only (no certificate endpoints, which are v1.2): supportedversions lists v1.0 and v1.1, and /rest/v1.2/… answers 404 "Unsupported versionId in URI"',
+    vendor: 'oracle',
+    capabilities: ACCOUNTS_AND_HTTP,
   },
 } as const satisfies Record<string, VariantSpec<Capability>>;
 
@@ -108,6 +122,10 @@ export interface VariantConfig {
   expiryLagSeconds?: number;
   /** The certificate-record default key-algor (otherwise rsa). */
   defaultKeyAlgorithm?: 'rsa' | 'ecdsa';
+  /** The REST versions this release offers (otherwise v1.0, v1.1, v1.2). */
+  versions?: readonly string[];
+  /** The release has no certificate import: its URI is an unknown resource (404). */
+  withoutImport?: boolean;
 }
 
 /** What the variants that differ in one behaviour share: an SBC answering as the pages describe. */
@@ -220,5 +238,21 @@ export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
     ...PLAIN,
     tokenLifetimeSeconds: 5,
     expiryLagSeconds: 3,
+  },
+  'release-without-import': {
+    admin: { username: 'admin', password: 'mock-noimport-secret' },
+    otherAdmin: { username: 'admin2', password: 'mock-noimport2-secret' },
+    nonAdmin: { username: 'operator', password: 'mock-noimport-operator-secret' },
+    recordName: 'cc-no-import',
+    ...PLAIN,
+    withoutImport: true,
+  },
+  'release-v1.1': {
+    admin: { username: 'admin', password: 'mock-v11-secret' },
+    otherAdmin: { username: 'admin2', password: 'mock-v11-2-secret' },
+    nonAdmin: { username: 'operator', password: 'mock-v11-operator-secret' },
+    recordName: 'cc-v11',
+    ...PLAIN,
+    versions: ['v1.0', 'v1.1'],
   },
 };

@@ -21,6 +21,11 @@ export function envelope(data: unknown = '', opts: { messages?: unknown; links?:
   });
 }
 
+/** A <response> with the data section only (the csr-answer-bare fault). */
+export function bareEnvelope(data: unknown): string {
+  return builder.build({ '?xml': PROLOG, response: { data } });
+}
+
 export function errorEnvelope(
   reasonPhrase: string,
   message: string,

@@ -1,5 +1,9 @@
 /** What a target must offer for some rules; without it they skip with the reason. */
 export const CAPABILITIES = {
+  'api-version':
+    'the SBC offers the REST version the suite uses (params.apiVersion, v1.2, the only version of the certificate endpoints): it lists it at GET /rest/api/supportedversions or answers its login',
+  'certificate-import':
+    'the release offers PUT /rest/{version}/configuration/certificates/import (documented for some releases only; the generateRequest page does not mention it)',
   'non-admin-account': 'the profile names an account without administrator privileges (accounts.nonAdmin)',
   'second-admin-account':
     'the profile names a second administrator (accounts.otherAdmin) to hold the lock against the first',
@@ -10,3 +14,13 @@ export const CAPABILITIES = {
 } as const;
 
 export type Capability = keyof typeof CAPABILITIES;
+
+/** How a target's headline names a capability it lacks: "<name>: <the probe's reason>". */
+export const CAPABILITY_NAMES: Record<Capability, string> = {
+  'api-version': 'REST API version',
+  'certificate-import': 'certificate import',
+  'non-admin-account': 'non-administrator account',
+  'second-admin-account': 'second administrator account',
+  'plain-http-listener': 'plain-HTTP listener',
+  'token-expiry-observable': 'token expiry',
+};

@@ -1,19 +1,21 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RuleRun, Target } from '../../src/core/api.ts';
-import {
-  broken,
-  describeAnswer,
-  expectHelperStatus,
-  notApplicable,
-  show,
-  violation,
-} from '../../src/core/check.ts';
-import { CredentialsRejected, describeError } from '../../src/core/errors.ts';
+import { broken, describeAnswer, expectHelperStatus, show, violation } from '../../src/core/check.ts';
+import { CredentialsRejected, NotServed, PreconditionFailed, describeError } from '../../src/core/errors.ts';
 import type { HttpClient, HttpResponse } from '../../src/http/client.ts';
 import type { Redactor } from '../../src/http/redact.ts';
 import type { Capability } from './capabilities.ts';
+import { OPERATIONS, isSbcAnswer, served } from './operations.ts';
 import { expiryCheckDelayMs, sbcParams, type SbcParams } from './params.ts';
-import { configAttributes, configElementXml, envelope, helperEnvelope, text, tokenOf } from './xml.ts';
+import {
+  answerText,
+  configAttributes,
+  configElementXml,
+  envelope,
+  helperEnvelope,
+  text,
+  tokenOf,
+} from './xml.ts';
 
 export const MESSAGES = {
   https: 'Client must connect with HTTPS',
@@ -74,6 +76,8 @@ export class SbcSession {
       throw new CredentialsRejected(
         `credentials for ${this.username} were rejected by ${this.client.http.baseUrl}: ${res.status}`,
       );
+    // No login at a version the SBC offers: SBC-AUTH-001's finding (or, at connect, a version it does not offer).
+    served(res, OPERATIONS.login);
     expectHelperStatus(res, [200, 201], `login of ${this.role} (${this.username})`);
     const token = tokenOf(res);
     if (!token)
@@ -111,7 +115,7 @@ export class SbcSession {
     if (isSuccess(res)) this.lockState = 'held';
     // A clear refusal (4xx) took nothing; a 5xx may have been processed.
     else if (res.status < 500 && before === 'free') this.lockState = 'free';
-    return res;
+    return served(res, OPERATIONS.lock);
   }
 
   /** Sends POST configuration/unlock; a lost answer leaves the state unknown (the release is tried again). */
@@ -120,7 +124,7 @@ export class SbcSession {
     const res = await this.request('POST', 'configuration/unlock');
     // 423: the lock is not ours (any more); 401: the token is gone, and the documented lock dies with it.
     if (isSuccess(res) || res.status === 423 || res.status === 401) this.lockState = 'free';
-    return res;
+    return served(res, OPERATIONS.unlock);
   }
 
   /**
@@ -216,8 +220,94 @@ export class SbcClient {
       return undefined;
     } catch (err) {
       if (err instanceof CredentialsRejected) return err.message;
+      // A release without the suite's REST version has no login there either: the rules skip (api-version).
+      if (err instanceof NotServed && (await this.versionOffered().catch(() => true)) !== true)
+        return undefined;
       return `the login of ${this.admin.username} at ${this.http.baseUrl} could not be completed: ${describeError(err)}`;
     }
+  }
+
+  private versionProbe: Promise<true | string> | undefined;
+  private importProbe: Promise<true | string> | undefined;
+
+  /** A probe's answer, asked once per connection; a probe that could not be answered is asked again later. */
+  private cached(
+    get: () => Promise<true | string> | undefined,
+    set: (p: Promise<true | string> | undefined) => void,
+    probe: () => Promise<true | string>,
+  ): Promise<true | string> {
+    let p = get();
+    if (!p) {
+      p = probe();
+      set(p);
+      p.catch(() => set(undefined));
+    }
+    return p;
+  }
+
+  /**
+   * Whether the SBC offers params.apiVersion. A login there that works says so; a login answered 404 is a version
+   * the SBC does not offer unless GET /rest/api/supportedversions lists it (then the login is not served:
+   * SBC-AUTH-001's finding). A version listed but not answering is never "not offered".
+   */
+  versionOffered(): Promise<true | string> {
+    return this.cached(
+      () => this.versionProbe,
+      (p) => (this.versionProbe = p),
+      async () => {
+        if (this.admin.token) return true;
+        const login = await this.admin.login();
+        if (login.status !== 404) return true;
+        const listed = await this.listedVersions();
+        const v = this.params.apiVersion;
+        if (listed?.includes(v)) return true;
+        const said = answerText(login);
+        const why = [
+          ...(listed ? [`GET /rest/api/supportedversions lists ${listed.sort().join(', ') || 'none'}`] : []),
+          `POST ${this.path('auth/token')} answers 404${said ? ` "${said}"` : ''}`,
+        ];
+        return `${v} is not offered by this SBC (${why.join('; ')})`;
+      },
+    );
+  }
+
+  /** The versions GET /rest/api/supportedversions lists (without a token), or undefined when it says none. */
+  private async listedVersions(): Promise<string[] | undefined> {
+    const res = await this.raw('GET', '/rest/api/supportedversions', {});
+    if (res.status !== 200) return undefined;
+    let sv: unknown;
+    try {
+      sv = envelope(res).data.supportedVersions;
+    } catch {
+      return undefined;
+    }
+    const latest = text(sv, 'latestVersion');
+    const others = (
+      (sv as { otherVersions?: { version?: unknown[] } } | undefined)?.otherVersions?.version ?? []
+    ).map(String);
+    return [...(latest ? [latest] : []), ...others];
+  }
+
+  /**
+   * Whether the release offers certificate import: PUT import with no body and no lock is refused by a release
+   * that has it (400 no body, 423 no lock, 403); 404 (no instance is named), 405 and 501 say it has no such
+   * operation. It changes nothing: there is nothing to import.
+   */
+  importOffered(): Promise<true | string> {
+    return this.cached(
+      () => this.importProbe,
+      (p) => (this.importProbe = p),
+      async () => {
+        const res = await this.admin.request('PUT', 'configuration/certificates/import');
+        if (res.status >= 500)
+          broken(`cannot tell whether certificate import is offered: ${describeAnswer(res)}`);
+        if ([404, 405, 501].includes(res.status)) {
+          const said = answerText(res);
+          return `not offered by this release (PUT ${new URL(res.url).pathname} answers ${res.status}${said ? ` "${said}"` : ''})`;
+        }
+        return true;
+      },
+    );
   }
 
   /**
@@ -259,19 +349,24 @@ export class SbcClient {
     return this.http.request(method, base + query, { headers: all, body: opts.body });
   }
 
-  capability(cap: Capability): true | string {
+  /** Each reason reads after the capability's name in the target's headline (CAPABILITY_NAMES). */
+  async capability(cap: Capability): Promise<true | string> {
     switch (cap) {
+      case 'api-version':
+        return this.versionOffered();
+      case 'certificate-import':
+        return this.importOffered();
       case 'non-admin-account':
-        return this.target.accounts.nonAdmin ? true : 'no accounts.nonAdmin in the profile';
+        return this.target.accounts.nonAdmin ? true : 'not named in the profile (accounts.nonAdmin)';
       case 'second-admin-account':
-        return this.target.accounts.otherAdmin ? true : 'no accounts.otherAdmin in the profile';
+        return this.target.accounts.otherAdmin ? true : 'not named in the profile (accounts.otherAdmin)';
       case 'plain-http-listener':
-        return this.params.httpUrl === 'none' ? 'params.httpUrl is "none"' : true;
+        return this.params.httpUrl === 'none' ? 'none, as the profile says (params.httpUrl "none")' : true;
       case 'token-expiry-observable': {
         const needMs = expiryCheckDelayMs(this.params) + 5000;
         return needMs < this.target.timeouts.ruleMs
           ? true
-          : `tokens live ${this.params.tokenLifetimeSeconds} s; waiting ${needMs} ms for their expiry does not fit in timeouts.ruleMs (${this.target.timeouts.ruleMs} ms)`;
+          : `not observable within a rule: tokens live ${this.params.tokenLifetimeSeconds} s; waiting ${needMs} ms for their expiry does not fit in timeouts.ruleMs (${this.target.timeouts.ruleMs} ms)`;
       }
     }
   }
@@ -279,17 +374,13 @@ export class SbcClient {
   /**
    * Takes the configuration lock for a rule and releases it when the rule ends (also on failure or interrupt).
    * The undo is registered before the request: a lock whose answer is lost may still have been taken.
-   * A lock held by somebody else is never taken over: the rule is not applicable then. Any other refusal is a
-   * precondition of the rule, not its finding (SBC-LOCK-001 judges the lock answer itself).
+   * A lock held by somebody else is never taken over: nothing can be evaluated then (`error`). Any other refusal
+   * is a precondition of the rule, not its finding (SBC-LOCK-001 judges the lock answer itself).
    */
   async acquire(t: RuleRun<unknown>, session = this.admin): Promise<HttpResponse> {
     t.cleanup('configuration lock (possibly taken)', () => session.release());
     const res = await session.lock();
-    if (res.status === 423) {
-      notApplicable(
-        `the configuration lock is held by another user (${show(res.text)}); the suite does not take it over`,
-      );
-    }
+    if (res.status === 423) lockedByOther(res);
     if (!isSuccess(res))
       broken(`${session.role} could not take the configuration lock: ${describeAnswer(res)}`);
     return res;
@@ -334,9 +425,12 @@ export class SbcClient {
     name: string,
     session = this.admin,
   ): Promise<{ res: HttpResponse; attributes?: Map<string, string[]> }> {
-    const res = await session.request('GET', 'configuration/configElements', {
-      query: { elementType: 'certificate-record', name },
-    });
+    const res = served(
+      await session.request('GET', 'configuration/configElements', {
+        query: { elementType: 'certificate-record', name },
+      }),
+      OPERATIONS.readRecord,
+    );
     if (res.status === 404) return { res };
     const purpose = `GET configElements for certificate-record "${name}"`;
     expectHelperStatus(res, [200], purpose);
@@ -347,8 +441,9 @@ export class SbcClient {
 
   /**
    * Creates a scratch certificate-record (the caller holds the lock) and deletes it when the rule ends; the
-   * undo is registered before the request. An existing record of that name is left alone: not applicable.
-   * A refused create is a precondition of the rule, unless the create is the rule's subject (`subject`).
+   * undo is registered before the request. An existing record of that name is left alone: nothing can be
+   * evaluated (`error`). A refused create is a precondition of the rule, unless the create is the rule's subject
+   * (`subject`).
    */
   async createRecord(
     t: RuleRun<unknown>,
@@ -356,15 +451,15 @@ export class SbcClient {
     opts: { subject?: boolean } = {},
   ): Promise<HttpResponse> {
     const existing = await this.getRecord(name);
-    if (existing.attributes)
-      notApplicable(
-        `certificate-record "${name}" already exists; delete it or choose another params.recordName`,
-      );
+    if (existing.attributes) recordExists(name);
     t.cleanup(`scratch certificate-record ${name} (possibly created)`, () => this.deleteRecord(name));
     this.createdRecords.add(name);
-    const res = await this.admin.request('POST', 'configuration/configElements', {
-      body: configElementXml(this.recordAttributes(name)),
-    });
+    const res = served(
+      await this.admin.request('POST', 'configuration/configElements', {
+        body: configElementXml(this.recordAttributes(name)),
+      }),
+      OPERATIONS.createRecord,
+    );
     if (!isSuccess(res)) {
       const message = `creating certificate-record "${name}": ${describeAnswer(res)}`;
       if (opts.subject) violation(message);
@@ -393,7 +488,8 @@ export class SbcClient {
       const res = await session.request('DELETE', 'configuration/configElements', {
         query: { elementType: 'certificate-record', name },
       });
-      if (res.status !== 404 && !isSuccess(res))
+      // Only the SBC's own 404 says the record is gone; a 404 without its envelope is no route.
+      if (!(res.status === 404 && isSbcAnswer(res)) && !isSuccess(res))
         throw new Error(`deleting certificate-record "${name}": ${describeAnswer(res)}`);
       this.createdRecords.delete(name);
     } finally {
@@ -401,31 +497,54 @@ export class SbcClient {
     }
   }
 
-  generateRequest(session: SbcSession, query: Record<string, string>): Promise<HttpResponse> {
-    return session.request('PUT', 'configuration/certificates/generateRequest', { query });
+  /** PUT generateRequest; an answer saying it is not served is SBC-GEN-018's finding (NotServed). */
+  async generateRequest(session: SbcSession, query: Record<string, string>): Promise<HttpResponse> {
+    return served(
+      await session.request('PUT', 'configuration/certificates/generateRequest', { query }),
+      OPERATIONS.generateRequest,
+    );
+  }
+
+  /** PUT certificates/import with a body (the rules require capability certificate-import). */
+  async importCertificate(
+    body: string,
+    opts: { session?: SbcSession; headers?: Record<string, string> } = {},
+  ): Promise<HttpResponse> {
+    const session = opts.session ?? this.admin;
+    return served(
+      await session.request('PUT', 'configuration/certificates/import', { body, headers: opts.headers }),
+      OPERATIONS.import,
+    );
   }
 
   /** Starts a save/verify (PUT) or activate (POST) and returns the 202 answer. */
-  management(action: 'save' | 'verify' | 'activate', session = this.admin): Promise<HttpResponse> {
-    return session.request(action === 'activate' ? 'POST' : 'PUT', 'configuration/management', {
+  async management(action: 'save' | 'verify' | 'activate', session = this.admin): Promise<HttpResponse> {
+    const res = await session.request(action === 'activate' ? 'POST' : 'PUT', 'configuration/management', {
       query: { action },
     });
+    return served(res, OPERATIONS[action]);
   }
 
-  /** Polls a task link until its operationState says success (or failure, or the operation timeout). */
+  /**
+   * Polls a task link until its operationState reports success or a failure. The documents give the task no
+   * duration: the profile's timeouts.operationMs is how long a task may take, so a task not finished by then is
+   * returned unfinished (`finished: false`) for the rule to report. `judge` sees every poll answer.
+   */
   async poll(
     link: string,
+    judge: (res: HttpResponse) => void,
     session = this.admin,
-  ): Promise<{ operation?: string; status?: string; polls: number }> {
+  ): Promise<{ operation?: string; status?: string; polls: number; finished: boolean }> {
     const deadline = Date.now() + this.target.timeouts.operationMs;
     for (let polls = 1; ; polls++) {
       const res = await session.request('GET', link);
       if (res.status !== 200) violation(`polling ${link} answered ${res.status}`);
+      judge(res);
       const state = envelope(res).data.operationState;
       const operation = text(state, 'operation');
       const status = text(state, 'status');
-      if (status === 'success' || /fail|error/i.test(status ?? '') || Date.now() > deadline)
-        return { operation, status, polls };
+      const finished = status === 'success' || /fail|error/i.test(status ?? '');
+      if (finished || Date.now() > deadline) return { operation, status, polls, finished };
       await sleep(this.params.pollIntervalMs);
     }
   }
@@ -441,4 +560,21 @@ export class SbcClient {
     }
     if (problems.length) throw new Error(problems.join('; '));
   }
+}
+
+/**
+ * A lock somebody else holds is a state of the target, not a finding: the suite never takes it over, and what
+ * needed it was not evaluated (`error`).
+ */
+export function lockedByOther(res: HttpResponse): never {
+  throw new PreconditionFailed(
+    `the configuration lock is held by another user (${show(res.text)}); the suite does not take it over`,
+  );
+}
+
+/** A scratch record name that already exists is never touched: nothing can be evaluated (`error`). */
+export function recordExists(name: string): never {
+  throw new PreconditionFailed(
+    `certificate-record "${name}" already exists; delete it or choose another params.recordName`,
+  );
 }

@@ -9,7 +9,7 @@ import {
 } from '../../mocks/oracle-sbc/index.ts';
 import { privilegeRules } from './auth/privileges.ts';
 import { tokenRules } from './auth/token.ts';
-import { CAPABILITIES, type Capability } from './capabilities.ts';
+import { CAPABILITIES, CAPABILITY_NAMES, type Capability } from './capabilities.ts';
 import { generateLockRules } from './certificates/generate-request/lock.ts';
 import { csrRules } from './certificates/generate-request/csr.ts';
 import { regenerateRules } from './certificates/generate-request/regenerate.ts';
@@ -33,6 +33,7 @@ export const oracleSbcApi = defineApi<SbcClient, Source, Fault, Variant, Capabil
   rulePrefix: 'SBC',
   sources: SOURCES,
   capabilities: CAPABILITIES,
+  capabilityNames: CAPABILITY_NAMES,
   faults: FAULTS,
   variants: VARIANTS,
   defaultVariant: 'default',

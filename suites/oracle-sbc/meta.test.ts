@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { validatorFor, firstError } from '../../src/core/schema.ts';
 import { repoPath } from '../../src/paths.ts';
 import { oracleSbcApi } from './index.ts';
+import { OPERATIONS } from './operations.ts';
 import { SOURCES } from './sources.ts';
 
 /** Markdown emphasis and code marks are not part of the wording; whitespace is not either. */
@@ -35,6 +36,15 @@ describe('oracle-sbc metadata', () => {
     const validate = validatorFor(oracleSbcApi.paramsSchema);
     expect(validate(profile.params) ? 'valid' : firstError(validate.errors)).toBe('valid');
     for (const role of Object.keys(profile.accounts)) expect(oracleSbcApi.accountRoles).toContain(role);
+  });
+
+  it('every operation that is not optional is owned by a rule of the suite (one cause, one finding)', () => {
+    const ids = new Set(oracleSbcApi.rules.map((r) => r.id));
+    for (const [name, op] of Object.entries(OPERATIONS))
+      if ('owner' in op) expect(ids.has(op.owner), `${name}: ${op.owner}`).toBe(true);
+    // The owner fails by NotServed: it must not be a SHOULD rule (a missing operation is a violation).
+    for (const op of Object.values(OPERATIONS))
+      if ('owner' in op) expect(oracleSbcApi.rules.find((r) => r.id === op.owner)?.level).toBe('MUST');
   });
 
   it('the README lists every not-tested statement', () => {

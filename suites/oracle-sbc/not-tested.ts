@@ -94,6 +94,12 @@ export const NOT_TESTED: readonly { statement: string; reason: string }[] = [
     reason: 'Release- and hardware-dependent; not part of the generateRequest contract.',
   },
   {
+    statement:
+      'The envelope of every kind of refusal (the 400s, 403s, 405, 415 and the 423s of operations other than unlock)',
+    reason:
+      "Every error body is the same server-wide envelope; it is judged on the refusals the suite can provoke without changes (401, 404 and 406: SBC-TRN-004) and on the 423 of an unlock (SBC-LOCK-003). The other refusal rules judge the status and the documented message, not the body's form, so a device whose error bodies are not envelopes fails those two rules, not every refusal rule.",
+  },
+  {
     statement: 'Error <messages> item element names (reason phrase, message)',
     reason:
       'Not documented [?]; rules assert the status and the documented message text anywhere in the body.',

@@ -1,5 +1,5 @@
 import { ruleFactory } from '../../src/core/api.ts';
-import { check, show } from '../../src/core/check.ts';
+import { check, checkEqual, show } from '../../src/core/check.ts';
 import type { HttpResponse } from '../../src/http/client.ts';
 import type { Fault } from '../../mocks/oracle-sbc/faults.ts';
 import type { Capability } from './capabilities.ts';
@@ -10,14 +10,22 @@ import { envelope } from './xml.ts';
 import { BrokenAnswer, CredentialsRejected } from '../../src/core/errors.ts';
 
 const define = ruleFactory<SbcClient, Source, Fault, Capability>();
+type SbcRule = Parameters<typeof define>[0];
 
 /**
  * Every oracle-sbc rule is built with this: sources, faults and capabilities are checked by the compiler.
  * The device has one configuration lock, so rules run one at a time (with their cleanups) even when the
- * profile raises the concurrency.
+ * profile raises the concurrency. Every rule needs the REST version the suite uses (capability api-version),
+ * except the few that send only unversioned requests (`unversioned`: discovery, plain HTTP).
  */
-export const rule: typeof define = (r) =>
-  define({ ...r, check: (t) => t.ctx.oneAtATime(t, () => r.check(t)) });
+export function rule(r: SbcRule & { unversioned?: true }): SbcRule {
+  const { unversioned, ...def } = r;
+  return define({
+    ...def,
+    requires: unversioned ? def.requires : ['api-version', ...(def.requires ?? [])],
+    check: (t) => t.ctx.oneAtATime(t, () => def.check(t)),
+  });
+}
 
 const where = (res: HttpResponse) => `${res.method} ${new URL(res.url).pathname}${new URL(res.url).search}`;
 
@@ -61,6 +69,16 @@ export function expectMessage(res: HttpResponse, message: string, what = where(r
     res.text.includes(message),
     `${what}: expected the ${res.status} message "${message}", got ${show(res.text.trim())}`,
   );
+}
+
+/**
+ * The answer is the SBC's envelope as documented: application/xml, a `<response>` root with data, messages and
+ * links (sbc-notes §2: "Every body (success and error) is …"). For the rule that owns the answer's operation.
+ */
+export function expectEnvelope(res: HttpResponse, what = where(res)): void {
+  checkEqual(res.contentType, 'application/xml', `${what}: Content-Type`);
+  const env = envelope(res, what);
+  check(env.missing.length === 0, `${what}: the <response> envelope lacks ${env.missing.join(', ')}`);
 }
 
 export function isSuccess(res: HttpResponse): boolean {

@@ -54,6 +54,27 @@ export function envelope(res: HttpResponse, what = `${res.method} ${new URL(res.
   };
 }
 
+/**
+ * What an answer says, in one line for a reason or headline: the texts of its envelope's <messages>, or the start
+ * of any other body.
+ */
+export function answerText(res: HttpResponse): string {
+  const leaves = (node: unknown): string[] =>
+    typeof node === 'string'
+      ? [node.trim()].filter(Boolean)
+      : node && typeof node === 'object'
+        ? Object.values(node as XmlNode).flatMap(leaves)
+        : [];
+  try {
+    const said = leaves(envelope(res).messages);
+    if (said.length) return said.join(': ');
+  } catch {
+    // not the envelope: its start below
+  }
+  const body = res.text.trim().replace(/\s+/g, ' ');
+  return body.length > 80 ? `${body.slice(0, 80)}…` : body;
+}
+
 /** The envelope of a helper answer (not the rule's subject): anything unusable is a broken answer. */
 export function helperEnvelope(res: HttpResponse, purpose: string): Envelope {
   try {

@@ -1,7 +1,7 @@
 import type { RuleRun } from '../../../src/core/api.ts';
-import { check, show } from '../../../src/core/check.ts';
+import { check, confirmServerError, show } from '../../../src/core/check.ts';
 import { MESSAGES, type SbcClient } from '../client.ts';
-import { expectLocked, expectStatus, rule } from '../rule.ts';
+import { expectEnvelope, expectLocked, expectStatus, rule } from '../rule.ts';
 import { envelope } from '../xml.ts';
 
 const ASYNC = {
@@ -10,16 +10,26 @@ const ASYNC = {
   quote: 'asynchronous, 202 Accepted + <links><link> to poll',
 } as const;
 
-/** Runs one management action under the lock: 202, a link, and a poll that ends in success for that operation. */
+/**
+ * Runs one management action under the lock: 202 (an envelope) with a link, polled (each answer an envelope)
+ * until operationState reports that operation and success. The documents give no duration: a task still
+ * unfinished after the profile's timeouts.operationMs is reported, never waited for without end.
+ */
 async function runAction(t: RuleRun<SbcClient>, action: 'save' | 'verify' | 'activate') {
   await t.ctx.acquire(t);
+  // The owner of "the action is served": management() reports a 404, 405 or 501 as this rule's finding.
   const res = await t.ctx.management(action);
   const verb = action === 'activate' ? 'POST' : 'PUT';
   expectStatus(res, 202, `${verb} configuration/management?action=${action}`);
+  expectEnvelope(res, `${action}: 202 answer`);
   const link = envelope(res).links[0];
   check(link, `${verb} configuration/management?action=${action}: 202 without a <links><link> to poll`);
-  const state = await t.ctx.poll(link);
+  const state = await t.ctx.poll(link, (answer) => expectEnvelope(answer, `${action}: poll answer`));
   t.note(`${action}: ${state.polls} poll(s) of ${link}`);
+  check(
+    state.finished,
+    `${action} task: operationState/status still ${show(state.status)} after ${state.polls} polls over timeouts.operationMs (${t.target.timeouts.operationMs} ms), the longest the profile lets a task take`,
+  );
   check(
     state.operation === action,
     `${action} task: expected operationState/operation "${action}", got ${show(state.operation)}`,
@@ -37,7 +47,7 @@ export const saveConfig = rule({
   level: 'MUST',
   cite: ASYNC,
   destructive: true,
-  faults: ['save-without-poll-link'],
+  faults: ['save-without-poll-link', 'content-type-not-xml'],
   check: (t) => runAction(t, 'save'),
 });
 
@@ -48,7 +58,7 @@ export const verifyConfig = rule({
   level: 'MUST',
   cite: ASYNC,
   destructive: true,
-  faults: ['verify-reports-wrong-operation'],
+  faults: ['verify-reports-wrong-operation', 'content-type-not-xml'],
   check: (t) => runAction(t, 'verify'),
 });
 
@@ -59,7 +69,7 @@ export const activateConfig = rule({
   level: 'MUST',
   cite: ASYNC,
   destructive: true,
-  faults: ['activate-reports-failure'],
+  faults: ['activate-reports-failure', 'content-type-not-xml'],
   check: (t) => runAction(t, 'activate'),
 });
 
@@ -69,10 +79,11 @@ export const saveNeedsLock = rule({
   level: 'MUST',
   cite: { source: 'sbc-notes', section: '§5.4 Related config calls: management', quote: 'lock required' },
   destructive: true,
+  judgesServerErrors: true,
   faults: ['management-without-lock', 'lock-messages-swapped'],
   async check(t) {
     await t.ctx.ensureLockFree(t);
-    const res = await t.ctx.management('save');
+    const res = await confirmServerError(() => t.ctx.management('save'));
     expectLocked(
       res,
       MESSAGES.noLock,

@@ -1,5 +1,5 @@
 import { HttpClient } from '../../../src/http/client.ts';
-import { check, show } from '../../../src/core/check.ts';
+import { check, confirmServerError, show } from '../../../src/core/check.ts';
 import type { RuleRun } from '../../../src/core/api.ts';
 import type { SbcClient } from '../client.ts';
 import { MESSAGES } from '../client.ts';
@@ -34,10 +34,12 @@ export const plainHttpRefused = rule({
     quote: 'HTTPS only; plain HTTP → 426 Upgrade Required',
   },
   auth: 'none',
+  unversioned: true,
   requires: ['plain-http-listener'],
+  judgesServerErrors: true,
   faults: ['plain-http-served'],
   async check(t) {
-    const res = await plainHttpAnswer(t);
+    const res = await confirmServerError(() => plainHttpAnswer(t));
     check(
       res.status === 426,
       `GET ${res.url} over plain HTTP: expected 426 Upgrade Required, got ${res.status}`,
@@ -55,6 +57,7 @@ export const plainHttpMessage = rule({
     quote: '426 "Client must connect with HTTPS"',
   },
   auth: 'none',
+  unversioned: true,
   requires: ['plain-http-listener'],
   faults: ['plain-http-served', 'upgrade-message-missing'],
   async check(t) {

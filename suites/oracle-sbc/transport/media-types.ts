@@ -1,6 +1,9 @@
-import { check, checkEqual } from '../../../src/core/check.ts';
-import { expectStatus, rejectedLogin, rule } from '../rule.ts';
-import { envelope } from '../xml.ts';
+import { check, confirmServerError } from '../../../src/core/check.ts';
+import { OPERATIONS, served } from '../operations.ts';
+import { expectEnvelope, expectStatus, isSuccess, rejectedLogin, rule } from '../rule.ts';
+
+const TEMPLATE = 'configuration/elementTypes/template';
+const TEMPLATE_QUERY = { elementType: 'certificate-record' };
 
 export const successIsXmlEnvelope = rule({
   id: 'SBC-TRN-003',
@@ -15,31 +18,22 @@ export const successIsXmlEnvelope = rule({
   auth: 'none',
   faults: ['content-type-not-xml', 'token-answer-json'],
   async check(t) {
-    const versions = await t.ctx.discovery('/rest/api/supportedversions');
+    // The answers no other rule owns; the answer of each other operation is judged by the rule that owns it.
+    const versions = served(await t.ctx.discovery('/rest/api/supportedversions'), OPERATIONS.discovery);
     const token = await t.ctx.admin.login();
     rejectedLogin(token, t.ctx.admin.username);
+    served(token, OPERATIONS.login);
     for (const res of [versions, token]) {
-      check(
-        res.status >= 200 && res.status < 300,
-        `${res.method} ${res.url}: expected a success, got ${res.status}`,
-      );
-      checkEqual(
-        res.contentType,
-        'application/xml',
-        `${res.method} ${new URL(res.url).pathname} Content-Type`,
-      );
-      const env = envelope(res);
-      check(
-        env.missing.length === 0,
-        `${res.method} ${new URL(res.url).pathname}: the <response> envelope lacks ${env.missing.join(', ')}`,
-      );
+      // The status is SBC-VER-001's and SBC-AUTH-001's requirement; this rule judges a successful answer's form.
+      check(isSuccess(res), `${res.method} ${res.url}: expected a success, got ${res.status}`);
+      expectEnvelope(res);
     }
   },
 });
 
 export const errorIsXmlEnvelope = rule({
   id: 'SBC-TRN-004',
-  title: 'Error answers are application/xml <response> envelopes too.',
+  title: 'Error answers (401, 404, 406) are application/xml <response> envelopes too.',
   level: 'MUST',
   cite: {
     source: 'sbc-notes',
@@ -50,16 +44,20 @@ export const errorIsXmlEnvelope = rule({
   auth: 'none',
   faults: ['error-body-not-envelope', 'missing-bearer-accepted'],
   async check(t) {
-    const res = await t.ctx.raw(
-      'GET',
-      'configuration/elementTypes/template',
-      {},
-      { query: { elementType: 'certificate-record' } },
+    // Error answers the suite can provoke without credentials or changes; the 423s are judged by SBC-LOCK-003.
+    const unauthorized = served(
+      await t.ctx.raw('GET', TEMPLATE, {}, { query: TEMPLATE_QUERY }),
+      OPERATIONS.template,
     );
-    expectStatus(res, 401, 'GET elementTypes/template without Authorization');
-    checkEqual(res.contentType, 'application/xml', '401 answer Content-Type');
-    const env = envelope(res, '401 answer');
-    check(env.missing.length === 0, `401 answer: the <response> envelope lacks ${env.missing.join(', ')}`);
+    expectStatus(unauthorized, 401, 'GET elementTypes/template without Authorization');
+    expectEnvelope(unauthorized, '401 answer');
+    const others = [
+      await t.ctx.raw('GET', t.ctx.path(TEMPLATE, 'v9.9'), {}, { query: TEMPLATE_QUERY }),
+      await t.ctx.raw('GET', '/rest/api/supportedversions', { accept: 'application/json' }),
+    ];
+    // Whether these are refused is other rules' business (SBC-VER-004, SBC-TRN-005): an error answer is judged.
+    for (const res of others)
+      if (res.status >= 400 && res.status < 500) expectEnvelope(res, `${res.status} answer`);
   },
 });
 
@@ -73,9 +71,16 @@ export const wrongAcceptRefused = rule({
     quote: '406 Not Acceptable / 415 Unsupported Media Type',
   },
   auth: 'none',
+  unversioned: true,
+  judgesServerErrors: true,
   faults: ['accept-ignored'],
   async check(t) {
-    const res = await t.ctx.discovery('/rest/api/supportedversions', { accept: 'application/json' });
+    const res = served(
+      await confirmServerError(() =>
+        t.ctx.discovery('/rest/api/supportedversions', { accept: 'application/json' }),
+      ),
+      OPERATIONS.discovery,
+    );
     expectStatus(res, 406, 'GET /rest/api/supportedversions with Accept: application/json');
   },
 });
@@ -89,6 +94,9 @@ export const wrongContentTypeRefused = rule({
     section: '§1 Transport, media types, versions: Wrong Accept / Content-Type',
     quote: '406 Not Acceptable / 415 Unsupported Media Type',
   },
+  // The import is the documented request with a body that changes nothing when refused.
+  requires: ['certificate-import'],
+  judgesServerErrors: true,
   faults: ['content-type-ignored'],
   async check(t) {
     await t.ctx.acquire(t);
@@ -99,10 +107,9 @@ export const wrongContentTypeRefused = rule({
         certificateRequest: '',
       },
     });
-    const res = await t.ctx.admin.request('PUT', 'configuration/certificates/import', {
-      body,
-      headers: { 'content-type': 'application/json' },
-    });
+    const res = await confirmServerError(() =>
+      t.ctx.importCertificate(body, { headers: { 'content-type': 'application/json' } }),
+    );
     expectStatus(res, 415, 'PUT certificates/import with Content-Type: application/json');
   },
 });
@@ -116,10 +123,11 @@ export const wrongVerbRefused = rule({
     section: '§1 Transport, media types, versions: Wrong verb',
     quote: '405 Method Not Allowed',
   },
+  judgesServerErrors: true,
   faults: ['wrong-verb-404'],
   async check(t) {
     // Unlock is POST, not DELETE: a DELETE on the lock resource must not be mistaken for "no such resource".
-    const res = await t.ctx.admin.request('DELETE', 'configuration/lock');
+    const res = await confirmServerError(() => t.ctx.admin.request('DELETE', 'configuration/lock'));
     expectStatus(res, 405, 'DELETE configuration/lock');
   },
 });

@@ -1,11 +1,12 @@
 import type { RuleRun } from '../../../src/core/api.ts';
-import { check, show } from '../../../src/core/check.ts';
+import { check, confirmServerError, show } from '../../../src/core/check.ts';
 import type { SbcClient } from '../client.ts';
+import { OPERATIONS, served } from '../operations.ts';
 import { expectStatus, rule } from '../rule.ts';
 import { envelope, text } from '../xml.ts';
 
 async function supportedVersions(t: RuleRun<SbcClient>) {
-  const res = await t.ctx.discovery('/rest/api/supportedversions');
+  const res = served(await t.ctx.discovery('/rest/api/supportedversions'), OPERATIONS.discovery);
   expectStatus(res, 200, 'GET /rest/api/supportedversions');
   const sv = envelope(res).data.supportedVersions;
   const latest = text(sv, 'latestVersion');
@@ -25,6 +26,7 @@ export const versionDiscovery = rule({
     quote: 'GET /rest/api/supportedversions (no version segment',
   },
   auth: 'none',
+  unversioned: true,
   faults: ['versions-latest-missing'],
   async check(t) {
     const { latest } = await supportedVersions(t);
@@ -37,7 +39,8 @@ export const versionDiscovery = rule({
 
 export const versionListed = rule({
   id: 'SBC-VER-002',
-  title: 'The supported versions include the version the certificate endpoints require (v1.2).',
+  title:
+    'The supported versions include the version the SBC serves its certificate endpoints at (v1.2), when it serves it.',
   level: 'MUST',
   cite: {
     source: 'oracle-generate-request',
@@ -47,6 +50,7 @@ export const versionListed = rule({
   auth: 'none',
   faults: ['versions-omit-v1.2'],
   async check(t) {
+    // A release without v1.2 skips (capability api-version): it only has to list what it serves.
     const { latest, others } = await supportedVersions(t);
     const all = [...(latest ? [latest] : []), ...others];
     check(
@@ -66,9 +70,11 @@ export const versionedDiscoveryRefused = rule({
     quote: 'a versioned URI → 404 "This API must not contain a version number"',
   },
   auth: 'none',
+  unversioned: true,
+  judgesServerErrors: true,
   faults: ['versioned-discovery-served'],
   async check(t) {
-    const res = await t.ctx.discovery(t.ctx.path('api/supportedversions'));
+    const res = await confirmServerError(() => t.ctx.discovery(t.ctx.path('api/supportedversions')));
     expectStatus(res, 404, `GET ${t.ctx.path('api/supportedversions')}`);
   },
 });
@@ -82,10 +88,13 @@ export const unknownVersionRefused = rule({
     section: '§1 Transport, media types, versions: Unknown version in URI',
     quote: '404 ("Unsupported versionId in URI")',
   },
+  judgesServerErrors: true,
   faults: ['unknown-version-served'],
   async check(t) {
     const path = t.ctx.path('configuration/elementTypes/template', 'v9.9');
-    const res = await t.ctx.admin.request('GET', path, { query: { elementType: 'certificate-record' } });
+    const res = await confirmServerError(() =>
+      t.ctx.admin.request('GET', path, { query: { elementType: 'certificate-record' } }),
+    );
     expectStatus(res, 404, `GET ${path}`);
   },
 });

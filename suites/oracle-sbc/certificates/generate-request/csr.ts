@@ -3,7 +3,7 @@ import { csrSignatureValid, keyDescription, nameParts } from '../../../../src/pk
 import { hasPrivateKey } from '../../../../src/pki/pem.ts';
 import { x509 } from '../../../../src/pki/x509.ts';
 import { csrOfResponse, csrTextOf, parseSbcCsr, sharedCsr } from '../../csr.ts';
-import { expectStatus, rule } from '../../rule.ts';
+import { expectEnvelope, expectStatus, rule } from '../../rule.ts';
 import { envelope, text } from '../../xml.ts';
 
 const FOR_RECORD = {
@@ -46,10 +46,12 @@ export const csrReturned = rule({
     quote: 'OK - Certificate signing request is returned in data section of the response body.',
   },
   destructive: true,
-  faults: ['csr-record-name-wrong'],
+  faults: ['csr-record-name-wrong', 'csr-answer-bare', 'content-type-not-xml'],
   async check(t) {
     const { recordName, response } = await sharedCsr(t);
     expectStatus(response, 200, `PUT generateRequest?recordName=${recordName}`);
+    // The data section is that of the documented envelope (the page's example response body).
+    expectEnvelope(response, 'generateRequest answer');
     const echoed = text(envelope(response).data, 'CertificateRequest', 'recordName');
     checkEqual(echoed, recordName, 'data/CertificateRequest/recordName');
   },
@@ -119,8 +121,8 @@ export const csrAlternateNames = rule({
   },
 });
 
-/** Node's curve names for the ecdsa-key-size values the notes give as examples. */
-const CURVES: Record<string, string> = { p256: 'prime256v1', p384: 'secp384r1' };
+/** The curves (as keyDescription names them) of the ecdsa-key-size values the notes give as examples. */
+const CURVES: Record<string, string> = { p256: 'P-256', p384: 'P-384' };
 
 export const csrKey = rule({
   id: 'SBC-GEN-010',
@@ -139,8 +141,8 @@ export const csrKey = rule({
       const size = stored.get('ecdsa-key-size')?.[0] ?? '';
       const curve = CURVES[size];
       check(
-        curve ? actual === `EC ${curve}` : actual.startsWith('EC '),
-        `CSR public key (key-algor ecdsa, ecdsa-key-size ${show(size)}): expected ${curve ? `EC ${curve}` : 'an EC key'}, got ${actual}`,
+        curve ? actual === `ECDSA ${curve}` : actual.startsWith('ECDSA '),
+        `CSR public key (key-algor ecdsa, ecdsa-key-size ${show(size)}): expected ${curve ? `ECDSA ${curve}` : 'an EC key'}, got ${actual}`,
       );
       return;
     }

@@ -1,3 +1,4 @@
+import { confirmServerError } from '../../../../src/core/check.ts';
 import { MESSAGES } from '../../client.ts';
 import { expectLocked, rule } from '../../rule.ts';
 
@@ -12,13 +13,14 @@ export const generateNeedsLock = rule({
       'If no client or user owns the configuration lock, the error message is "User does not have the lock".',
   },
   destructive: true,
+  judgesServerErrors: true,
   faults: ['generate-without-lock', 'lock-messages-swapped'],
   async check(t) {
     const name = `${t.ctx.params.recordName}-gen-nolock`;
     await t.ctx.acquire(t);
     await t.ctx.createRecord(t, name);
     await t.ctx.unlockForRule();
-    const res = await t.ctx.generateRequest(t.ctx.admin, { recordName: name });
+    const res = await confirmServerError(() => t.ctx.generateRequest(t.ctx.admin, { recordName: name }));
     expectLocked(res, MESSAGES.noLock, `PUT generateRequest?recordName=${name} while nobody holds the lock`);
   },
 });
@@ -36,13 +38,14 @@ export const generateNeedsOwnLock = rule({
   },
   destructive: true,
   requires: ['second-admin-account'],
+  judgesServerErrors: true,
   faults: ['generate-ignores-lock-owner', 'lock-messages-swapped'],
   async check(t) {
     const name = `${t.ctx.params.recordName}-gen-otherlock`;
     const other = t.ctx.account('otherAdmin');
     await t.ctx.acquire(t);
     await t.ctx.createRecord(t, name);
-    const res = await t.ctx.generateRequest(other, { recordName: name });
+    const res = await confirmServerError(() => t.ctx.generateRequest(other, { recordName: name }));
     expectLocked(
       res,
       MESSAGES.lockedByOther,

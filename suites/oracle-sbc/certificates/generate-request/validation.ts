@@ -1,7 +1,37 @@
 import { isDeepStrictEqual } from 'node:util';
-import { broken, check, confirmServerError, notApplicable, show } from '../../../../src/core/check.ts';
+import {
+  broken,
+  check,
+  confirmServerError,
+  describeAnswer,
+  notApplicable,
+  show,
+} from '../../../../src/core/check.ts';
 import { checkSameKey, recordWithKey, storedKey } from '../../csr.ts';
 import { expectStatus, rule } from '../../rule.ts';
+
+export const generateServed = rule({
+  id: 'SBC-GEN-018',
+  title:
+    'PUT /rest/v1.2/configuration/certificates/generateRequest is served: no 405 or 501, and no 404 outside the SBC envelope.',
+  level: 'MUST',
+  cite: {
+    source: 'oracle-generate-request',
+    section: 'Title and path; Path Parameters: version',
+    quote: 'put /rest/{version}/configuration/certificates/generateRequest',
+  },
+  faults: ['generate-not-served'],
+  async check(t) {
+    // The owner of "generateRequest is served" (one cause, one finding): every other rule that needs the
+    // operation and meets a 405, a 501 or a 404 without the SBC's envelope is not evaluated. A request that
+    // changes nothing (no lock, an unknown record) suffices: whatever the SBC refuses it with, it is served.
+    const res = await confirmServerError(() =>
+      t.ctx.generateRequest(t.ctx.admin, { recordName: t.ctx.params.unknownRecordName }),
+    );
+    // generateRequest() threw NotServed if it is not served; a server error shows nothing either way.
+    if (res.status >= 500) broken(`PUT generateRequest: ${describeAnswer(res)}`);
+  },
+});
 
 export const missingRecordName = rule({
   id: 'SBC-GEN-003',
@@ -13,10 +43,11 @@ export const missingRecordName = rule({
     quote:
       'The request is malformed in some way or is missing required information and therefore cannot be processed.',
   },
-  faults: ['missing-record-name-404'],
+  judgesServerErrors: true,
+  faults: ['missing-record-name-404', 'missing-record-name-500'],
   async check(t) {
     await t.ctx.acquire(t);
-    const res = await t.ctx.generateRequest(t.ctx.admin, {});
+    const res = await confirmServerError(() => t.ctx.generateRequest(t.ctx.admin, {}));
     expectStatus(res, 400, 'PUT generateRequest without recordName');
   },
 });
@@ -94,6 +125,6 @@ export const refusedLeavesRecord = rule({
   },
 });
 
-export const generateValidationRules = [missingRecordName, unknownRecord];
+export const generateValidationRules = [generateServed, missingRecordName, unknownRecord];
 /** After the CSR and reGenerate rules in the catalog (their IDs came later). */
 export const generateRefusalRules = [refusedLeavesRecord];

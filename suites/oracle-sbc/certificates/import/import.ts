@@ -1,12 +1,18 @@
 import type { RuleRun } from '../../../../src/core/api.ts';
-import { check, expectHelperStatus, notApplicable, show } from '../../../../src/core/check.ts';
+import {
+  check,
+  confirmServerError,
+  expectHelperStatus,
+  notApplicable,
+  show,
+} from '../../../../src/core/check.ts';
 import { TestCa, certPem } from '../../../../src/pki/ca.ts';
 import type { ParsedCsr } from '../../../../src/pki/csr.ts';
 import { KeyPool, RSA_SHA256 } from '../../../../src/pki/keys.ts';
 import { subtle, x509 } from '../../../../src/pki/x509.ts';
 import { MESSAGES, type SbcClient } from '../../client.ts';
 import { checkSameKey, csrOfResponse, recordWithGeneratedKey, recordWithKey, storedKey } from '../../csr.ts';
-import { expectLocked, expectStatus, rule } from '../../rule.ts';
+import { expectEnvelope, expectLocked, expectStatus, rule } from '../../rule.ts';
 import { buildXml, envelope, hasTextValue } from '../../xml.ts';
 
 const IMPORT_QUOTE = {
@@ -24,9 +30,7 @@ function importBody(recordName: string, certificate: string): string {
 }
 
 function importCertificate(t: RuleRun<SbcClient>, recordName: string, certificate: string) {
-  return t.ctx.admin.request('PUT', 'configuration/certificates/import', {
-    body: importBody(recordName, certificate),
-  });
+  return t.ctx.importCertificate(importBody(recordName, certificate));
 }
 
 /** The CA-signed certificate for a CSR (what a conforming import accepts). */
@@ -81,12 +85,14 @@ export const importSigned = rule({
     quote: '200 "certificate record name in request body is returned in response body"',
   },
   destructive: true,
-  faults: ['import-echo-missing', 'csr-lines-shuffled'],
+  requires: ['certificate-import'],
+  faults: ['import-echo-missing', 'csr-lines-shuffled', 'content-type-not-xml'],
   async check(t) {
     const { name, generated } = await recordWithGeneratedKey(t, 'import');
     // The CSR's format is this flow's requirement too: a CSR that cannot be parsed cannot be signed.
     const res = await importCertificate(t, name, await signedCertificate(t, csrOfResponse(generated)));
     expectStatus(res, 200, `PUT certificates/import for "${name}"`);
+    expectEnvelope(res, 'import answer');
     // Documented: the name "is returned in response body"; the element carrying it is not.
     const env = envelope(res);
     check(
@@ -102,13 +108,15 @@ export const importNeedsLock = rule({
   level: 'MUST',
   cite: IMPORT_QUOTE,
   destructive: true,
+  requires: ['certificate-import'],
+  judgesServerErrors: true,
   faults: ['import-without-lock', 'lock-messages-swapped'],
   async check(t) {
     // The certificate is the right one for the record's key: the missing lock is the only fault.
     const { name, csr } = await recordWithKey(t, 'import-nolock');
     const cert = await signedCertificate(t, csr);
     await t.ctx.unlockForRule();
-    const res = await importCertificate(t, name, cert);
+    const res = await confirmServerError(() => importCertificate(t, name, cert));
     expectLocked(res, MESSAGES.noLock, 'PUT certificates/import while nobody holds the lock');
   },
 });
@@ -119,11 +127,13 @@ export const importMalformedRefused = rule({
   level: 'MUST',
   cite: IMPORT_QUOTE,
   destructive: true,
+  requires: ['certificate-import'],
+  judgesServerErrors: true,
   faults: ['import-malformed-accepted'],
   async check(t) {
     // The record holds a key, so "no key yet" cannot be the reason for the refusal.
     const { name } = await recordWithGeneratedKey(t, 'import-bad');
-    const res = await importCertificate(t, name, MALFORMED);
+    const res = await confirmServerError(() => importCertificate(t, name, MALFORMED));
     expectStatus(res, 400, 'PUT certificates/import of a malformed certificate');
   },
 });
@@ -137,11 +147,14 @@ export const importUnknownRecord = rule({
     section: '§5.2 PUT /rest/{version}/configuration/certificates/import',
     quote: '404 (unsupported version or unknown instance)',
   },
+  requires: ['certificate-import'],
+  judgesServerErrors: true,
   faults: ['import-unknown-record-400'],
   async check(t) {
     await t.ctx.acquire(t);
     // A well-formed certificate: the unknown record is the only fault of the request.
-    const res = await importCertificate(t, t.ctx.params.unknownRecordName, await someCertificate(t));
+    const cert = await someCertificate(t);
+    const res = await confirmServerError(() => importCertificate(t, t.ctx.params.unknownRecordName, cert));
     expectStatus(
       res,
       404,
@@ -156,6 +169,7 @@ export const refusedImportKeepsKey = rule({
   level: 'MUST',
   cite: IMPORT_QUOTE,
   destructive: true,
+  requires: ['certificate-import'],
   faults: ['refused-import-drops-key', 'csr-fetch-regenerates'],
   async check(t) {
     const { name, csr } = await recordWithKey(t, 'import-keep');
