@@ -2,16 +2,34 @@ import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import type { TestCa } from '../../src/pki/ca.ts';
 import { certPem } from '../../src/pki/ca.ts';
 import type { KeyPool } from '../../src/pki/keys.ts';
-import { RSA_SHA256, importRsaPkcs8 } from '../../src/pki/keys.ts';
+import { RSA_SHA256, importPkcs8 } from '../../src/pki/keys.ts';
 import { toPem } from '../../src/pki/pem.ts';
-import { x509, type CryptoKeyPair } from '../../src/pki/x509.ts';
+import { subtle, x509, type CryptoKeyPair } from '../../src/pki/x509.ts';
+
+export type Curve = 'P-256' | 'P-384';
 
 /** A private key the mock holds: PEM for TLS, WebCrypto pair for signing CSRs, SPKI for comparisons. */
 export interface HeldKey {
   privatePem: string;
   keys: CryptoKeyPair;
   spki: Buffer;
+  /** RSA modulus bits, or the curve's size. */
   bits: number;
+  /** Set for an ECDSA key. */
+  curve?: Curve;
+}
+
+/** TCG_ECC_CURVE names (Rekey's KeyCurveId) of the curves the mock generates keys on. */
+export const TCG_CURVES: Record<string, Curve> = { TPM_ECC_NIST_P256: 'P-256', TPM_ECC_NIST_P384: 'P-384' };
+
+/** A fresh ECDSA key (cheap, unlike RSA, so not pooled: every Rekey gets a key no one had before). */
+export async function generateEcKey(curve: Curve): Promise<HeldKey> {
+  const keys = (await subtle.generateKey({ name: 'ECDSA', namedCurve: curve }, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
+  const privatePem = toPem('PRIVATE KEY', Buffer.from(await subtle.exportKey('pkcs8', keys.privateKey)));
+  return { privatePem, keys, spki: spkiOfPem(privatePem), bits: curve === 'P-256' ? 256 : 384, curve };
 }
 
 const POOL_SIZES = [512, 1024, 2048, 3072, 4096];
@@ -29,11 +47,15 @@ export async function takeKey(pool: KeyPool, bits: number): Promise<HeldKey> {
 export async function heldKeyFromPem(privatePem: string): Promise<HeldKey> {
   const priv = createPrivateKey(privatePem);
   const pkcs8 = priv.export({ format: 'pem', type: 'pkcs8' }) as string;
+  const curve = Object.values(TCG_CURVES).find(
+    (c) => ({ 'P-256': 'prime256v1', 'P-384': 'secp384r1' })[c] === priv.asymmetricKeyDetails?.namedCurve,
+  );
   return {
     privatePem: pkcs8,
-    keys: await importRsaPkcs8(pkcs8),
+    keys: (await importPkcs8(pkcs8)).keys,
     spki: spkiOfPem(pkcs8),
-    bits: priv.asymmetricKeyDetails?.modulusLength ?? 0,
+    bits: priv.asymmetricKeyDetails?.modulusLength ?? (curve === 'P-256' ? 256 : 384),
+    ...(curve ? { curve } : {}),
   };
 }
 
@@ -51,7 +73,10 @@ export async function makeCsr(opts: CsrOptions): Promise<string> {
   const csr = await x509.Pkcs10CertificateRequestGenerator.create({
     name: opts.subject,
     keys: opts.key.keys,
-    signingAlgorithm: RSA_SHA256,
+    // ECDSA with the hash of the curve's size (P-384: SHA-384), as devices sign; RSA with SHA-256.
+    signingAlgorithm: opts.key.curve
+      ? { name: 'ECDSA', hash: opts.key.curve === 'P-384' ? 'SHA-384' : 'SHA-256' }
+      : RSA_SHA256,
     attributes:
       opts.challengePassword !== undefined
         ? [new x509.ChallengePasswordAttribute(opts.challengePassword)]

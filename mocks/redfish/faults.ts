@@ -40,6 +40,25 @@ export const FAULTS = {
     variant: 'dmtf-sync',
   },
   'service-resource-schema-invalid': { description: 'TaskService.ServiceEnabled is the string "yes"' },
+  'location-certificate-date-invalid': {
+    description:
+      'the device identity certificate (listed only in CertificateLocations, no Rekey) has ValidNotAfter in OpenSSL\'s format ("Jan 1 00:00:00 2035 GMT"), not RFC 3339',
+  },
+  // An advertised action that is not served: one finding (its owner), every other rule not evaluated
+  'rekey-not-served': {
+    description:
+      'every POST to a Rekey action URI is answered 405 (Allow: GET, HEAD) before authentication, as a firmware without the handler or a proxy that lets no POST through',
+  },
+  'rekey-not-found': {
+    description: 'every POST to a Rekey action URI is answered 404 ResourceNotFound before authentication',
+  },
+  'rekey-not-implemented': {
+    description: 'every POST to a Rekey action URI is answered 501 ActionNotSupported before authentication',
+  },
+  'replace-certificate-not-served': {
+    description:
+      'POST to the advertised CertificateService.ReplaceCertificate is answered 405 (Allow: GET, HEAD)',
+  },
   // Request handling
   'empty-body-rejected': { description: 'an empty JSON object is refused with EmptyJSON' },
   'keybitlength-type-unchecked': {
@@ -114,6 +133,10 @@ export const FAULTS = {
   'rekey-repeats-pending-key': { description: 'a second Rekey returns the key of the previous Rekey' },
   'csr-ignores-keybitlength': { description: 'KeyBitLength is ignored: every CSR key is 2048 bits' },
   'csr-subject-differs': { description: 'the CSR subject is not the certificate subject' },
+  'ec-curve-ignored': {
+    description: 'KeyCurveId is ignored: every ECDSA CSR key is on P-384',
+    variant: 'dmtf-ecdsa',
+  },
   'csr-drops-challenge-password': { description: 'the ChallengePassword is not put into the CSR' },
   'csr-adds-challenge-password': {
     description: 'a challengePassword attribute is added although none was sent',
@@ -160,7 +183,7 @@ export const FAULTS = {
     variant: 'dmtf-async',
   },
   'task-state-not-updated': {
-    description: 'TaskState stays Running after the monitor has returned the result',
+    description: "the LDAP certificate's Rekey Task stays Running after the monitor has returned the result",
     variant: 'dmtf-async',
   },
   'concurrent-rekey-500': {
@@ -190,6 +213,10 @@ export const FAULTS = {
   },
   'ami-no-task-created': { description: 'no Task is created after Rekey of the LDAP certificate' },
   'ami-messages-without-task': { description: 'the Messages array does not mention the created Task' },
+  'ami-certificate-without-rekey': {
+    description:
+      'the LDAP certificate collection holds a second certificate that does not advertise #Certificate.Rekey',
+  },
   'https-accepts-oversize-certificate': {
     description: 'an HTTPS certificate above 10240 bytes is installed',
   },

@@ -2,7 +2,7 @@ import type { TestCa } from '../../src/pki/ca.ts';
 import type { KeyPool } from '../../src/pki/keys.ts';
 import type { x509 } from '../../src/pki/x509.ts';
 import { AMI_BOOT_OWNER_GUID } from './ami.ts';
-import { issue, takeKey, type HeldKey } from './certs.ts';
+import { generateEcKey, issue, takeKey, type HeldKey } from './certs.ts';
 import type { Fault } from './faults.ts';
 import type { CertKind, VariantConfig } from './variants.ts';
 
@@ -31,6 +31,8 @@ export interface MockCert {
   pending?: HeldKey;
   ownerGuid?: string;
   busy?: boolean;
+  /** Advertises no #Certificate.Rekey (and a POST to where it would be answers 404). */
+  noRekey?: boolean;
 }
 
 export interface MockTask {
@@ -64,12 +66,13 @@ export interface RedfishState {
   next: { task: number; session: number };
 }
 
-const SUBJECTS: Record<CertKind, string> = {
-  https: 'CN=bmc.example.test, O=certconform, OU=Redfish mock, C=US',
-  ldap: 'CN=ldap.example.test, O=certconform, C=US',
-  account: 'CN=admin, O=certconform, C=US',
-  boot: 'CN=UEFI db signer, O=certconform, C=US',
-  ldapClient: 'CN=ldap-client.example.test, O=certconform, C=US',
+const SUBJECTS: Record<CertKind, (o: string) => string> = {
+  https: (o) => `CN=bmc.example.test, O=${o}, OU=Redfish mock, C=US`,
+  ldap: (o) => `CN=ldap.example.test, O=${o}, C=US`,
+  account: (o) => `CN=admin, O=${o}, C=US`,
+  boot: (o) => `CN=UEFI db signer, O=${o}, C=US`,
+  ldapClient: (o) => `CN=ldap-client.example.test, O=${o}, C=US`,
+  device: (o) => `CN=device identity, O=${o}, OU=Redfish mock, C=US`,
 };
 
 /** The resource layout comes from the variant (never assumed by the suite); each certificate gets a fresh key. */
@@ -88,14 +91,21 @@ export async function createState(
     ldap: `${U}/AccountService/LDAP/Certificates`,
     ldapClient: `${U}/AccountService/LDAP/Certificates/Oem/${has('ami-ldap-client-other-oem') ? 'Megarac' : 'Ami'}/ClientCertificates`,
     account: `${accountUri(cfg.accountIds.admin)}/${has('certificate-uri-nonstandard') ? 'Keys' : 'Certificates'}`,
+    device: `${systemUri}/Certificates`,
   };
   const kinds: CertKind[] = ['https', 'ldap', 'account'];
   if (cfg.bootCertificates) kinds.push('boot');
   if (cfg.amiLdapClient) kinds.push('ldapClient');
+  // A device identity certificate, linked only from CertificateLocations and without Rekey (as on many servers).
+  kinds.push('device');
 
   const certs = new Map<string, MockCert>();
   for (const kind of kinds) {
-    const key = await takeKey(pool, 2048);
+    // The device identity certificate stays RSA on an ECDSA service: a service may mix key types.
+    const key =
+      cfg.certKeys === 'ec-p384' && kind !== 'device'
+        ? await generateEcKey('P-384')
+        : await takeKey(pool, 2048);
     const id = cfg.certIds[kind];
     const cert: MockCert = {
       kind,
@@ -106,14 +116,31 @@ export async function createState(
       keyUsage:
         kind === 'https'
           ? ['KeyEncipherment', 'ServerAuthentication']
-          : kind === 'boot'
+          : kind === 'boot' || kind === 'device'
             ? ['DigitalSignature']
             : ['DigitalSignature', 'ClientAuthentication'],
-      cert: await issue(ca, SUBJECTS[kind], key, { server: kind === 'https' }),
+      cert: await issue(ca, SUBJECTS[kind](cfg.organization), key, { server: kind === 'https' }),
       key,
+      ...(!cfg.rekey || kind === 'device' ? { noRekey: true } : {}),
     };
     if (kind === 'boot' && cfg.vendor === 'ami') cert.ownerGuid = AMI_BOOT_OWNER_GUID;
     certs.set(cert.uri, cert);
+  }
+  if (has('ami-certificate-without-rekey')) {
+    // A second LDAP CA certificate, at a location where the vendor documents Rekey, that does not offer it.
+    const key = await takeKey(pool, 2048);
+    const uri = `${collections.ldap}/${cfg.certIds.ldap}0`;
+    certs.set(uri, {
+      kind: 'ldap',
+      id: `${cfg.certIds.ldap}0`,
+      uri,
+      collection: collections.ldap,
+      name: 'ldap certificate without Rekey',
+      keyUsage: ['DigitalSignature', 'ClientAuthentication'],
+      cert: await issue(ca, 'CN=ldap2.example.test, O=certconform, C=US', key),
+      key,
+      noRekey: true,
+    });
   }
   return {
     managerUri,

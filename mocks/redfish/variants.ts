@@ -3,7 +3,9 @@ import type { Capability } from '../../suites/redfish/capabilities.ts';
 
 /** What every variant has unless it says otherwise (the self-test fails when a rule needing these skips). */
 const ALL: readonly Capability[] = [
+  'rekey',
   'https-certificate',
+  'https-rekey',
   'boot-certificate',
   'non-https-certificate',
   'basic-auth',
@@ -74,6 +76,18 @@ export const VARIANTS = {
     vendor: 'dmtf',
     capabilities: [...ALL, ...ACTION_INFO],
   },
+  'dmtf-ecdsa': {
+    description:
+      'DSP0266 service whose certificates have ECDSA P-384 keys (a Rekey that names no KeyPairAlgorithm keeps P-384, its CSR signed with SHA-384; KeyBitLength applies to RSA only), that accepts KeyPairAlgorithm TPM_ALG_ECDSA with KeyCurveId P-256/P-384 and TPM_ALG_RSA, and whose subjects need a UTF8String (O=certconform Prüflabor)',
+    vendor: 'dmtf',
+    capabilities: [...ALL, ...ACTION_INFO, 'ecdsa-rekey'],
+  },
+  'no-rekey': {
+    description:
+      'DSP0266 service that offers no Rekey at all (DSP0266 and the Certificate schema make it optional): its certificates advertise no #Certificate.Rekey, a POST to where the action would be answers 404; ReplaceCertificate is there',
+    vendor: 'dmtf',
+    capabilities: without('rekey', 'https-rekey', 'boot-certificate', 'non-https-certificate'),
+  },
   'other-ids': {
     description:
       'DSP0266 service with other resource IDs (Managers/bmc, Systems/system, named certificates and accounts) and no Oem',
@@ -84,7 +98,8 @@ export const VARIANTS = {
 
 export type Variant = keyof typeof VARIANTS;
 
-export type CertKind = 'https' | 'ldap' | 'account' | 'boot' | 'ldapClient';
+/** `device`: a device identity certificate under Systems/{id}/Certificates, linked only from CertificateLocations, no Rekey. */
+export type CertKind = 'https' | 'ldap' | 'account' | 'boot' | 'ldapClient' | 'device';
 
 /** How a variant lays out and answers; the mock reads only this (plus the faults). */
 export interface VariantConfig {
@@ -101,6 +116,8 @@ export interface VariantConfig {
   tls: boolean;
   /** SessionService.ServiceEnabled (false: linked but switched off, POST Sessions answers 405). */
   sessionsEnabled: boolean;
+  /** Certificates advertise #Certificate.Rekey (false: the service offers no Rekey at all, which is allowed). */
+  rekey: boolean;
   async: boolean;
   /** The 202's Location relative to the action's URI (a URI reference, as RFC 9110 allows), not an absolute path. */
   relativeLocation?: boolean;
@@ -110,7 +127,14 @@ export interface VariantConfig {
   actionInfo: boolean;
   certificateOdataType: string;
   keyBits: { default: number; min: number; max: number; httpsMin: number };
+  /** KeyPairAlgorithm values a Rekey accepts (TCG names; AMI documents none). */
   algorithms: readonly string[];
+  /** KeyCurveId values a Rekey with KeyPairAlgorithm TPM_ALG_ECDSA accepts (TCG names). */
+  curves: readonly string[];
+  /** The certificates' keys, and a Rekey's that names no KeyPairAlgorithm: RSA 2048 (pool) or ECDSA P-384. */
+  certKeys: 'rsa' | 'ec-p384';
+  /** The certificates' Organization: an ASCII one, or one that needs a UTF8String. */
+  organization: string;
   /** Errors with no Base message of their own and no body where DSP0266 does not demand one. */
   terseErrors: boolean;
 }
@@ -123,11 +147,12 @@ const dmtf: VariantConfig = {
   managerId: 'BMC',
   systemId: '437XR1138R2',
   accountIds: { admin: '1', operator: '2', readOnly: '3' },
-  certIds: { https: '1', ldap: '1', account: '1', boot: '1', ldapClient: '1' },
+  certIds: { https: '1', ldap: '1', account: '1', boot: '1', ldapClient: '1', device: '1' },
   amiLdapClient: false,
   bootCertificates: true,
   tls: true,
   sessionsEnabled: true,
+  rekey: true,
   async: false,
   basicAuth: true,
   amiMessages: false,
@@ -135,6 +160,9 @@ const dmtf: VariantConfig = {
   certificateOdataType: '#Certificate.v1_11_0.Certificate',
   keyBits: DMTF_KEYS,
   algorithms: ['TPM_ALG_RSA'],
+  curves: [],
+  certKeys: 'rsa',
+  organization: 'certconform',
   terseErrors: false,
 };
 
@@ -143,11 +171,12 @@ const ami: VariantConfig = {
   managerId: 'Self',
   systemId: 'Self',
   accountIds: { admin: '1', operator: '2', readOnly: '3' },
-  certIds: { https: '1', ldap: '1', account: '1', boot: '1', ldapClient: '1' },
+  certIds: { https: '1', ldap: '1', account: '1', boot: '1', ldapClient: '1', device: '1' },
   amiLdapClient: true,
   bootCertificates: true,
   tls: true,
   sessionsEnabled: true,
+  rekey: true,
   async: false,
   basicAuth: true,
   amiMessages: true,
@@ -155,6 +184,9 @@ const ami: VariantConfig = {
   certificateOdataType: '#Certificate.v1_5_0.Certificate',
   keyBits: AMI_KEYS,
   algorithms: [],
+  curves: [],
+  certKeys: 'rsa',
+  organization: 'certconform',
   terseErrors: false,
 };
 
@@ -163,7 +195,7 @@ export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
   'ami-async': { ...ami, async: true, amiMessages: false },
   'ami-subset': {
     ...ami,
-    certIds: { https: '2', ldap: '3', account: '4', boot: '5', ldapClient: '6' },
+    certIds: { https: '2', ldap: '3', account: '4', boot: '5', ldapClient: '6', device: '7' },
     amiLdapClient: false,
     bootCertificates: false,
   },
@@ -173,12 +205,27 @@ export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
   'sessions-disabled': { ...dmtf, sessionsEnabled: false },
   'plain-http': { ...dmtf, tls: false },
   'terse-errors': { ...dmtf, terseErrors: true },
+  'no-rekey': { ...dmtf, rekey: false, actionInfo: false },
+  'dmtf-ecdsa': {
+    ...dmtf,
+    certKeys: 'ec-p384',
+    algorithms: ['TPM_ALG_RSA', 'TPM_ALG_ECDSA'],
+    curves: ['TPM_ECC_NIST_P256', 'TPM_ECC_NIST_P384'],
+    organization: 'certconform Prüflabor',
+  },
   'other-ids': {
     ...dmtf,
     managerId: 'bmc',
     systemId: 'system',
     accountIds: { admin: 'root', operator: 'operator', readOnly: 'auditor' },
-    certIds: { https: 'server', ldap: 'ldap-ca', account: 'client-auth', boot: 'db-0', ldapClient: 'client' },
+    certIds: {
+      https: 'server',
+      ldap: 'ldap-ca',
+      account: 'client-auth',
+      boot: 'db-0',
+      ldapClient: 'client',
+      device: 'identity',
+    },
     actionInfo: false,
   },
 };

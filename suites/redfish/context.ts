@@ -4,12 +4,13 @@ import {
   describeAnswer,
   expectHelperStatus,
   helperGet,
+  helperJson,
   lookup,
   notApplicable,
   readJson,
   show,
 } from '../../src/core/check.ts';
-import { CredentialsRejected, describeError } from '../../src/core/errors.ts';
+import { BrokenAnswer, CredentialsRejected, TransportError, describeError } from '../../src/core/errors.ts';
 import { HttpClient, type HttpResponse } from '../../src/http/client.ts';
 import type { Redactor } from '../../src/http/redact.ts';
 import type { Capability } from './capabilities.ts';
@@ -153,10 +154,7 @@ export async function connectRedfish(args: ConnectArgs): Promise<Connection<Redf
   const probe = async (account: Account): Promise<AccountState> => {
     let token: string | undefined;
     const client = new HttpClient({
-      baseUrl: target.baseUrl,
-      tls: target.tls,
-      timeoutMs: target.timeouts.requestMs,
-      redactor,
+      ...plain.options,
       defaultHeaders: authHeaders(target, account, () => token),
     });
     const session: OpenSession = { client };
@@ -266,14 +264,31 @@ export interface CertInfo {
   rekeyTarget: string;
 }
 
+/** A Certificate resource discovery reached, wherever it was linked, and whether or not it advertises Rekey. */
+export interface CertResource {
+  uri: string;
+  body: Json;
+  /** Where discovery found it ("HTTPS certificate", "CertificateService CertificateLocations"). */
+  via: string;
+}
+
 export interface Discovery {
   root: Json;
   /** Every certificate found in the documented locations. */
   certs: CertInfo[];
+  /**
+   * Every Certificate resource discovery reached, each read once: the documented locations, then the entries of
+   * CertificateService.CertificateLocations. The schema rules judge all of them, Rekey or not.
+   */
+  allCerts: CertResource[];
+  /** Certificates linked from CertificateLocations that could not be read (a broken answer), with the reason. */
+  unreadable: string[];
   /** First Rekey-capable certificate of each kind. */
   byKind: Partial<Record<CertKind, CertInfo>>;
   primary?: CertInfo;
   tasksUri?: string;
+  /** The CertificateService resource, when linked and readable. */
+  certService?: Json;
   replaceTarget?: string;
   sessionsUri?: string;
   /** The SessionService resource, when linked (its ServiceEnabled says whether sessions can be made). */
@@ -282,6 +297,9 @@ export interface Discovery {
   resources: Array<{ uri: string; body: Json }>;
   notes: string[];
 }
+
+/** How many certificates listed only in CertificateLocations discovery reads (a large system may list hundreds). */
+const MAX_LOCATION_CERTS = 256;
 
 const link = (obj: Json, ...path: string[]): string | undefined => {
   let cur = obj;
@@ -364,11 +382,16 @@ export async function discover(t: RuleRun<RedfishCtx>): Promise<Discovery> {
       }
 
       const certs: CertInfo[] = [];
+      const allCerts: CertResource[] = [];
+      const read = new Set<string>();
       const byKind: Partial<Record<CertKind, CertInfo>> = {};
       for (const kind of CERT_KINDS) {
         for (const uri of found.get(kind)!) {
+          if (read.has(uri)) continue;
+          read.add(uri);
           const body = await follow(uri, KIND_LABEL[kind]);
           if (!body) continue;
+          allCerts.push({ uri, body, via: KIND_LABEL[kind] });
           const action = body?.Actions?.['#Certificate.Rekey'];
           const target =
             typeof action?.target === 'string' ? action.target : `${uri}/Actions/Certificate.Rekey`;
@@ -388,14 +411,37 @@ export async function discover(t: RuleRun<RedfishCtx>): Promise<Discovery> {
       await members(tasksUri, 'task collection', true);
       const certService = await follow(link(root, 'CertificateService'), 'CertificateService', true);
       const replace = certService?.Actions?.['#CertificateService.ReplaceCertificate']?.target;
+      // Every certificate the service lists in CertificateLocations is judged by the schema rules too, Rekey or
+      // not. Read once each and bounded; one that cannot be read is the schema rules' error, not discovery's.
+      const unreadable: string[] = [];
+      const locations = await follow(link(certService, 'CertificateLocations'), 'CertificateLocations', true);
+      const listed = ((locations?.Links?.Certificates ?? []) as Json[])
+        .map((m) => m?.['@odata.id'])
+        .filter((u): u is string => typeof u === 'string' && !read.has(u));
+      if (listed.length > MAX_LOCATION_CERTS)
+        notes.push(
+          `CertificateLocations lists ${listed.length} further certificates; the first ${MAX_LOCATION_CERTS} are read`,
+        );
+      for (const uri of [...new Set(listed)].slice(0, MAX_LOCATION_CERTS)) {
+        try {
+          const body = await follow(uri, 'certificate listed in CertificateLocations');
+          if (body) allCerts.push({ uri, body, via: 'CertificateService CertificateLocations' });
+        } catch (err) {
+          if (!(err instanceof BrokenAnswer || err instanceof TransportError)) throw err;
+          unreadable.push(`${uri}: ${err.message}`);
+        }
+      }
       const sessionService = await follow(link(root, 'SessionService'), 'SessionService');
       const sessions = link(root?.Links, 'Sessions');
       return {
         root,
         certs,
+        allCerts,
+        unreadable,
         byKind,
         ...(primary ? { primary } : {}),
         ...(tasksUri ? { tasksUri } : {}),
+        ...(certService ? { certService } : {}),
         ...(typeof replace === 'string' ? { replaceTarget: replace } : {}),
         ...(sessions ? { sessionsUri: sessions } : {}),
         ...(sessionService ? { sessionService } : {}),
@@ -407,10 +453,26 @@ export async function discover(t: RuleRun<RedfishCtx>): Promise<Discovery> {
   );
 }
 
+/**
+ * Why the service offers no Rekey the suite can use (the `rekey` capability's reason, a target's headline after
+ * "Rekey: "), or undefined when it does. Nothing obliges a service to offer Rekey: absent is a skip, not a finding.
+ */
+export function rekeyAbsence(d: Discovery): string | undefined {
+  if (d.primary) return undefined;
+  const elsewhere = d.allCerts.filter(
+    (c) => c.body?.Actions?.['#Certificate.Rekey'] && !d.certs.some((k) => k.uri === c.uri),
+  );
+  if (elsewhere.length)
+    return `offered only on certificates outside the documented locations this suite rekeys (${elsewhere.map((c) => c.uri).join(', ')})`;
+  if (d.allCerts.length === 0)
+    return 'not offered by this service (no certificate found in the documented locations or CertificateLocations)';
+  return `not offered by this service (none of the ${d.allCerts.length} certificate(s) found advertises #Certificate.Rekey)`;
+}
+
 /** The certificate the request-handling rules use; skips when the service has none with Rekey. */
 export async function primaryCert(t: RuleRun<RedfishCtx>): Promise<CertInfo> {
   const d = await discover(t);
-  if (!d.primary) notApplicable('no certificate in the documented locations advertises #Certificate.Rekey');
+  if (!d.primary) notApplicable(`Rekey ${rekeyAbsence(d)}`);
   return d.primary;
 }
 
@@ -429,28 +491,66 @@ export async function nonHttpsCert(t: RuleRun<RedfishCtx>): Promise<CertInfo> {
   return c;
 }
 
+/** A resource that needs authentication to read, for rules about authentication itself (no Rekey needed). */
+export function protectedResource(d: Discovery): string {
+  return d.allCerts[0]?.uri ?? link(d.root, 'AccountService') ?? '/redfish/v1/AccountService';
+}
+
 export async function actionInfoOf(
   t: RuleRun<RedfishCtx>,
   cert: CertInfo,
 ): Promise<{ uri: string; res: HttpResponse; body: Json }> {
   const uri = cert.action?.['@Redfish.ActionInfo'];
   if (typeof uri !== 'string') notApplicable(`${cert.uri} names no @Redfish.ActionInfo for Rekey`);
-  const res = await t.ctx.http.get(uri);
-  return { uri, res, body: res.status === 200 ? res.json() : undefined };
+  // A lost or garbled answer is sent once more and then is unusable (error), never the ActionInfo's fault.
+  const res = await helperGet(t.ctx.http, uri);
+  return {
+    uri,
+    res,
+    body: res.status === 200 ? helperJson(res, `read the RekeyActionInfo ${uri}`) : undefined,
+  };
 }
 
-/** KeyBitLength limits from the RekeyActionInfo, when it gives them (a helper read: it must answer 200). */
+/** A parameter of the RekeyActionInfo, when the action names one (a helper read: it must answer 200). */
+async function actionInfoParameter(t: RuleRun<RedfishCtx>, cert: CertInfo, name: string): Promise<Json> {
+  const uri = cert.action?.['@Redfish.ActionInfo'];
+  if (typeof uri !== 'string') return undefined;
+  const info = await readJson<Json>(t.ctx.http, uri, `read the RekeyActionInfo ${uri}`);
+  return (info?.Parameters as Json[] | undefined)?.find((x) => x?.Name === name);
+}
+
+/** KeyBitLength limits from the RekeyActionInfo, when it gives them. */
 export async function actionInfoRange(
   t: RuleRun<RedfishCtx>,
   cert: CertInfo,
 ): Promise<{ min: number; max: number } | undefined> {
-  const uri = cert.action?.['@Redfish.ActionInfo'];
-  if (typeof uri !== 'string') return undefined;
-  const info = await readJson<Json>(t.ctx.http, uri, `read the RekeyActionInfo ${uri}`);
-  const p = (info?.Parameters as Json[] | undefined)?.find((x) => x?.Name === 'KeyBitLength');
+  const p = await actionInfoParameter(t, cert, 'KeyBitLength');
   if (typeof p?.MinimumValue === 'number' && typeof p?.MaximumValue === 'number')
     return { min: p.MinimumValue, max: p.MaximumValue };
   return undefined;
+}
+
+/** The values the RekeyActionInfo allows for a parameter (AllowableValues), or [] when it names none. */
+export async function actionInfoAllows(
+  t: RuleRun<RedfishCtx>,
+  cert: CertInfo,
+  name: string,
+): Promise<string[]> {
+  const values = (await actionInfoParameter(t, cert, name))?.AllowableValues;
+  return Array.isArray(values) ? values.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** TCG_ECC_CURVE names (Rekey's KeyCurveId) of the curves the harness knows, with the names keys.ts gives them. */
+export const TCG_CURVES: Record<string, string> = {
+  TPM_ECC_NIST_P256: 'P-256',
+  TPM_ECC_NIST_P384: 'P-384',
+  TPM_ECC_NIST_P521: 'P-521',
+};
+
+/** The KeyCurveId values of known curves the RekeyActionInfo allows with KeyPairAlgorithm TPM_ALG_ECDSA. */
+export async function ecdsaCurves(t: RuleRun<RedfishCtx>, cert: CertInfo): Promise<string[]> {
+  if (!(await actionInfoAllows(t, cert, 'KeyPairAlgorithm')).includes('TPM_ALG_ECDSA')) return [];
+  return (await actionInfoAllows(t, cert, 'KeyCurveId')).filter((c) => c in TCG_CURVES);
 }
 
 /** Whether the suite reaches the service over TLS (rules that read the served certificate need it). */
@@ -462,30 +562,43 @@ export const overTls = (target: Target): boolean => new URL(target.baseUrl).prot
  */
 async function capability(cap: Capability, t: RuleRun<RedfishCtx>): Promise<true | string> {
   const d = await discover(t);
+  const notAdvertised = (where: string) =>
+    `not offered (no certificate under ${where} advertises #Certificate.Rekey)`;
   switch (cap) {
+    case 'rekey':
+      return rekeyAbsence(d) ?? true;
     case 'https-certificate':
-      return d.byKind.https
+      return d.certs.some((c) => c.kind === 'https')
         ? true
-        : 'no Rekey-capable certificate under Managers/{id}/NetworkProtocol HTTPS.Certificates';
+        : 'not linked (no certificate under Managers/{id}/NetworkProtocol HTTPS.Certificates)';
+    case 'https-rekey':
+      return d.byKind.https ? true : notAdvertised('Managers/{id}/NetworkProtocol HTTPS.Certificates');
     case 'boot-certificate':
-      return d.byKind.boot ? true : 'no Rekey-capable certificate under Systems/{id} Boot.Certificates';
+      return d.byKind.boot ? true : notAdvertised('Systems/{id} Boot.Certificates');
     case 'non-https-certificate':
       return d.byKind.ldap || d.byKind.account || d.byKind.boot || d.byKind.ldapClient
         ? true
-        : 'only the HTTPS certificate supports Rekey';
+        : 'not offered (only the HTTPS certificate advertises #Certificate.Rekey)';
     case 'action-info':
       return d.primary?.action?.['@Redfish.ActionInfo']
         ? true
-        : 'the Rekey action names no @Redfish.ActionInfo';
+        : 'not offered (the Rekey action names no @Redfish.ActionInfo)';
     case 'action-info-range': {
-      if (!d.primary?.action?.['@Redfish.ActionInfo']) return 'the Rekey action names no @Redfish.ActionInfo';
+      if (!d.primary?.action?.['@Redfish.ActionInfo'])
+        return 'not offered (the Rekey action names no @Redfish.ActionInfo)';
       return (await actionInfoRange(t, d.primary))
         ? true
-        : 'the RekeyActionInfo gives no KeyBitLength MinimumValue/MaximumValue';
+        : 'not given (the RekeyActionInfo has no KeyBitLength MinimumValue/MaximumValue)';
     }
+    case 'ecdsa-rekey':
+      if (!d.primary?.action?.['@Redfish.ActionInfo'])
+        return 'not known (the Rekey action names no @Redfish.ActionInfo to list KeyPairAlgorithm values)';
+      return (await ecdsaCurves(t, d.primary)).length
+        ? true
+        : 'not offered (the RekeyActionInfo allows no KeyPairAlgorithm TPM_ALG_ECDSA with a NIST KeyCurveId)';
     case 'basic-auth': {
       if (t.target.auth.scheme === 'basic') return true;
-      if (!t.target.auth.password) return 'the profile gives no password to try Basic auth with';
+      if (!t.target.auth.password) return 'not tried (the profile gives no password to try it with)';
       const value = `Basic ${Buffer.from(`${t.target.auth.username}:${t.target.auth.password}`).toString('base64')}`;
       const res = await helperGet(
         t.ctx.http,
@@ -496,28 +609,35 @@ async function capability(cap: Capability, t: RuleRun<RedfishCtx>): Promise<true
         },
       );
       if (res.status === 401)
-        return 'a GET with Basic credentials answered 401: the service uses sessions only';
+        return 'not accepted (a GET with Basic credentials answered 401: the service uses sessions only)';
       expectHelperStatus(res, [200], 'try Basic authentication');
       return true;
     }
     case 'sessions':
-      if (!d.sessionsUri) return 'the service root has no Links.Sessions';
+      if (!d.sessionsUri) return 'not offered (the service root has no Links.Sessions)';
       // A linked SessionService may be switched off (ServiceEnabled false): then no session can be made.
-      if (d.sessionService?.ServiceEnabled === false) return 'the SessionService says ServiceEnabled: false';
+      if (d.sessionService?.ServiceEnabled === false)
+        return 'switched off (the SessionService says ServiceEnabled: false)';
       return true;
     case 'read-only-account':
-      return t.target.accounts.readOnly ? true : 'the profile names no accounts.readOnly';
+      return t.target.accounts.readOnly ? true : 'not given (the profile names no accounts.readOnly)';
     case 'operator-account':
-      return t.target.accounts.operator ? true : 'the profile names no accounts.operator';
+      return t.target.accounts.operator ? true : 'not given (the profile names no accounts.operator)';
     case 'task-service':
-      return d.tasksUri ? true : 'the service root links no task service ("Tasks") with a Tasks collection';
+      return d.tasksUri
+        ? true
+        : 'not offered (the service root links no task service ("Tasks") with a Tasks collection)';
     case 'replace-certificate':
       return d.replaceTarget
         ? true
-        : 'CertificateService does not advertise #CertificateService.ReplaceCertificate';
+        : d.certService
+          ? 'not offered (CertificateService does not advertise #CertificateService.ReplaceCertificate)'
+          : link(d.root, 'CertificateService')
+            ? 'not offered (the CertificateService the service root links answered 404)'
+            : 'not offered (the service root links no CertificateService)';
     case 'https-transport':
       return overTls(t.target)
         ? true
-        : `the service is reached over plain HTTP (${t.target.baseUrl}): there is no served TLS certificate to read`;
+        : `not used (the service is reached over plain HTTP, ${t.target.baseUrl}: there is no served TLS certificate to read)`;
   }
 }

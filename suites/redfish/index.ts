@@ -10,6 +10,7 @@ import {
 import { advertisementRules } from './discovery/advertisement.ts';
 import { resourceRules } from './discovery/resource.ts';
 import { requestRules } from './request/handling.ts';
+import { servedRules } from './request/served.ts';
 import { authRules } from './auth/privileges.ts';
 import { responseRules } from './response/rekey-response.ts';
 import { csrRules } from './csr/csr.ts';
@@ -19,7 +20,7 @@ import { concurrencyRules } from './concurrency/overlap.ts';
 import { amiRules } from './ami/vendor.ts';
 import { lighttpdRules } from './ami/lighttpd.ts';
 import { e2eRules } from './e2e/install.ts';
-import { CAPABILITIES, type Capability } from './capabilities.ts';
+import { CAPABILITIES, CAPABILITY_NAMES, type Capability } from './capabilities.ts';
 import { PARAMS_SCHEMA, connectRedfish, type RedfishCtx } from './context.ts';
 import { NOT_TESTED } from './not-tested.ts';
 import { SOURCES, type Source } from './sources.ts';
@@ -36,6 +37,7 @@ export const redfishApi = defineApi<RedfishCtx, Source, Fault, Variant, Capabili
   rulePrefix: 'RF',
   sources: SOURCES,
   capabilities: CAPABILITIES,
+  capabilityNames: CAPABILITY_NAMES,
   faults: FAULTS,
   variants: VARIANTS,
   defaultVariant: 'ami',
@@ -43,6 +45,7 @@ export const redfishApi = defineApi<RedfishCtx, Source, Fault, Variant, Capabili
     ...advertisementRules,
     ...resourceRules,
     ...requestRules,
+    ...servedRules,
     ...authRules,
     ...responseRules,
     ...csrRules,

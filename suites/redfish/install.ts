@@ -1,16 +1,26 @@
 import { X509Certificate } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RuleRun } from '../../src/core/api.ts';
-import { check, describeAnswer, notApplicable, readJson, show } from '../../src/core/check.ts';
+import {
+  NOT_SERVED_STATUSES,
+  check,
+  confirmServerError,
+  describeAnswer,
+  notApplicable,
+  readJson,
+  requireServed,
+  show,
+} from '../../src/core/check.ts';
 import { TransportError } from '../../src/core/errors.ts';
 import type { HttpResponse } from '../../src/http/client.ts';
 import { TestCa, certPem } from '../../src/pki/ca.ts';
 import { KeyPool, type PooledKey } from '../../src/pki/keys.ts';
 import type { x509 } from '../../src/pki/x509.ts';
 import { type CryptoKey } from '../../src/pki/x509.ts';
-import { certOf, discover, type CertInfo, type Json, type RedfishCtx } from './context.ts';
+import { discover, type CertInfo, type Json, type RedfishCtx } from './context.ts';
 import { extendedInfo, messageIds, peerCertificate, sansOf, splitMessageId } from './expect.ts';
 import { certificateOf, fingerprintOf } from './rekey.ts';
+import { REPLACE_SERVED_RULE, replaceServed } from './served.ts';
 
 /** Keys the suite installs with a certificate (never the mock's: its pool starts elsewhere). */
 const pool = new KeyPool(30);
@@ -31,8 +41,10 @@ const readCert = (t: RuleRun<RedfishCtx>, uri: string, when: string): Promise<Js
  * (CertificateString), so the template needs no TLS connection (a service reached over plain HTTP has one too).
  */
 export async function httpsTemplate(t: RuleRun<RedfishCtx>): Promise<HttpsTemplate> {
-  const cert = await certOf(t, 'https');
   const d = await discover(t);
+  // The Rekey-capable one when there is one (RF-E2E-001..003 rekey it); any HTTPS certificate otherwise.
+  const cert = d.byKind.https ?? d.certs.find((c) => c.kind === 'https');
+  if (!cert) notApplicable('no certificate under Managers/{id}/NetworkProtocol HTTPS.Certificates');
   if (!d.replaceTarget) notApplicable('CertificateService advertises no ReplaceCertificate');
   const current = certificateOf(await readCert(t, cert.uri, 'to copy its subject and names'));
   const names = new X509Certificate(Buffer.from(current.rawData)).subjectAltName;
@@ -56,8 +68,7 @@ export async function issueFor(
   });
 }
 
-/** CertificateService.ReplaceCertificate (PEM). The CertificateString may hold the private key as well. */
-export async function replaceCertificate(
+async function postReplace(
   t: RuleRun<RedfishCtx>,
   cert: CertInfo,
   certificateString: string,
@@ -70,6 +81,17 @@ export async function replaceCertificate(
       CertificateUri: { '@odata.id': cert.uri },
     },
   });
+}
+
+/** CertificateService.ReplaceCertificate (PEM). The CertificateString may hold the private key as well. */
+export async function replaceCertificate(
+  t: RuleRun<RedfishCtx>,
+  cert: CertInfo,
+  certificateString: string,
+): Promise<HttpResponse> {
+  const res = await postReplace(t, cert, certificateString);
+  // Not served at all (404/405/501) is RF-REQ-020's finding; no rule that needed the install was evaluated.
+  return requireServed(res, 'ReplaceCertificate', REPLACE_SERVED_RULE);
 }
 
 /**
@@ -99,7 +121,10 @@ export async function expectRefusedInstall(
     const now = fingerprintOf(await readCert(t, tpl.cert.uri, 'to see whether it changed'));
     if (JSON.stringify(now) !== JSON.stringify(before)) await restoreHttps(t, tpl);
   });
-  const res = await replaceCertificate(t, tpl.cert, certificateString);
+  // The refusal's status is the finding (judgesServerErrors): a 5xx is sent once more and the second answer judged;
+  // 404/405/501 is RF-REQ-020's finding when ReplaceCertificate is not served at all, else this rule's.
+  const res = await confirmServerError(() => postReplace(t, tpl.cert, certificateString));
+  if (NOT_SERVED_STATUSES.includes(res.status)) await replaceServed(t);
   const after = fingerprintOf(await readCert(t, tpl.cert.uri, 'after the install'));
   const changed = JSON.stringify(before) !== JSON.stringify(after);
   check(
@@ -134,22 +159,29 @@ const PARAMETER_ARG: Record<string, number> = {
   ActionParameterValueOutOfRange: 1,
 };
 
-/** Waits until the TLS port presents `der` (services restart their web server after an install). */
+/**
+ * Waits until the TLS port presents `der` (services restart their web server after an install): the last
+ * certificate it presented, or, when no handshake succeeded at all, why (a port that could not be read says
+ * nothing about which certificate it serves).
+ */
 export async function waitForPeer(
   t: RuleRun<RedfishCtx>,
   der: Buffer,
   timeoutMs: number,
-): Promise<Buffer | undefined> {
+): Promise<{ peer?: Buffer; unreadable?: TransportError }> {
   const deadline = Date.now() + timeoutMs;
   let last: Buffer | undefined;
+  let failure: TransportError | undefined;
   for (;;) {
     try {
       last = (await peerCertificate(t.target)).raw;
-      if (last.equals(der)) return last;
+      if (last.equals(der)) return { peer: last };
     } catch (err) {
       if (!(err instanceof TransportError)) throw err;
+      failure = err;
     }
-    if (Date.now() >= deadline) return last;
+    if (Date.now() >= deadline)
+      return last ? { peer: last } : { ...(failure ? { unreadable: failure } : {}) };
     await sleep(Math.min(1000, Math.max(50, t.ctx.pollMs)));
   }
 }

@@ -29,9 +29,19 @@ export const NOT_TESTED: readonly { statement: string; reason: string }[] = [
       'the vendor does not document what the Task reports as "signing result"; RF-AMI-008/009 check the Task exists and is named, RF-TASK-* check the Task itself and RF-TASK-007 its TaskMonitor (after a 200 as after a 202)',
   },
   {
-    statement: 'KeyPairAlgorithm / KeyCurveId (schema parameters; EC keys)',
+    statement: 'KeyPairAlgorithm / KeyCurveId (schema parameters) without a RekeyActionInfo that lists them',
     reason:
-      'AMI documents RSA only; the suite checks non-TCG names are refused (RF-REQ-015) but does not request EC keys',
+      'which algorithms and curves a service supports is its choice; RF-CSR-010 requests each NIST curve the RekeyActionInfo allows with TPM_ALG_ECDSA (capability ecdsa-rekey), RF-REQ-015 checks non-TCG names are refused, and a service that lists nothing is not asked for EC keys (AMI documents RSA only)',
+  },
+  {
+    statement: 'Which key-pair algorithm a Rekey that names no KeyPairAlgorithm uses',
+    reason:
+      'the schema leaves it to the service ("if needed based on the KeyPairAlgorithm"); RF-CSR-005 holds only RSA CSRs to KeyBitLength, a certificate with an EC key may keep its curve (variant dmtf-ecdsa)',
+  },
+  {
+    statement: 'An AMI BMC offers Rekey at all (its certificate collections exist)',
+    reason:
+      'the seed documents Rekey for the certificates of five collections; RF-AMI-015 fails a certificate there that does not advertise it, but a BMC without any of these certificates has nothing to rekey (every Rekey rule skips: capability rekey)',
   },
   {
     statement: 'Task cancellation through DELETE on the task monitor (DSP0266 Asynchronous operations)',

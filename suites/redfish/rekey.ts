@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RuleRun } from '../../src/core/api.ts';
 import { check, helperGet, notApplicable, readJson, show } from '../../src/core/check.ts';
@@ -9,13 +10,16 @@ import { pemBlocks } from '../../src/pki/pem.ts';
 import { x509 } from '../../src/pki/x509.ts';
 import {
   CERT_KINDS,
+  actionInfoAllows,
   discover,
   KIND_LABEL,
   memberUris,
+  rekeyAbsence,
   type CertInfo,
   type Json,
   type RedfishCtx,
 } from './context.ts';
+import { requireRekeyServed } from './served.ts';
 
 export const TERMINAL_TASK_STATES = ['Completed', 'Killed', 'Exception', 'Cancelled'];
 
@@ -212,6 +216,8 @@ export async function rekeyOnce(
   const send = () =>
     client.post(cert.rekeyTarget, { json: request, ...(opts.headers ? { headers: opts.headers } : {}) });
   const { res: initial, first } = opts.resend ? await sendResending(send) : await sendOnce(send);
+  // Not served at all (404/405/501) is RF-REQ-019's finding; no rule that needed this Rekey was evaluated.
+  requireRekeyServed(initial);
   const outcome: RekeyOutcome = {
     cert,
     request,
@@ -266,9 +272,10 @@ export async function rekeyOnce(
   if (typeof outcome.finalBody?.CSRString === 'string') outcome.csrText = outcome.finalBody.CSRString;
 
   await newTasks();
-  // A task is expected to be finished once the result is out; allow a few polls for services that record it late.
+  // Once the result is out the Task must say it finished (RF-TASK-005). A service may record it late: it has until
+  // the operation's deadline (the profile's timeouts.operationMs); the last state read is what is judged.
   for (const uri of follow ? outcome.tasks.keys() : []) {
-    for (let i = 0; i < 20 && Date.now() < deadline; i++) {
+    while (Date.now() < deadline) {
       const list = outcome.tasks.get(uri)!;
       if (!running(list[list.length - 1])) break;
       await sleep(pollMs);
@@ -297,7 +304,7 @@ export async function sweep(t: RuleRun<RedfishCtx>): Promise<RekeyOutcome[]> {
 export async function sweepOf(t: RuleRun<RedfishCtx>): Promise<RekeyOutcome[]> {
   const all = await sweep(t);
   if (all.length === 0)
-    notApplicable('no certificate in the documented locations advertises #Certificate.Rekey');
+    notApplicable(`Rekey ${rekeyAbsence(await discover(t)) ?? 'was tried on no certificate'}`);
   t.note(`Rekey tried on: ${all.map((o) => KIND_LABEL[o.cert.kind]).join(', ')}`);
   const absent = CERT_KINDS.filter((k) => !all.some((o) => o.cert.kind === k));
   if (absent.length)
@@ -361,6 +368,35 @@ export function fingerprintOf(body: Json): Record<string, unknown> {
 
 export function rekeyBitsOf(parsed: ParsedCsr): number | undefined {
   return parsed.publicKey.asymmetricKeyDetails?.modulusLength;
+}
+
+/** The key type of a certificate resource's installed certificate ("rsa", "ec"), when it can be read. */
+export function currentKeyType(body: Json): string | undefined {
+  try {
+    const spki = Buffer.from(certificateOf(body).publicKey.rawData);
+    return createPublicKey({ key: spki, format: 'der', type: 'spki' }).asymmetricKeyType;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A Rekey body asking for an RSA key of `bits`. KeyBitLength applies "if needed based on the KeyPairAlgorithm"
+ * (Certificate schema): for a certificate whose key is not RSA, RSA is asked for by name when the RekeyActionInfo
+ * allows TPM_ALG_RSA; when it does not, what KeyBitLength does is not defined, and the rule skips.
+ */
+export async function rsaBody(
+  t: RuleRun<RedfishCtx>,
+  cert: CertInfo,
+  bits: number,
+): Promise<Record<string, unknown>> {
+  const type = currentKeyType(cert.body);
+  if (type === undefined || type === 'rsa') return { KeyBitLength: bits };
+  if ((await actionInfoAllows(t, cert, 'KeyPairAlgorithm')).includes('TPM_ALG_RSA'))
+    return { KeyBitLength: bits, KeyPairAlgorithm: 'TPM_ALG_RSA' };
+  notApplicable(
+    `${cert.uri} has an ${type.toUpperCase()} key and its RekeyActionInfo allows no KeyPairAlgorithm TPM_ALG_RSA: KeyBitLength applies only where the key-pair algorithm needs it`,
+  );
 }
 
 export type { RequestOptions };

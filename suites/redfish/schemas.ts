@@ -108,7 +108,19 @@ function validateRef(body: unknown, ref: string): string[] {
     cache.set(ref, validate);
   }
   if (validate(body)) return [];
-  return (validate.errors ?? []).slice(0, 5).map((e) => {
+  // A resource is anyOf [a bare reference {"@odata.id"}, the resource itself]: what the reference branch says
+  // ("must NOT have additional properties" for every property) hides what is wrong with the resource.
+  const all = validate.errors ?? [];
+  const anyOf = all.some((e) => e.schemaPath.startsWith('#/anyOf/'));
+  const telling = all.filter(
+    (e) =>
+      !(
+        anyOf &&
+        e.instancePath === '' &&
+        (e.schemaPath === '#/additionalProperties' || e.keyword === 'anyOf')
+      ),
+  );
+  return (telling.length ? telling : all).slice(0, 5).map((e) => {
     const where = e.instancePath || '/';
     const extra =
       e.keyword === 'additionalProperties'

@@ -11,6 +11,8 @@ import {
   validatePayload,
 } from './schemas.ts';
 import { sansOf, splitMessageId } from './expect.ts';
+import { runAgainstMock } from '../../src/core/selftest.ts';
+import type { AnyApi } from '../../src/core/api.ts';
 
 const squash = (s: string) => s.replace(/\s+/g, '');
 
@@ -110,4 +112,43 @@ describe('redfish schema helpers', () => {
       ipAddresses: ['127.0.0.1'],
     });
   });
+});
+
+describe('redfish verdicts on services that offer less (optional is not missing; one cause, one finding)', () => {
+  const readOnly = { adjust: (t: { allowDestructive: boolean }) => (t.allowDestructive = false) };
+
+  it(
+    'no-rekey, read-only: nothing fails, the Rekey rules skip saying Rekey is not offered',
+    { timeout: 60_000 },
+    async () => {
+      const { results } = await runAgainstMock(redfishApi as AnyApi, 'no-rekey', [], readOnly);
+      expect(results.filter((r) => ['fail', 'warn', 'error'].includes(r.status))).toEqual([]);
+      const disc = results.find((r) => r.rule === 'RF-DISC-001')!;
+      expect(disc.status).toBe('skip');
+      expect(disc.reason).toMatch(
+        /capability "rekey": not offered by this service \(none of the \d+ certificate/,
+      );
+      // The schema rules still judge every certificate, Rekey or not.
+      expect(results.find((r) => r.rule === 'RF-DISC-004')?.status).toBe('pass');
+    },
+  );
+
+  it.each([
+    ['rekey-not-served', 405],
+    ['rekey-not-found', 404],
+    ['rekey-not-implemented', 501],
+  ] as const)(
+    '%s, read-only: one fail (RF-REQ-019), every other Rekey rule not evaluated',
+    { timeout: 60_000 },
+    async (fault, status) => {
+      const { results } = await runAgainstMock(redfishApi as AnyApi, 'ami', [fault], readOnly);
+      expect(results.filter((r) => r.status === 'fail' || r.status === 'warn').map((r) => r.rule)).toEqual([
+        'RF-REQ-019',
+      ]);
+      const errors = results.filter((r) => r.status === 'error');
+      expect(errors.length).toBeGreaterThanOrEqual(10);
+      for (const r of errors)
+        expect(r.cause, r.rule).toEqual({ what: `Rekey not served (${status})`, owner: 'RF-REQ-019' });
+    },
+  );
 });

@@ -20,6 +20,11 @@ export function registerCertificates(ctx: RedfishContext): void {
 
   function certJson(c: MockCert): Record<string, unknown> {
     const props = certificateProperties(c.cert);
+    // OpenSSL's own date format, which some firmware copies into the resource instead of RFC 3339.
+    if (c.kind === 'device' && has('location-certificate-date-invalid'))
+      props.ValidNotAfter = c.cert.notAfter
+        .toUTCString()
+        .replace(/^\w+, (\d+) (\w+) (\d+) (.+) GMT$/, '$2 $1 $4 $3 GMT');
     if (c.kind === 'https' && has('certificate-string-leaks-key') && c.key)
       props.CertificateString = `${String(props.CertificateString)}\n${c.key.privatePem}`;
     let rekey: Record<string, unknown> = { target: `${c.uri}/Actions/Certificate.Rekey` };
@@ -37,7 +42,7 @@ export function registerCertificates(ctx: RedfishContext): void {
       Name: c.name,
       ...props,
       KeyUsage: c.kind === 'https' && has('certificate-schema-invalid') ? ['ServerAuth'] : c.keyUsage,
-      Actions: { '#Certificate.Rekey': rekey },
+      ...(c.noRekey ? {} : { Actions: { '#Certificate.Rekey': rekey } }),
     };
     if (c.ownerGuid !== undefined) body.Oem = certificateOem(has, c.ownerGuid);
     return body;
@@ -63,6 +68,9 @@ export function registerCertificates(ctx: RedfishContext): void {
           DataType: 'String',
           AllowableValues: [...cfg.algorithms],
         },
+        ...(cfg.curves.length
+          ? [{ Name: 'KeyCurveId', Required: false, DataType: 'String', AllowableValues: [...cfg.curves] }]
+          : []),
         { Name: 'ChallengePassword', Required: false, DataType: 'String' },
       ],
     };
@@ -73,7 +81,7 @@ export function registerCertificates(ctx: RedfishContext): void {
     if (cert) return certJson(cert);
     if (cfg.actionInfo && path.endsWith('/RekeyActionInfo')) {
       const c = certs.get(path.slice(0, -'/RekeyActionInfo'.length));
-      if (c) return actionInfoJson(c);
+      if (c && !c.noRekey) return actionInfoJson(c);
     }
     for (const kind of kinds) {
       if (path !== collections[kind]) continue;
@@ -188,6 +196,9 @@ export function registerCertificates(ctx: RedfishContext): void {
     match: ({ path }) => path === REPLACE,
     answer: (call) => {
       if (call.method !== 'POST') return err(405, 'OperationNotAllowed', [], { Allow: 'POST' });
+      // A firmware that advertises the action but has no handler for it (or a proxy that lets no POST through).
+      if (has('replace-certificate-not-served'))
+        return err(405, 'OperationNotAllowed', [], { Allow: 'GET, HEAD' });
       return replaceCertificate(call);
     },
   });

@@ -2,7 +2,16 @@ import { posix } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { rekeyMessages, rekeyedOwnerGuid } from '../ami.ts';
 import { ref, type Answer } from '../answers.ts';
-import { corruptCsrSignature, issue, makeCsr, poolBits, takeKey, type HeldKey } from '../certs.ts';
+import {
+  TCG_CURVES,
+  corruptCsrSignature,
+  generateEcKey,
+  issue,
+  makeCsr,
+  poolBits,
+  takeKey,
+  type HeldKey,
+} from '../certs.ts';
 import type { RedfishContext } from '../context.ts';
 import type { UserCall } from '../router.ts';
 import { parseBody } from '../request-body.ts';
@@ -75,7 +84,11 @@ export function registerRekey(ctx: RedfishContext): void {
           'Rekey',
         ]);
     }
-    if ('KeyCurveId' in body) return err(400, 'ActionParameterNotSupported', ['KeyCurveId', 'Rekey']);
+    if ('KeyCurveId' in body) {
+      if (cfg.curves.length === 0) return err(400, 'ActionParameterNotSupported', ['KeyCurveId', 'Rekey']);
+      if (body.KeyPairAlgorithm !== 'TPM_ALG_ECDSA' || !cfg.curves.includes(body.KeyCurveId as string))
+        return err(400, 'ActionParameterValueNotInList', [String(body.KeyCurveId), 'KeyCurveId', 'Rekey']);
+    }
     return undefined;
   }
 
@@ -122,9 +135,14 @@ export function registerRekey(ctx: RedfishContext): void {
           ? 1024
           : cfg.keyBits.default;
     if (has('csr-ignores-keybitlength')) bits = 2048;
+    // No KeyPairAlgorithm: a key of the kind the certificate has (KeyBitLength only where RSA needs it).
+    const algorithm = body.KeyPairAlgorithm ?? (c.key?.curve ? 'TPM_ALG_ECDSA' : 'TPM_ALG_RSA');
     let key: HeldKey;
     if (has('rekey-reuses-current-key') && c.kind === 'https' && c.key) key = c.key;
-    else if (has('rekey-repeats-pending-key') && c.pending?.bits === poolBits(bits)) key = c.pending;
+    else if (algorithm === 'TPM_ALG_ECDSA') {
+      const asked = TCG_CURVES[String(body.KeyCurveId)];
+      key = await generateEcKey(has('ec-curve-ignored') ? 'P-384' : (asked ?? c.key?.curve ?? 'P-384'));
+    } else if (has('rekey-repeats-pending-key') && c.pending?.bits === poolBits(bits)) key = c.pending;
     else key = await takeKey(pool, bits);
     let challenge =
       typeof body.ChallengePassword === 'string' && !has('csr-drops-challenge-password')
@@ -185,6 +203,21 @@ export function registerRekey(ctx: RedfishContext): void {
     return { status: has('rekey-returns-201') && c.kind === 'ldap' ? 201 : 200, body: response, headers };
   }
 
+  // Rekey advertised but not served, as a firmware without the handler or a proxy that lets no POST through
+  // answers: before authentication, for every certificate (known or not).
+  const notServed = has('rekey-not-served')
+    ? err(405, 'OperationNotAllowed', [], { Allow: 'GET, HEAD' })
+    : has('rekey-not-found')
+      ? err(404, 'ResourceNotFound', ['Action', 'Certificate.Rekey'])
+      : has('rekey-not-implemented')
+        ? err(501, 'ActionNotSupported', ['Certificate.Rekey'])
+        : undefined;
+  if (notServed)
+    routes.unauthenticated({
+      match: ({ path, method }) => method === 'POST' && REKEY.test(path),
+      answer: () => notServed,
+    });
+
   routes.authenticated({
     match: ({ path }) => REKEY.test(path),
     anonymous: () =>
@@ -194,7 +227,8 @@ export function registerRekey(ctx: RedfishContext): void {
       const certUri = path.replace(REKEY, '');
       const c = state.certs.get(certUri);
       const nonstandard = path.endsWith('/Actions/Rekey');
-      if (!c || (nonstandard && !(c.kind === 'ldap' && has('rekey-target-nonstandard')))) {
+      // A certificate that advertises no Rekey has no such action (no-rekey, the device identity certificate).
+      if (!c || c.noRekey || (nonstandard && !(c.kind === 'ldap' && has('rekey-target-nonstandard')))) {
         if (path.endsWith('/Actions/Certificate.Rekey') && has('unknown-certificate-500'))
           return err(500, 'InternalError');
         return err(404, 'ResourceNotFound', ['Certificate', certUri.split('/').pop() ?? '']);

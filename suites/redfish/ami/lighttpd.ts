@@ -19,6 +19,8 @@ const common = {
   vendor: 'ami',
   destructive: true,
   requires: ['https-certificate', 'replace-certificate'],
+  // The status of the refused install is the finding: a 5xx is sent once more, then judged.
+  judgesServerErrors: true,
 } as const;
 
 export const lighttpdRules = [

@@ -1,9 +1,10 @@
-import { check, checkEqual, notApplicable, show } from '../../../src/core/check.ts';
+import { check, checkEqual, confirmServerError, notApplicable, show } from '../../../src/core/check.ts';
 import { certOf, discover, KIND_LABEL, nonHttpsCert, type Json } from '../context.ts';
 import { expectRedfishError } from '../expect.ts';
 import { emptyBodyRekey } from '../request/handling.ts';
 import { rekeyBitsOf, rekeyOnce, requireCsr, sweepOf, type RekeyOutcome } from '../rekey.ts';
 import { rule } from '../rule.ts';
+import { servedOrOwnFinding } from '../served.ts';
 
 const label = (o: RekeyOutcome) => `${KIND_LABEL[o.cert.kind]} ${o.cert.uri}`;
 const RANGE_ERRORS = ['ActionParameterValueOutOfRange', 'ActionParameterValueNotInList'];
@@ -24,6 +25,7 @@ export const amiRules = [
     level: 'VENDOR',
     vendor: 'ami',
     destructive: true,
+    requires: ['rekey'],
     cite: {
       source: 'ami-doc',
       section: 'Request — KeyBitLength note',
@@ -46,7 +48,7 @@ export const amiRules = [
     level: 'VENDOR',
     vendor: 'ami',
     destructive: true,
-    requires: ['non-https-certificate'],
+    requires: ['rekey', 'non-https-certificate'],
     cite: { source: 'seed', section: 'Request example', quote: '"KeyBitLength": 512,' },
     faults: ['ami-minimum-1024', 'csr-ignores-keybitlength'],
     async check(t) {
@@ -63,16 +65,21 @@ export const amiRules = [
     title: 'KeyBitLength below 512 is refused with 400 on a non-HTTPS certificate',
     level: 'VENDOR',
     vendor: 'ami',
-    requires: ['non-https-certificate'],
+    requires: ['rekey', 'non-https-certificate'],
     cite: {
       source: 'ami-doc',
       section: 'Request — KeyBitLength note',
       quote: 'The minimum value of KeyBitLength is 512.',
     },
+    judgesServerErrors: true,
     faults: ['ami-accepts-511'],
     async check(t) {
       const cert = await nonHttpsCert(t);
-      const res = await t.ctx.http.post(cert.rekeyTarget, { json: { KeyBitLength: 511 } });
+      const res = await confirmServerError(() =>
+        t.ctx.http.post(cert.rekeyTarget, { json: { KeyBitLength: 511 } }),
+      );
+      // 404/405/501: RF-REQ-019's finding when Rekey is not served at all, else this rule's.
+      await servedOrOwnFinding(t, res);
       expectRedfishError(
         t,
         res,
@@ -87,17 +94,23 @@ export const amiRules = [
     title: 'KeyBitLength above 2048 is refused with 400',
     level: 'VENDOR',
     vendor: 'ami',
+    requires: ['rekey'],
     cite: {
       source: 'ami-doc',
       section: 'Request — KeyBitLength note',
       quote: 'The maximun value of KeyBitLength is 2048.',
     },
+    judgesServerErrors: true,
     faults: ['ami-accepts-4096'],
     async check(t) {
       const d = await discover(t);
       const cert = d.byKind.ldap ?? d.byKind.account ?? d.byKind.boot ?? d.byKind.ldapClient ?? d.primary;
       if (!cert) notApplicable('no certificate advertises Rekey');
-      const res = await t.ctx.http.post(cert.rekeyTarget, { json: { KeyBitLength: 4096 } });
+      const res = await confirmServerError(() =>
+        t.ctx.http.post(cert.rekeyTarget, { json: { KeyBitLength: 4096 } }),
+      );
+      // 404/405/501: RF-REQ-019's finding when Rekey is not served at all, else this rule's.
+      await servedOrOwnFinding(t, res);
       expectRedfishError(
         t,
         res,
@@ -113,18 +126,23 @@ export const amiRules = [
       'The HTTPS certificate refuses KeyBitLength 512 (Lighttpd minimum 2048), although the seed example uses 512',
     level: 'SHOULD',
     vendor: 'ami',
-    requires: ['https-certificate'],
+    requires: ['rekey', 'https-rekey'],
     cite: {
       source: 'seed',
       section: 'HTTPS Certificate Instance (Lighttpd limits)',
       quote: 'Min server public key and private key size is 2048.',
     },
+    judgesServerErrors: true,
     faults: ['ami-https-accepts-512'],
     async check(t) {
       const cert = await certOf(t, 'https');
-      const res = await t.ctx.http.post(cert.rekeyTarget, {
-        json: { KeyBitLength: 512, ChallengePassword: 'challengepassword' },
-      });
+      const res = await confirmServerError(() =>
+        t.ctx.http.post(cert.rekeyTarget, {
+          json: { KeyBitLength: 512, ChallengePassword: 'challengepassword' },
+        }),
+      );
+      // 404/405/501: RF-REQ-019's finding when Rekey is not served at all, else this rule's.
+      await servedOrOwnFinding(t, res);
       expectRedfishError(
         t,
         res,
@@ -141,7 +159,7 @@ export const amiRules = [
     level: 'VENDOR',
     vendor: 'ami',
     destructive: true,
-    requires: ['boot-certificate'],
+    requires: ['rekey', 'boot-certificate'],
     cite: {
       source: 'seed',
       section: 'Request — Note (Boot Certificate Collection)',
@@ -170,6 +188,7 @@ export const amiRules = [
       'Each documented Rekey location the BMC has (account, HTTPS, Boot, LDAP, OEM LDAP client) is at its documented URI form',
     level: 'VENDOR',
     vendor: 'ami',
+    requires: ['rekey'],
     parallelSafe: true,
     cite: {
       source: 'seed',
@@ -196,12 +215,39 @@ export const amiRules = [
     },
   }),
   rule({
+    id: 'RF-AMI-015',
+    title:
+      'Every certificate at a documented Rekey location (account, HTTPS, Boot, LDAP, OEM LDAP client) advertises #Certificate.Rekey',
+    level: 'VENDOR',
+    vendor: 'ami',
+    parallelSafe: true,
+    cite: {
+      source: 'seed',
+      section: 'Request',
+      quote:
+        'POST https://{{ip}}/redfish/v1/Managers/Self/NetworkProtocol/HTTPS/Certificates/{CertificateId}/Actions/Certificate.Rekey',
+    },
+    faults: ['ami-certificate-without-rekey'],
+    async check(t) {
+      // The vendor page documents Rekey on every certificate of these collections ({CertificateId}); which
+      // collections a BMC has is its own choice (RF-AMI-007). Elsewhere Rekey is optional (capability `rekey`).
+      const d = await discover(t);
+      if (d.certs.length === 0) notApplicable('no certificate in the documented Rekey locations');
+      const without = d.certs.filter((c) => !c.action);
+      check(
+        without.length === 0,
+        `the vendor documents Rekey for these certificates, but they do not advertise #Certificate.Rekey: ${without.map((c) => `${KIND_LABEL[c.kind]} ${c.uri}`).join('; ')}`,
+      );
+      t.note(`${d.certs.length} certificate(s) in the documented locations advertise Rekey`);
+    },
+  }),
+  rule({
     id: 'RF-AMI-008',
     title: 'A successful Rekey creates a new Task in TaskService',
     level: 'VENDOR',
     vendor: 'ami',
     destructive: true,
-    requires: ['task-service'],
+    requires: ['rekey', 'task-service'],
     cite: {
       source: 'seed',
       section: 'Response',
@@ -210,10 +256,10 @@ export const amiRules = [
     },
     faults: ['ami-no-task-created'],
     async check(t) {
-      for (const o of await sweepOf(t)) {
-        if (!o.csrText) continue;
+      const succeeded = (await sweepOf(t)).filter((o) => o.csrText);
+      if (succeeded.length === 0) notApplicable('no Rekey succeeded (see RF-RESP-001)');
+      for (const o of succeeded)
         check(o.tasks.size > 0, `Rekey of the ${label(o)} succeeded but no new Task appeared in TaskService`);
-      }
     },
   }),
   rule({
@@ -223,7 +269,7 @@ export const amiRules = [
     level: 'VENDOR',
     vendor: 'ami',
     destructive: true,
-    requires: ['task-service'],
+    requires: ['rekey', 'task-service'],
     cite: {
       source: 'seed',
       section: 'Response',
@@ -231,8 +277,9 @@ export const amiRules = [
     },
     faults: ['ami-messages-without-task'],
     async check(t) {
-      for (const o of await sweepOf(t)) {
-        if (!o.csrText || o.tasks.size === 0) continue;
+      const withTask = (await sweepOf(t)).filter((o) => o.csrText && o.tasks.size > 0);
+      if (withTask.length === 0) notApplicable('no successful Rekey created a Task (see RF-AMI-008)');
+      for (const o of withTask) {
         const tasks = [...o.tasks.keys()];
         if (o.async) {
           // 202 + Task (DSP0266): the answer is the Task information itself (its body, or the monitor it names).

@@ -1,16 +1,26 @@
-import { check, checkOneOf, describeAnswer, lookup, notApplicable, show } from '../../../src/core/check.ts';
+import {
+  check,
+  checkOneOf,
+  confirmServerError,
+  describeAnswer,
+  lookup,
+  notApplicable,
+  show,
+} from '../../../src/core/check.ts';
 import {
   certOf,
   discover,
   KIND_LABEL,
   memberUris,
   primaryCert,
+  protectedResource,
   type CertKind,
   type Json,
 } from '../context.ts';
 import { expectRedfishError } from '../expect.ts';
 import { rekeyOnce, requireCsr, sweepBody } from '../rekey.ts';
 import { rule } from '../rule.ts';
+import { servedOrOwnFinding } from '../served.ts';
 
 /** Certificates whose Rekey needs ConfigureManager (everything but Boot, which sits under ComputerSystem). */
 const MANAGER_KINDS: CertKind[] = ['https', 'ldap', 'account', 'ldapClient'];
@@ -20,16 +30,21 @@ export const authRules = [
     id: 'RF-AUTH-001',
     title: 'Rekey without credentials is refused with 401',
     level: 'MUST',
+    requires: ['rekey'],
     cite: {
       source: 'dsp0266',
       section: 'Security — Certificates, authentication, privileges',
       quote:
         'All write requests to Redfish objects shall be authenticated, i.e., POST, PUT/PATCH, and DELETE',
     },
+    judgesServerErrors: true,
     faults: ['rekey-without-auth'],
     async check(t) {
       const cert = await primaryCert(t);
-      const res = await t.ctx.http.post(cert.rekeyTarget, { json: sweepBody(t), noDefaultHeaders: true });
+      const res = await confirmServerError(() =>
+        t.ctx.http.post(cert.rekeyTarget, { json: sweepBody(t), noDefaultHeaders: true }),
+      );
+      await servedOrOwnFinding(t, res);
       check(
         res.status === 401,
         `Rekey of ${cert.uri} without credentials: expected 401, got ${res.status} ${show(res.text)}`,
@@ -50,9 +65,9 @@ export const authRules = [
     },
     faults: ['no-www-authenticate'],
     async check(t) {
-      const cert = await primaryCert(t);
-      const res = await t.ctx.http.get(cert.uri, { noDefaultHeaders: true });
-      check(res.status === 401, `GET ${cert.uri} without credentials answered ${res.status}, expected 401`);
+      const uri = protectedResource(await discover(t));
+      const res = await t.ctx.http.get(uri, { noDefaultHeaders: true });
+      check(res.status === 401, `GET ${uri} without credentials answered ${res.status}, expected 401`);
       check(res.header('www-authenticate') !== undefined, 'the 401 answer has no WWW-Authenticate header');
     },
   }),
@@ -60,13 +75,14 @@ export const authRules = [
     id: 'RF-AUTH-003',
     title: 'Rekey with a wrong Basic password is refused with 401 and reveals nothing',
     level: 'MUST',
-    requires: ['basic-auth'],
+    requires: ['rekey', 'basic-auth'],
     cite: {
       source: 'dsp0266',
       section: 'Status codes',
       quote:
         'Extended error messages shall not provide privileged information when authentication failures occur.',
     },
+    judgesServerErrors: true,
     faults: ['wrong-password-accepted', 'rekey-without-auth'],
     async check(t) {
       const cert = await primaryCert(t);
@@ -74,11 +90,14 @@ export const authRules = [
       t.secret(wrong);
       const value = `Basic ${Buffer.from(`${t.target.auth.username ?? ''}:${wrong}`).toString('base64')}`;
       t.secret(value.slice(6));
-      const res = await t.ctx.http.post(cert.rekeyTarget, {
-        json: sweepBody(t),
-        noDefaultHeaders: true,
-        headers: { authorization: value },
-      });
+      const res = await confirmServerError(() =>
+        t.ctx.http.post(cert.rekeyTarget, {
+          json: sweepBody(t),
+          noDefaultHeaders: true,
+          headers: { authorization: value },
+        }),
+      );
+      await servedOrOwnFinding(t, res);
       check(res.status === 401, `Rekey with a wrong password: expected 401, got ${res.status}`);
       check(!/BEGIN CERTIFICATE|CSRString/.test(res.text), 'the 401 answer carries certificate data');
     },
@@ -87,17 +106,19 @@ export const authRules = [
     id: 'RF-AUTH-004',
     title: 'A ReadOnly account is refused Rekey on every certificate with 403',
     level: 'MUST',
-    requires: ['read-only-account'],
+    requires: ['rekey', 'read-only-account'],
     cite: {
       source: 'dsp0266',
       section: 'Security — Certificates, authentication, privileges',
       quote: 'ReadOnly = Login, ConfigureSelf.',
     },
+    judgesServerErrors: true,
     faults: ['readonly-can-rekey'],
     async check(t) {
       const client = await t.ctx.as('readOnly');
       for (const cert of Object.values((await discover(t)).byKind)) {
-        const res = await client.post(cert.rekeyTarget, { json: sweepBody(t) });
+        const res = await confirmServerError(() => client.post(cert.rekeyTarget, { json: sweepBody(t) }));
+        await servedOrOwnFinding(t, res);
         expectRedfishError(
           t,
           res,
@@ -112,20 +133,22 @@ export const authRules = [
     id: 'RF-AUTH-005',
     title: 'An Operator is refused Rekey with 403 on HTTPS, LDAP and account certificates (ConfigureManager)',
     level: 'MUST',
-    requires: ['operator-account'],
+    requires: ['rekey', 'operator-account'],
     cite: {
       source: 'privilege-registry',
       section: 'Mappings[Entity=Certificate].OperationMap.POST',
       quote: '"POST": [{"Privilege": ["ConfigureManager"]}]',
     },
+    judgesServerErrors: true,
     faults: ['operator-can-rekey-manager-certs'],
     async check(t) {
       const client = await t.ctx.as('operator');
       const d = await discover(t);
       const certs = MANAGER_KINDS.map((k) => d.byKind[k]).filter((c) => c !== undefined);
-      check(certs.length > 0, 'no HTTPS, LDAP or account certificate with Rekey to try');
+      if (certs.length === 0) notApplicable('no HTTPS, LDAP or account certificate advertises Rekey');
       for (const cert of certs) {
-        const res = await client.post(cert.rekeyTarget, { json: sweepBody(t) });
+        const res = await confirmServerError(() => client.post(cert.rekeyTarget, { json: sweepBody(t) }));
+        await servedOrOwnFinding(t, res);
         expectRedfishError(
           t,
           res,
@@ -141,7 +164,7 @@ export const authRules = [
     title: 'An Operator may Rekey a Boot certificate (ConfigureComponents under ComputerSystem)',
     level: 'MUST',
     destructive: true,
-    requires: ['operator-account', 'boot-certificate'],
+    requires: ['rekey', 'operator-account', 'boot-certificate'],
     cite: {
       source: 'privilege-registry',
       section: 'Mappings[Entity=Certificate].SubordinateOverrides[Targets=ComputerSystem].POST',
@@ -169,7 +192,7 @@ export const authRules = [
     faults: ['session-survives-logout'],
     async check(t) {
       const d = await discover(t);
-      const cert = await primaryCert(t);
+      const uri = protectedResource(d);
       const { username, password } = t.target.auth;
       if (!username || !password) notApplicable('the profile gives no auth.username/password to log in with');
       const sessions = d.sessionsUri!;
@@ -196,14 +219,14 @@ export const authRules = [
       t.secret(token);
       check(location, 'session login answered without Location');
       const withToken = { noDefaultHeaders: true, headers: { 'x-auth-token': token } };
-      const use = await t.ctx.http.get(cert.uri, withToken);
-      check(use.status === 200, `GET ${cert.uri} with the new token answered ${use.status}`);
+      const use = await t.ctx.http.get(uri, withToken);
+      check(use.status === 200, `GET ${uri} with the new token answered ${use.status}`);
       const del = await t.ctx.http.delete(location, withToken);
       check(del.status >= 200 && del.status < 300, `DELETE ${location} answered ${del.status}`);
-      const after = await t.ctx.http.get(cert.uri, withToken);
+      const after = await t.ctx.http.get(uri, withToken);
       check(
         after.status === 401,
-        `after DELETE of the session its token still works: GET ${cert.uri} answered ${after.status}, expected 401`,
+        `after DELETE of the session its token still works: GET ${uri} answered ${after.status}, expected 401`,
       );
     },
   }),

@@ -25,6 +25,7 @@ export const concurrencyRules = [
       'Two overlapping Rekeys of one certificate both succeed with different keys, or the second is told to retry (503 + Retry-After, or 409)',
     level: 'SHOULD',
     destructive: true,
+    requires: ['rekey'],
     cite: {
       source: 'dsp0266',
       section: 'Status codes',

@@ -1,11 +1,13 @@
 import { seededSecret } from '../../../src/core/random.ts';
 import type { RuleRun } from '../../../src/core/api.ts';
-import { check, checkEqual, notApplicable, readJson } from '../../../src/core/check.ts';
+import { check, checkEqual, notApplicable, readJson, show } from '../../../src/core/check.ts';
 import { challengePasswords, csrSignatureValid, keyDescription, nameParts } from '../../../src/pki/csr.ts';
 import { hasPrivateKey } from '../../../src/pki/pem.ts';
 import {
   actionInfoRange,
+  ecdsaCurves,
   KIND_LABEL,
+  TCG_CURVES,
   nonHttpsCert,
   primaryCert,
   type CertInfo,
@@ -21,6 +23,7 @@ import {
   rekeyBitsOf,
   rekeyOnce,
   requireCsr,
+  rsaBody,
   sweep,
   sweepBody,
   sweepOf,
@@ -88,6 +91,7 @@ export const csrRules = [
     title: 'CSRString is one PEM PKCS#10 certificate request whose signature verifies',
     level: 'MUST',
     destructive: true,
+    requires: ['rekey'],
     cite: {
       source: 'certificate-schema',
       section: '#/definitions/RekeyResponse/properties/CSRString',
@@ -110,6 +114,7 @@ export const csrRules = [
     title: 'The private key is not part of CSRString',
     level: 'SHOULD',
     destructive: true,
+    requires: ['rekey'],
     cite: {
       source: 'certificate-schema',
       section: '#/definitions/RekeyResponse/properties/CSRString',
@@ -126,6 +131,7 @@ export const csrRules = [
     title: "The CSR carries a new public key, different from the current certificate's",
     level: 'MUST',
     destructive: true,
+    requires: ['rekey'],
     cite: {
       source: 'certificate-schema',
       section: '#/definitions/Rekey',
@@ -147,6 +153,7 @@ export const csrRules = [
     title: 'Each Rekey generates another key: two consecutive CSRs of one certificate carry different keys',
     level: 'MUST',
     destructive: true,
+    requires: ['rekey'],
     cite: {
       source: 'seed',
       section: 'POST – Certificate Rekey',
@@ -166,9 +173,10 @@ export const csrRules = [
   }),
   rule({
     id: 'RF-CSR-005',
-    title: 'The CSR key is RSA with exactly the KeyBitLength requested',
+    title: 'A CSR for an RSA key has exactly the KeyBitLength requested',
     level: 'MUST',
     destructive: true,
+    requires: ['rekey'],
     cite: {
       source: 'seed',
       section: 'Request',
@@ -177,19 +185,21 @@ export const csrRules = [
     faults: ['csr-ignores-keybitlength'],
     async check(t) {
       const usual = t.ctx.params.keyBitLength ?? 2048;
-      const sweepOne = (await csrOutcomes(t))[0]!;
-      checkEqual(
-        rekeyBitsOf(csrOf(sweepOne)),
-        usual,
-        `CSR from the ${label(sweepOne)} for KeyBitLength ${usual}: RSA modulus bits`,
-      );
+      // KeyBitLength is the length "if needed based on the KeyPairAlgorithm" (Certificate schema): the sweep names
+      // no algorithm, so only its RSA CSRs are held to it (a certificate with an EC key keeps its curve).
+      for (const o of (await csrOutcomes(t)).filter((x) => csrOf(x).publicKey.asymmetricKeyType === 'rsa'))
+        checkEqual(
+          rekeyBitsOf(csrOf(o)),
+          usual,
+          `CSR from the ${label(o)} for KeyBitLength ${usual}: RSA modulus bits`,
+        );
       const alt = await alternateLength(t);
-      const o = await rekeyOnce(t, alt.cert, { KeyBitLength: alt.bits });
+      const o = await rekeyOnce(t, alt.cert, await rsaBody(t, alt.cert, alt.bits));
       const parsed = requireCsr(o);
       checkEqual(
         keyDescription(parsed.publicKey),
         `RSA ${alt.bits}`,
-        `CSR from the ${label(o)} for KeyBitLength ${alt.bits}`,
+        `CSR from the ${label(o)} for ${show(o.request)}`,
       );
     },
   }),
@@ -198,6 +208,7 @@ export const csrRules = [
     title: "The CSR subject is the current certificate's subject",
     level: 'SHOULD',
     destructive: true,
+    requires: ['rekey'],
     cite: {
       source: 'seed',
       section: 'POST – Certificate Rekey',
@@ -225,6 +236,7 @@ export const csrRules = [
       'The CSR holds an RFC 2985 challengePassword attribute exactly when ChallengePassword was sent, with its value',
     level: 'MUST',
     destructive: true,
+    requires: ['rekey'],
     cite: {
       source: 'certificate-schema',
       section: '#/definitions/Rekey/parameters/ChallengePassword',
@@ -257,6 +269,7 @@ export const csrRules = [
     title: 'Rekey does not replace the certificate: the resource keeps it until a signed one is installed',
     level: 'MUST',
     destructive: true,
+    requires: ['rekey'],
     cite: replacedAfterSigning,
     faults: ['rekey-replaces-immediately'],
     async check(t) {
@@ -269,7 +282,7 @@ export const csrRules = [
     title: 'After Rekey of the HTTPS certificate the HTTPS port keeps presenting the installed certificate',
     level: 'MUST',
     destructive: true,
-    requires: ['https-certificate', 'https-transport'],
+    requires: ['rekey', 'https-rekey', 'https-transport'],
     cite: replacedAfterSigning,
     faults: ['rekey-replaces-immediately'],
     async check(t) {
@@ -289,10 +302,37 @@ export const csrRules = [
     },
   }),
   rule({
+    id: 'RF-CSR-010',
+    title:
+      'A Rekey with KeyPairAlgorithm TPM_ALG_ECDSA and a KeyCurveId the RekeyActionInfo allows returns a CSR for an EC key on that curve',
+    level: 'MUST',
+    destructive: true,
+    requires: ['rekey', 'ecdsa-rekey'],
+    cite: {
+      source: 'certificate-schema',
+      section: '#/definitions/Rekey/parameters/KeyCurveId',
+      quote:
+        'This parameter shall contain the curve ID to use with the key, if needed based on the `KeyPairAlgorithm` parameter value.',
+    },
+    faults: ['ec-curve-ignored'],
+    async check(t) {
+      const cert = await primaryCert(t);
+      for (const id of await ecdsaCurves(t, cert)) {
+        const o = await rekeyOnce(t, cert, { KeyPairAlgorithm: 'TPM_ALG_ECDSA', KeyCurveId: id });
+        checkEqual(
+          keyDescription(requireCsr(o).publicKey),
+          `ECDSA ${TCG_CURVES[id]}`,
+          `CSR for ${show(o.request)}`,
+        );
+      }
+    },
+  }),
+  rule({
     id: 'RF-SEC-001',
     title: 'The ChallengePassword never appears in a response, a task monitor answer or a Task',
     level: 'SHOULD',
     destructive: true,
+    requires: ['rekey'],
     cite: {
       source: 'task-schema',
       section: '#/definitions/Task/properties/HidePayload',

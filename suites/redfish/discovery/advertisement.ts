@@ -1,21 +1,23 @@
-import { check, checkEqual, notApplicable, show, violation } from '../../../src/core/check.ts';
-import { discover, KIND_LABEL, type CertInfo, type RedfishCtx } from '../context.ts';
+import { check, checkEqual, notApplicable, show } from '../../../src/core/check.ts';
+import { discover, type CertResource, type Json, type RedfishCtx } from '../context.ts';
 import { certificateUriPatterns } from '../schemas.ts';
 import { rule } from '../rule.ts';
 import type { RuleRun } from '../../../src/core/api.ts';
 
-/** Certificates that advertise Rekey; none is RF-DISC-001's finding, and a skip for the other rules. */
-async function advertising(t: RuleRun<RedfishCtx>): Promise<CertInfo[]> {
+type Advertised = CertResource & { action: Json };
+
+/**
+ * Every certificate discovery reached that advertises Rekey, wherever it was linked. These rules judge the actions
+ * a service advertises; a service that advertises none lacks the optional capability `rekey` (a skip, not a finding).
+ */
+async function advertising(t: RuleRun<RedfishCtx>): Promise<Advertised[]> {
   const d = await discover(t);
   for (const n of d.notes) t.note(n);
-  const list = d.certs.filter((c) => c.action);
-  if (list.length === 0 && t.ruleId !== 'RF-DISC-001')
-    notApplicable('no certificate in the documented locations advertises #Certificate.Rekey (RF-DISC-001)');
-  if (list.length === 0)
-    violation(
-      `no certificate in the documented locations advertises #Certificate.Rekey (found ${d.certs.length} certificate(s): ${d.certs.map((c) => c.uri).join(', ') || 'none'})`,
-    );
-  t.note(`certificates advertising Rekey: ${list.map((c) => `${KIND_LABEL[c.kind]} ${c.uri}`).join('; ')}`);
+  const list = d.allCerts
+    .map((c) => ({ ...c, action: c.body?.Actions?.['#Certificate.Rekey'] as Json }))
+    .filter((c): c is Advertised => c.action !== undefined);
+  if (list.length === 0) notApplicable('no certificate advertises #Certificate.Rekey');
+  t.note(`certificates advertising Rekey: ${list.map((c) => `${c.via} ${c.uri}`).join('; ')}`);
   return list;
 }
 
@@ -24,8 +26,9 @@ const ANNOTATION = /^([A-Za-z_][A-Za-z0-9_]*)?@(odata|Redfish|Message)\.[A-Za-z_
 export const advertisementRules = [
   rule({
     id: 'RF-DISC-001',
-    title: 'Certificates in the documented Rekey locations advertise #Certificate.Rekey with a target URI',
+    title: 'A certificate that advertises #Certificate.Rekey gives the action a target URI',
     level: 'MUST',
+    requires: ['rekey'],
     parallelSafe: true,
     cite: {
       source: 'dsp0266',
@@ -38,7 +41,7 @@ export const advertisementRules = [
       for (const c of await advertising(t)) {
         check(
           typeof c.action?.target === 'string' && c.action.target !== '',
-          `${c.uri}: "#Certificate.Rekey" has no string target: ${show(c.action)}`,
+          `${c.uri}: "#Certificate.Rekey" is advertised without a string target: ${show(c.action)}`,
         );
       }
     },
@@ -47,6 +50,7 @@ export const advertisementRules = [
     id: 'RF-DISC-002',
     title: 'The Rekey target is <certificate URI>/Actions/Certificate.Rekey',
     level: 'MUST',
+    requires: ['rekey'],
     parallelSafe: true,
     cite: {
       source: 'dsp0266',
@@ -59,7 +63,7 @@ export const advertisementRules = [
       if (list.length === 0) notApplicable('no Rekey action has a target (RF-DISC-001)');
       for (const c of list) {
         const path = t.ctx.http.resolve(c.action.target).pathname;
-        checkEqual(path, `${c.uri}/Actions/Certificate.Rekey`, `${KIND_LABEL[c.kind]} Rekey target`);
+        checkEqual(path, `${c.uri}/Actions/Certificate.Rekey`, `${c.via} ${c.uri}: Rekey target`);
       }
     },
   }),
@@ -67,6 +71,7 @@ export const advertisementRules = [
     id: 'RF-DISC-003',
     title: 'The Rekey action object holds only target, title and @odata/@Redfish/@Message annotations',
     level: 'MUST',
+    requires: ['rekey'],
     parallelSafe: true,
     cite: {
       source: 'dsp0266',
@@ -91,6 +96,7 @@ export const advertisementRules = [
     title:
       'Rekey-capable certificates live at a URI the Certificate schema lists, or in the DSP0266 OEM form',
     level: 'SHOULD',
+    requires: ['rekey'],
     parallelSafe: true,
     cite: {
       source: 'dsp0266',
@@ -105,7 +111,7 @@ export const advertisementRules = [
         const ok = patterns.some((p) => p.test(c.uri)) || oem.test(c.uri);
         check(
           ok,
-          `${KIND_LABEL[c.kind]} ${c.uri} matches no Certificate.json "uris" pattern and no BaseUri/Oem/OemName/ResourceName form`,
+          `${c.via} ${c.uri} matches no Certificate.json "uris" pattern and no BaseUri/Oem/OemName/ResourceName form`,
         );
       }
     },

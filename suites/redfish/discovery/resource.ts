@@ -1,22 +1,36 @@
-import { check, checkEqual, notApplicable, show, violation } from '../../../src/core/check.ts';
+import { broken, check, checkEqual, notApplicable, show, violation } from '../../../src/core/check.ts';
 import type { RuleRun } from '../../../src/core/api.ts';
 import { hasPrivateKey } from '../../../src/pki/pem.ts';
 import {
   actionInfoOf,
   discover,
   primaryCert,
-  type CertInfo,
+  type CertResource,
   type Json,
   type RedfishCtx,
 } from '../context.ts';
 import { parseOdataType, validatePayload, validatePinned } from '../schemas.ts';
 import { rule } from '../rule.ts';
 
-async function rekeyCerts(t: RuleRun<RedfishCtx>): Promise<CertInfo[]> {
+/**
+ * Every Certificate resource discovery reached (the documented locations and CertificateService's
+ * CertificateLocations), Rekey or not: the same defect gets the same verdict wherever the certificate is linked.
+ */
+async function everyCertificate(t: RuleRun<RedfishCtx>): Promise<CertResource[]> {
   const d = await discover(t);
-  const list = d.certs.filter((c) => c.action);
-  if (list.length === 0) notApplicable('no certificate advertises #Certificate.Rekey (RF-DISC-001)');
-  return list;
+  if (d.allCerts.length === 0 && d.unreadable.length === 0)
+    notApplicable('no certificate was found in the documented locations or in CertificateLocations');
+  t.note(`${d.allCerts.length} certificate(s) examined`);
+  return d.allCerts;
+}
+
+/** Certificates that could not be read leave the rule unevaluated for them: error, after the others were judged. */
+async function noneUnreadable(t: RuleRun<RedfishCtx>): Promise<void> {
+  const { unreadable } = await discover(t);
+  if (unreadable.length)
+    broken(
+      `${unreadable.length} certificate(s) listed in CertificateLocations could not be read: ${unreadable.join('; ')}`,
+    );
 }
 
 const REKEY_PARAMETERS: Record<string, string> = {
@@ -39,15 +53,21 @@ export const resourceRules = [
       quote:
         'Every property included in a Redfish response payload shall be defined in the schema for that resource.',
     },
-    faults: ['certificate-schema-invalid', 'certificate-version-too-old', 'rekey-action-extra-member'],
+    faults: [
+      'certificate-schema-invalid',
+      'certificate-version-too-old',
+      'rekey-action-extra-member',
+      'location-certificate-date-invalid',
+    ],
     async check(t) {
-      for (const c of await rekeyCerts(t)) {
+      for (const c of await everyCertificate(t)) {
         const errors = validatePayload(c.body);
         check(
           errors.length === 0,
-          `${c.uri} (${show(c.body['@odata.type'])}) does not validate: ${errors.join('; ')}`,
+          `${c.via} ${c.uri} (${show(c.body['@odata.type'])}) does not validate: ${errors.join('; ')}`,
         );
       }
+      await noneUnreadable(t);
     },
   }),
   rule({
@@ -55,6 +75,7 @@ export const resourceRules = [
     title:
       'A certificate that advertises Rekey claims Certificate v1_1_0 or later (the version that added Rekey)',
     level: 'MUST',
+    requires: ['rekey'],
     parallelSafe: true,
     cite: {
       source: 'certificate-schema',
@@ -64,7 +85,8 @@ export const resourceRules = [
     },
     faults: ['certificate-version-too-old'],
     async check(t) {
-      for (const c of await rekeyCerts(t)) {
+      const advertising = (await discover(t)).allCerts.filter((c) => c.body?.Actions?.['#Certificate.Rekey']);
+      for (const c of advertising) {
         const type = parseOdataType(c.body['@odata.type']);
         check(
           type && type.namespace === 'Certificate',
@@ -91,12 +113,13 @@ export const resourceRules = [
     },
     faults: ['certificate-id-mismatch'],
     async check(t) {
-      for (const c of await rekeyCerts(t)) {
+      for (const c of await everyCertificate(t)) {
         for (const p of ['@odata.id', '@odata.type', 'Id', 'Name'])
-          check(typeof c.body[p] === 'string', `${c.uri}: required property ${p} missing`);
-        checkEqual(c.body['@odata.id'], c.uri, `${c.uri}: @odata.id`);
-        checkEqual(c.body.Id, c.uri.split('/').pop(), `${c.uri}: Id`);
+          check(typeof c.body[p] === 'string', `${c.via} ${c.uri}: required property ${p} missing`);
+        checkEqual(c.body['@odata.id'], c.uri, `${c.via} ${c.uri}: @odata.id`);
+        checkEqual(c.body.Id, c.uri.split('/').pop(), `${c.via} ${c.uri}: Id`);
       }
+      await noneUnreadable(t);
     },
   }),
   rule({
@@ -112,16 +135,17 @@ export const resourceRules = [
     },
     faults: ['certificate-string-leaks-key'],
     async check(t) {
-      for (const c of (await discover(t)).certs) {
+      for (const c of await everyCertificate(t)) {
         check(
           !('Password' in c.body),
-          `${c.uri}: the write-only Password property is present in the response`,
+          `${c.via} ${c.uri}: the write-only Password property is present in the response`,
         );
         check(
           typeof c.body.CertificateString !== 'string' || !hasPrivateKey(c.body.CertificateString),
-          `${c.uri}: CertificateString contains a PRIVATE KEY block`,
+          `${c.via} ${c.uri}: CertificateString contains a PRIVATE KEY block`,
         );
       }
+      await noneUnreadable(t);
     },
   }),
   rule({
@@ -137,16 +161,20 @@ export const resourceRules = [
     },
     faults: ['oem-without-odata-type'],
     async check(t) {
-      const withOem = (await discover(t)).certs.filter(
+      const withOem = (await everyCertificate(t)).filter(
         (c) => c.body?.Oem && typeof c.body.Oem === 'object' && Object.keys(c.body.Oem).length > 0,
       );
-      if (withOem.length === 0) notApplicable('no certificate has an Oem property');
       for (const c of withOem) {
         for (const [name, value] of Object.entries(c.body.Oem as Record<string, Json>)) {
-          check(value && typeof value === 'object', `${c.uri}: Oem.${name} is not an object`);
-          check(typeof value['@odata.type'] === 'string', `${c.uri}: Oem.${name} has no @odata.type`);
+          check(value && typeof value === 'object', `${c.via} ${c.uri}: Oem.${name} is not an object`);
+          check(
+            typeof value['@odata.type'] === 'string',
+            `${c.via} ${c.uri}: Oem.${name} has no @odata.type`,
+          );
         }
       }
+      await noneUnreadable(t);
+      if (withOem.length === 0) notApplicable('no certificate has an Oem property');
     },
   }),
   rule({
@@ -160,7 +188,7 @@ export const resourceRules = [
       section: '#/definitions/Parameters/properties/DataType',
       quote: 'This property shall contain the JSON property type for this parameter.',
     },
-    requires: ['action-info'],
+    requires: ['rekey', 'action-info'],
     faults: ['action-info-wrong-datatype'],
     async check(t) {
       const cert = await primaryCert(t);
@@ -185,7 +213,7 @@ export const resourceRules = [
   rule({
     id: 'RF-DISC-011',
     title:
-      'The service resources of the Rekey flow (certificate and task collections, CertificateService, TaskService) validate against their schemas',
+      'The service resources of the certificate flow (certificate and task collections, CertificateService, CertificateLocations, TaskService) validate against their schemas',
     level: 'MUST',
     parallelSafe: true,
     cite: {

@@ -1,5 +1,6 @@
 import type { RuleRun } from '../../../src/core/api.ts';
 import { check, lookup, readJson, show } from '../../../src/core/check.ts';
+import type { TransportError } from '../../../src/core/errors.ts';
 import type { HttpResponse } from '../../../src/http/client.ts';
 import { TestCa, certPem } from '../../../src/pki/ca.ts';
 import type { x509 } from '../../../src/pki/x509.ts';
@@ -22,6 +23,8 @@ interface Installed {
   res: HttpResponse;
   after: Json;
   peer?: Buffer;
+  /** No TLS handshake with the port succeeded while waiting: RF-E2E-003 was not evaluated. */
+  peerUnreadable?: TransportError;
 }
 
 /** Rekey the HTTPS certificate, sign the CSR with the test CA, install it with ReplaceCertificate (cert only). */
@@ -40,15 +43,22 @@ async function installSigned(t: RuleRun<RedfishCtx>): Promise<Installed> {
     const after = await readJson<Json>(t.ctx.http, tpl.cert.uri, `read ${tpl.cert.uri} after the install`);
     const ok = res.status >= 200 && res.status < 300;
     // Over plain HTTP there is no served certificate to wait for (RF-E2E-003 skips there).
-    const peer =
+    const seen =
       ok && overTls(t.target)
         ? await waitForPeer(
             t,
             Buffer.from(issued.rawData),
             t.ctx.params.tlsSwitchTimeoutMs ?? t.target.timeouts.operationMs,
           )
-        : undefined;
-    return { tpl, issued, res, after, ...(peer ? { peer } : {}) };
+        : {};
+    return {
+      tpl,
+      issued,
+      res,
+      after,
+      ...(seen.peer ? { peer: seen.peer } : {}),
+      ...(seen.unreadable ? { peerUnreadable: seen.unreadable } : {}),
+    };
   });
 }
 
@@ -58,8 +68,14 @@ const accepted = (i: Installed) =>
     `ReplaceCertificate with the test-CA certificate for the Rekey CSR answered ${i.res.status} ${show(i.res.text)}`,
   );
 
-const common = { destructive: true, requires: ['https-certificate', 'replace-certificate'] } as const;
+/** Rekey the HTTPS certificate and install the signed certificate; RF-E2E-004 only needs an HTTPS certificate. */
+const common = { destructive: true, requires: ['rekey', 'https-rekey', 'replace-certificate'] } as const;
 const tls = { destructive: true, requires: [...common.requires, 'https-transport'] } as const;
+const replaceOnly = {
+  destructive: true,
+  requires: ['https-certificate', 'replace-certificate'],
+  judgesServerErrors: true,
+} as const;
 
 export const e2eRules = [
   rule({
@@ -106,7 +122,13 @@ export const e2eRules = [
       check(location, 'ReplaceCertificate answered without a Location header');
       // "The URI of the new certificate resource": the replaced one, or a resource the service made for it.
       const uri = uriReference(location, (await discover(t)).replaceTarget!)!;
-      if (uri === i.tpl.cert.uri) return;
+      if (uri === i.tpl.cert.uri) {
+        check(
+          Buffer.from(certificateOf(i.after).rawData).equals(Buffer.from(i.issued.rawData)),
+          `ReplaceCertificate's Location names ${uri}, which does not hold the installed certificate`,
+        );
+        return;
+      }
       const named = await lookup<Json>(t.ctx.http, uri, {
         purpose: `read ReplaceCertificate's Location ${uri}`,
       });
@@ -132,6 +154,7 @@ export const e2eRules = [
     async check(t) {
       const i = await installSigned(t);
       accepted(i);
+      if (i.peerUnreadable) throw i.peerUnreadable;
       check(
         i.peer?.equals(Buffer.from(i.issued.rawData)),
         `the HTTPS port still does not present the installed certificate (serial ${i.issued.serialNumber}) after ${t.ctx.params.tlsSwitchTimeoutMs ?? t.target.timeouts.operationMs} ms`,
@@ -139,7 +162,7 @@ export const e2eRules = [
     },
   }),
   rule({
-    ...common,
+    ...replaceOnly,
     id: 'RF-E2E-004',
     title:
       'ReplaceCertificate refuses a certificate whose private key the service does not hold, and keeps the certificate',

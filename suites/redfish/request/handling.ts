@@ -18,9 +18,11 @@ import {
   type RedfishCtx,
 } from '../context.ts';
 import { expectRedfishError, extendedInfo, messageIds, splitMessageId } from '../expect.ts';
-import { fingerprintOf, rekeyBitsOf, rekeyOnce, requireCsr, sweepBody, type RekeyOutcome } from '../rekey.ts';
+import { fingerprintOf, rekeyOnce, requireCsr, rsaBody, sweepBody, type RekeyOutcome } from '../rekey.ts';
+import { keyDescription } from '../../../src/pki/csr.ts';
 import { BASE_REGISTRY, validateError } from '../schemas.ts';
 import { rule } from '../rule.ts';
+import { rekeyServed, requireRekeyServed, servedOrOwnFinding } from '../served.ts';
 
 export const UNKNOWN_PARAMETER = 'CertconformUnknownParameter';
 /** A ChallengePassword of the wrong type (a number); distinctive, so an echo of it is recognised. */
@@ -92,8 +94,12 @@ async function taskSet(t: RuleRun<RedfishCtx>): Promise<Set<string>> {
 const readCert = async (t: RuleRun<RedfishCtx>, uri: string, when: string) =>
   fingerprintOf(await readJson<Json>(t.ctx.http, uri, `read ${uri} ${when}`));
 
-/** The malformed Rekey requests, sent once to the primary certificate, with the certificate read around each. */
-async function battery(t: RuleRun<RedfishCtx>): Promise<Map<string, BadResult>> {
+/**
+ * The malformed Rekey requests, sent once to the primary certificate, with the certificate read around each. An
+ * answer that says the action is not served at all (404, 405, 501) is RF-REQ-019's finding, not theirs; only the
+ * OData-Version request is exempt (any 4xx rejects it, RF-REQ-012).
+ */
+export async function battery(t: RuleRun<RedfishCtx>): Promise<Map<string, BadResult>> {
   const cert = await primaryCert(t);
   return t.shared('badRequests', async () => {
     const out = new Map<string, BadResult>();
@@ -102,6 +108,7 @@ async function battery(t: RuleRun<RedfishCtx>): Promise<Map<string, BadResult>> 
       const before = await readCert(t, cert.uri, `before the Rekey with ${req.what}`);
       const tasksBefore = await taskSet(t);
       const res = await resendOnLoss(() => t.ctx.http.post(cert.rekeyTarget, req.opts));
+      if (req.name !== 'odataVersion5') requireRekeyServed(res);
       const after = await readCert(t, cert.uri, `after the Rekey with ${req.what}`);
       const changed = Object.keys(before).filter(
         (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]),
@@ -127,7 +134,8 @@ async function badConfirmed(t: RuleRun<RedfishCtx>, name: string): Promise<BadRe
   if (r.res.status < 500) return r;
   const cert = await primaryCert(t);
   // Two fresh sends in a row (confirmServerError): one transient error page cannot answer both.
-  return { ...r, res: await confirmServerError(() => t.ctx.http.post(cert.rekeyTarget, r.opts)) };
+  const res = await confirmServerError(() => t.ctx.http.post(cert.rekeyTarget, r.opts));
+  return { ...r, res: r.name === 'odataVersion5' ? res : requireRekeyServed(res) };
 }
 
 const what = (r: BadResult) => `Rekey with ${r.what}`;
@@ -145,14 +153,17 @@ async function resendOnLoss(send: () => Promise<HttpResponse>): Promise<HttpResp
   }
 }
 
+/** GET, PUT, PATCH and DELETE on the Rekey action URI; a 5xx is sent again (RF-REQ-009 judges the status). */
 async function methodAnswers(t: RuleRun<RedfishCtx>): Promise<HttpResponse[]> {
   const cert = await primaryCert(t);
   return t.shared('actionMethods', async () => {
     const out: HttpResponse[] = [];
     for (const m of ['GET', 'PUT', 'PATCH', 'DELETE'])
       out.push(
-        await resendOnLoss(() =>
-          t.ctx.http.request(m, cert.rekeyTarget, m === 'PUT' || m === 'PATCH' ? { json: {} } : {}),
+        await confirmServerError(() =>
+          resendOnLoss(() =>
+            t.ctx.http.request(m, cert.rekeyTarget, m === 'PUT' || m === 'PATCH' ? { json: {} } : {}),
+          ),
         ),
       );
     return out;
@@ -165,6 +176,7 @@ export const requestRules = [
     title: 'Rekey with an empty JSON object is accepted (no Rekey parameter is required)',
     level: 'SHOULD',
     destructive: true,
+    requires: ['rekey'],
     cite: {
       source: 'dsp0266',
       section: 'POST (Action)',
@@ -181,16 +193,18 @@ export const requestRules = [
     id: 'RF-REQ-002',
     title: 'A KeyBitLength that is not an integer is refused with 400 and an extended error',
     level: 'MUST',
+    requires: ['rekey'],
     cite: {
       source: 'base-registry',
       section: 'Messages.ActionParameterValueTypeError',
       quote:
         "The value '%1' for the parameter %2 in the action %3 is not a type that the parameter can accept.",
     },
+    judgesServerErrors: true,
     faults: ['keybitlength-type-unchecked'],
     async check(t) {
       for (const name of ['keyBitLengthString', 'keyBitLengthFraction', 'keyBitLengthBoolean']) {
-        const r = await bad(t, name);
+        const r = await badConfirmed(t, name);
         expectRedfishError(t, r.res, [400], ['ActionParameterValueTypeError'], what(r));
       }
     },
@@ -199,14 +213,16 @@ export const requestRules = [
     id: 'RF-REQ-003',
     title: 'A ChallengePassword that is not a string is refused with 400',
     level: 'MUST',
+    requires: ['rekey'],
     cite: {
       source: 'certificate-schema',
       section: '#/definitions/Rekey/parameters/ChallengePassword (type string)',
       quote: 'The challenge password to apply to the certificate for revocation requests.',
     },
+    judgesServerErrors: true,
     faults: ['challenge-password-type-unchecked'],
     async check(t) {
-      const r = await bad(t, 'challengePasswordNumber');
+      const r = await badConfirmed(t, 'challengePasswordNumber');
       expectRedfishError(
         t,
         r.res,
@@ -220,6 +236,7 @@ export const requestRules = [
     id: 'RF-REQ-018',
     title: 'The answer to a Rekey with an invalid ChallengePassword does not repeat the value',
     level: 'SHOULD',
+    requires: ['rekey'],
     cite: {
       source: 'base-registry',
       section: 'Messages.ActionParameterValueError (LongDescription)',
@@ -239,14 +256,16 @@ export const requestRules = [
     id: 'RF-REQ-004',
     title: 'An unknown Rekey parameter is refused with 400 and an extended error',
     level: 'MUST',
+    requires: ['rekey'],
     cite: {
       source: 'dsp0266',
       section: 'POST (Action)',
       quote: 'The client provides a parameter that the service does not support.',
     },
+    judgesServerErrors: true,
     faults: ['unknown-parameter-ignored'],
     async check(t) {
-      const r = await bad(t, 'unknownParameter');
+      const r = await badConfirmed(t, 'unknownParameter');
       expectRedfishError(t, r.res, [400], ['ActionParameterUnknown'], what(r));
     },
   }),
@@ -254,6 +273,7 @@ export const requestRules = [
     id: 'RF-REQ-005',
     title: 'Error messages carry the MessageArgs their Base registry entry defines, in registry order',
     level: 'MUST',
+    requires: ['rekey'],
     cite: {
       source: 'dsp0266',
       section: 'Message object',
@@ -291,6 +311,7 @@ export const requestRules = [
     id: 'RF-REQ-006',
     title: 'A malformed JSON body is refused with 400 and an extended error',
     level: 'MUST',
+    requires: ['rekey'],
     cite: {
       source: 'base-registry',
       section: 'Messages.MalformedJSON',
@@ -309,6 +330,7 @@ export const requestRules = [
     title: 'Content-Type application/json;charset=utf-8 is accepted',
     level: 'MUST',
     destructive: true,
+    requires: ['rekey'],
     cite: {
       source: 'dsp0266',
       section: 'Request headers',
@@ -327,15 +349,19 @@ export const requestRules = [
     id: 'RF-REQ-009',
     title: 'GET, PUT, PATCH and DELETE on the Rekey action URI are refused with 405 (or 501)',
     level: 'MUST',
+    requires: ['rekey'],
     cite: {
       source: 'dsp0266',
       section: 'HTTP methods',
       quote:
         'For HTTP methods not supported by the Redfish Service or not listed in the table, an HTTP 405 status code shall be returned by the Redfish Service.',
     },
+    judgesServerErrors: true,
     faults: ['action-uri-accepts-patch'],
     async check(t) {
-      for (const res of await methodAnswers(t))
+      for (const res of await methodAnswers(t)) {
+        // A 404 to every method may mean the action is not there at all: RF-REQ-019's finding, if so.
+        if (res.status === 404) await servedOrOwnFinding(t, res);
         expectRedfishError(
           t,
           res,
@@ -343,12 +369,14 @@ export const requestRules = [
           ['OperationNotAllowed', 'ActionNotSupported'],
           `${res.method} on the Rekey action URI`,
         );
+      }
     },
   }),
   rule({
     id: 'RF-REQ-010',
     title: 'A 405 on the Rekey action URI lists the allowed methods (POST) in Allow',
     level: 'MUST',
+    requires: ['rekey'],
     cite: {
       source: 'dsp0266',
       section: 'Status codes',
@@ -359,6 +387,8 @@ export const requestRules = [
     async check(t) {
       const answers = (await methodAnswers(t)).filter((r) => r.status === 405);
       if (answers.length === 0) notApplicable('no method was answered with 405');
+      // Allow must list POST because POST is served: when it is not (RF-REQ-019), this was not evaluated.
+      if (answers.some((res) => !/\bPOST\b/i.test(res.header('allow') ?? ''))) await rekeyServed(t);
       for (const res of answers) {
         const allow = res.header('allow');
         check(
@@ -376,6 +406,7 @@ export const requestRules = [
     id: 'RF-REQ-011',
     title: 'Rekey on a certificate that does not exist is answered 404',
     level: 'MUST',
+    requires: ['rekey'],
     cite: {
       source: 'dsp0266',
       section: 'Status codes',
@@ -391,6 +422,8 @@ export const requestRules = [
           json: sweepBody(t),
         }),
       );
+      // 405/501 here may be a service that serves no Rekey at all (RF-REQ-019's finding).
+      if (res.status !== 404) await servedOrOwnFinding(t, res);
       expectRedfishError(t, res, [404], ['ResourceNotFound'], 'Rekey on a certificate that does not exist');
     },
   }),
@@ -398,14 +431,16 @@ export const requestRules = [
     id: 'RF-REQ-012',
     title: 'A Rekey with an unsupported OData-Version (5.0) is rejected (412 recommended)',
     level: 'MUST',
+    requires: ['rekey'],
     cite: {
       source: 'dsp0266',
       section: 'Request headers',
       quote: 'Services shall reject requests that specify an unsupported OData version.',
     },
+    judgesServerErrors: true,
     faults: ['odata-version-ignored'],
     async check(t) {
-      const r = await bad(t, 'odataVersion5');
+      const r = await badConfirmed(t, 'odataVersion5');
       // "shall reject"; 412 is only what it "should" use.
       check(
         r.res.status >= 400 && r.res.status < 500,
@@ -419,6 +454,7 @@ export const requestRules = [
     id: 'RF-REQ-013',
     title: 'A rejected Rekey leaves the certificate unchanged and starts no task',
     level: 'MUST',
+    requires: ['rekey'],
     cite: {
       source: 'dsp0266',
       section: 'Data modification requests — Modification error responses',
@@ -446,6 +482,7 @@ export const requestRules = [
     title:
       '400 rejections carry an extended error that validates against redfish-error, with well-formed MessageIds',
     level: 'MUST',
+    requires: ['rekey'],
     cite: {
       source: 'dsp0266',
       section: 'Status codes',
@@ -479,14 +516,16 @@ export const requestRules = [
     id: 'RF-REQ-015',
     title: 'A KeyPairAlgorithm that is not a TCG algorithm name ("RSA") is refused with 400',
     level: 'MUST',
+    requires: ['rekey'],
     cite: {
       source: 'certificate-schema',
       section: '#/definitions/Rekey/parameters/KeyPairAlgorithm',
       quote: "shall be the strings in the 'Algorithm Name' field of the 'TCG_ALG_ID Constants' table",
     },
+    judgesServerErrors: true,
     faults: ['openssl-algorithm-name-accepted'],
     async check(t) {
-      const r = await bad(t, 'opensslAlgorithmName');
+      const r = await badConfirmed(t, 'opensslAlgorithmName');
       expectRedfishError(
         t,
         r.res,
@@ -505,18 +544,22 @@ export const requestRules = [
     id: 'RF-REQ-016',
     title: 'KeyBitLength outside the RekeyActionInfo MinimumValue..MaximumValue is refused with 400',
     level: 'MUST',
-    requires: ['action-info-range'],
+    requires: ['rekey', 'action-info-range'],
     cite: {
       source: 'actioninfo-schema',
       section: '#/definitions/Parameters/properties/MinimumValue',
       quote: 'This integer or number property shall contain the minimum value that this service supports.',
     },
+    judgesServerErrors: true,
     faults: ['action-info-range-not-enforced'],
     async check(t) {
       const cert = await primaryCert(t);
       const range = (await actionInfoRange(t, cert))!;
       for (const bits of [range.min - 1, range.max + 1]) {
-        const res = await t.ctx.http.post(cert.rekeyTarget, { json: { KeyBitLength: bits } });
+        const json = await rsaBody(t, cert, bits);
+        const res = await confirmServerError(() => t.ctx.http.post(cert.rekeyTarget, { json }));
+        // 404/405/501: RF-REQ-019's finding when Rekey is not served at all, else this rule's.
+        await servedOrOwnFinding(t, res);
         expectRedfishError(
           t,
           res,
@@ -532,7 +575,7 @@ export const requestRules = [
     title: 'KeyBitLength equal to the RekeyActionInfo MinimumValue and MaximumValue is accepted and honoured',
     level: 'MUST',
     destructive: true,
-    requires: ['action-info-range'],
+    requires: ['rekey', 'action-info-range'],
     cite: {
       source: 'actioninfo-schema',
       section: '#/definitions/Parameters/properties/MaximumValue',
@@ -543,8 +586,8 @@ export const requestRules = [
       const cert = await primaryCert(t);
       const range = (await actionInfoRange(t, cert))!;
       for (const bits of [...new Set([range.min, range.max])]) {
-        const o = await rekeyOnce(t, cert, { KeyBitLength: bits });
-        checkEqual(rekeyBitsOf(requireCsr(o)), bits, `CSR key size for KeyBitLength ${bits}`);
+        const o = await rekeyOnce(t, cert, await rsaBody(t, cert, bits));
+        checkEqual(keyDescription(requireCsr(o).publicKey), `RSA ${bits}`, `CSR key for ${show(o.request)}`);
       }
     },
   }),

@@ -19,6 +19,7 @@ export const responseRules = [
     title: 'Rekey of every certificate succeeds with 200 and a body, or with 202 and a task monitor',
     level: 'MUST',
     destructive: true,
+    requires: ['rekey'],
     cite: {
       source: 'certificate-schema',
       section: '#/definitions/Rekey',
@@ -45,6 +46,7 @@ export const responseRules = [
       'The Rekey result validates against the RekeyResponse schema (CSRString and Certificate, nothing else)',
     level: 'MUST',
     destructive: true,
+    requires: ['rekey'],
     cite: {
       source: 'certificate-schema',
       section: '#/definitions/RekeyResponse (additionalProperties: false)',
@@ -71,6 +73,7 @@ export const responseRules = [
     title: 'RekeyResponse.Certificate is a reference to the certificate being rekeyed',
     level: 'MUST',
     destructive: true,
+    requires: ['rekey'],
     cite: {
       source: 'certificate-schema',
       section: '#/definitions/RekeyResponse/properties/Certificate',
@@ -99,6 +102,7 @@ export const responseRules = [
     title: 'The Rekey result carries OData-Version 4.0, Content-Type application/json and Cache-Control',
     level: 'MUST',
     destructive: true,
+    requires: ['rekey'],
     cite: {
       source: 'dsp0266',
       section: 'Response headers',
