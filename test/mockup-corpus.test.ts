@@ -53,9 +53,9 @@ describe('real-product corpus', () => {
       }
     });
 
-    it.runIf(advertisesRekey(name))(
-      'served with every action POST answered 405: one Rekey finding, the other Rekey rules not evaluated',
-      async () => {
+    // Only a capture that advertises Rekey can show "advertised but not served".
+    if (advertisesRekey(name))
+      it('served with every action POST answered 405: one Rekey finding, the other Rekey rules not evaluated', async () => {
         const j: Judgement = await judge(name, 'served');
         expect(verdicts(j, expected?.served).rules).toEqual(expected?.served?.rules);
         const notServed = j.results.filter((r) => r.cause?.what.startsWith('Rekey not served'));
@@ -69,8 +69,7 @@ describe('real-product corpus', () => {
           expect(r.cause?.what, r.rule).toMatch(/^Rekey not served/);
           expect(r.cause?.owner, r.rule).toBe(owner.rule);
         }
-      },
-    );
+      });
   });
 });
 
