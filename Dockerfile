@@ -2,7 +2,9 @@
 #   docker build -t certconform .                      # mock image (default target)
 #   docker run -p 8443:8443 certconform                # the Keyfactor mock on https://localhost:8443
 #   docker run certconform mock redfish --port 8443 --host 0.0.0.0 --variant dmtf-async
-#   docker build --target harness -t certconform-harness . && docker run -v "$PWD:/work" certconform-harness run --profile /work/lab.yaml --out /work/reports
+#   docker build --target harness -t certconform-harness .
+#   docker run --rm --user "$(id -u):$(id -g)" -v "$PWD:/work" certconform-harness run --profile /work/lab.yaml --out /work/reports
+#   (--user: the reports are written as you, into your folder; the image runs as any user)
 # BASE is any Debian-like image with Node.js 20 at /usr/local/bin/node (CI builds FROM a local one: scripts/ci-podman.sh).
 ARG BASE=node:20-bookworm-slim
 
@@ -34,8 +36,11 @@ COPY scripts/build.mjs ./scripts/
 # written as root, where the non-root user only reads.
 RUN node scripts/build.mjs \
     && node --import tsx --input-type=module -e "(await import('./suites/redfish/schemas.ts')).compileAll()"
-# Reports land in /app/reports unless --out says otherwise: the only place the non-root user writes.
-RUN mkdir -p /app/reports && chown certconform:certconform /app/reports
+# Reports land in /app/reports unless --out says otherwise: writable by any user, since the harness may run as the
+# caller's own (--user "$(id -u):$(id -g)") to write into a mounted folder the caller owns. Nothing else is written
+# at run time (the schema cache above is only read; a cache that cannot be written is skipped).
+RUN mkdir -p /app/reports && chown certconform:certconform /app/reports && chmod 1777 /app/reports
+ENV HOME=/tmp
 USER certconform
 ENTRYPOINT ["certconform"]
 

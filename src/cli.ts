@@ -1,20 +1,25 @@
+import { existsSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { redactWithAll } from './http/redact.ts';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { APIS } from '../suites/index.ts';
-import { API_IDS, type ApiId } from './core/api.ts';
+import { API_IDS, type AnyApi, type ApiId } from './core/api.ts';
 import { UsageError, describeError } from './core/errors.ts';
-import { EXIT, STOP_SIGNALS, exitCodeFor, type StopSignal } from './core/outcome.ts';
+import { EXIT, STOP_SIGNALS, type StopSignal } from './core/outcome.ts';
 import { SELFTEST_PARTS, selftest, type SelftestPart } from './core/selftest.ts';
 import { mockTarget } from './core/targets.ts';
 import { writeMockProfile } from './mock/profile-out.ts';
 import { mockupTarget, startMockup } from '../mocks/redfish/mockup/index.ts';
 import { buildAllureSite } from './report/allure-site.ts';
+import { cleanupCommand } from './cleanup.ts';
 import { catalogJson, catalogMarkdown } from './report/catalog.ts';
 import { replayRecording } from './record/replay.ts';
 import { mergeCommand } from './fleet/merge.ts';
 import { parseShard, type Shard } from './fleet/shard.ts';
-import { DEFAULT_PARALLEL, runConformance } from './run.ts';
+import { DEFAULT_PARALLEL, runConformance, runExitCode, type RunOptions } from './run.ts';
+import { planOf, planText } from './plan.ts';
+import { AUTH_SCHEMES, hasCommandLineTarget, type CommandLineTarget } from './profile/command-line.ts';
+import { initProfile } from './profile/init.ts';
 import { TOOL } from './tool.ts';
 
 const print = (...lines: string[]) => {
@@ -30,6 +35,90 @@ function apiOption() {
       return [...previous, value];
     },
   );
+}
+
+/**
+ * The options that describe one target on the command line (run, plan, init). Secrets are taken from the
+ * environment or a file only: --password and --token are refused (a value on the command line is in the shell's
+ * history and every process listing).
+ */
+function targetOptions(cmd: Command): Command {
+  return cmd
+    .option('--url <url>', "the target's base URL (a profile-less run: give its API with --api)")
+    .option('--user <name>', 'user name (Basic or session auth)')
+    .option('--password-env <NAME>', 'read the password from this environment variable')
+    .option('--password-file <file>', 'read the password from this file (its first line)')
+    .option('--token-env <NAME>', 'read the bearer token from this environment variable')
+    .addOption(
+      new Option(
+        '--auth <scheme>',
+        'authentication (default: bearer with --token-env, basic with --user, else none)',
+      ).choices(AUTH_SCHEMES),
+    )
+    .option('--ca <file>', "PEM CA bundle the target's certificate is checked against")
+    .option('--insecure', 'accept any certificate of the target (a self-signed lab device)')
+    .option('--vendor <vendor>', "selects that vendor's VENDOR rules (e.g. ami); default generic")
+    .option('--name <name>', "the target's name in the reports (default: the URL's host)")
+    .option(
+      '--proxy <url|none>',
+      'forward proxy for the target (default: HTTPS_PROXY/NO_PROXY; none: direct)',
+    )
+    .option(
+      '-H, --header <"Name: value">',
+      'header sent with every request (repeatable); a ${ENV} value is a secret',
+      collect,
+    )
+    .option('--param <name=value>', 'an API parameter (repeatable; a.b=value for nested ones)', collect)
+    .addOption(new Option('--password <value>').hideHelp())
+    .addOption(new Option('--token <value>').hideHelp());
+}
+
+/** The --url target of the options, or undefined; refuses secrets given as values. */
+function commandLineTarget(
+  o: CommandLineTarget & { password?: string; token?: string },
+): CommandLineTarget | undefined {
+  if (o.password !== undefined)
+    throw new UsageError(
+      '--password: a secret is never taken on the command line (shell history, process list): use --password-env NAME or --password-file FILE',
+    );
+  if (o.token !== undefined)
+    throw new UsageError('--token: a secret is never taken on the command line: use --token-env NAME');
+  return hasCommandLineTarget(o) ? o : undefined;
+}
+
+function parseCount(flag: string) {
+  return (v: string) => {
+    if (!/^\d+$/.test(v) || Number(v) < 1)
+      throw new InvalidArgumentError(`${flag} must be a whole number of at least 1, got "${v}"`);
+    return Number(v);
+  };
+}
+
+/**
+ * The variants and faults of the bundled mocks, one line each: the variants for `mock <api> --variant`, the
+ * faults for `--fault` (with `full`, the faults of each API too; the help lists them by count, to stay short).
+ */
+function mockCatalog(apis: AnyApi[], full = false): string[] {
+  const lines: string[] = [];
+  const oneLine = (text: string) => {
+    const first = text.replace(/\s+/g, ' ').trim();
+    return first.length > 110 ? `${first.slice(0, 109)}…` : first;
+  };
+  for (const api of apis) {
+    const variants = Object.entries(api.variants as Record<string, { description: string }>);
+    const faults = Object.entries(api.faults as Record<string, { description: string }>);
+    lines.push(`${api.id} variants (--variant; default ${api.defaultVariant}):`);
+    const width = Math.max(
+      ...variants.map(([n]) => n.length),
+      ...(full ? faults.map(([n]) => n.length) : [0]),
+    );
+    for (const [name, v] of variants) lines.push(`  ${name.padEnd(width)}  ${oneLine(v.description)}`);
+    if (full) {
+      lines.push(`${api.id} faults (--fault, repeatable; each breaks the rules tied to it):`);
+      for (const [name, f] of faults) lines.push(`  ${name.padEnd(width)}  ${oneLine(f.description)}`);
+    } else lines.push(`  and ${faults.length} faults: certconform mock ${api.id} --list`);
+  }
+  return lines;
 }
 
 function apisFrom(ids: string[] | undefined) {
@@ -96,17 +185,19 @@ async function serveMockup(
   await mock.close();
 }
 
-export function buildCli(): Command {
-  const program = new Command('certconform')
-    .description('Conformance harness for certificate-lifecycle REST APIs')
-    .version(TOOL.version)
-    .exitOverride();
+/** The options that choose targets and rules: shared by run and plan. */
+interface SelectionOptions extends CommandLineTarget {
+  profile?: string[];
+  rule?: string[];
+  exclude?: string[];
+  expectations?: string;
+  shard?: Shard;
+  password?: string;
+  token?: string;
+}
 
-  program
-    .command('run')
-    .description(
-      'run the suites: against every bundled mock (no --profile) or the targets the profiles describe',
-    )
+function selectionOptions(cmd: Command): Command {
+  cmd
     .option(
       '-p, --profile <file>',
       'target profile, YAML or JSON (repeatable: several targets in one run)',
@@ -115,18 +206,75 @@ export function buildCli(): Command {
     .addOption(apiOption())
     .option(
       '-r, --rule <id|glob>',
-      'only rules matching (repeatable), e.g. RF-CSR-* ',
+      "only rules matching (repeatable), e.g. RF-CSR-*; '!GLOB' excludes",
       (v: string, prev?: string[]) => {
         if (!v.trim()) throw new InvalidArgumentError('must be a rule ID or a glob such as RF-CSR-*, got ""');
         return collect(v, prev);
       },
     )
-    .option('-o, --out <dir>', 'report directory (default reports/<timestamp>)')
+    .option('-x, --exclude <glob>', 'do not run the rules matching (repeatable), e.g. KF-PFX-*', collect)
     .option('-e, --expectations <file>', 'known-deviations file applied to every target (replaces their own)')
     .option('--allow-destructive', 'run rules that change target state, whatever the profiles say')
     .option(
+      '--shard <i/n>',
+      'run share i of n: every n-th target from the i-th; with one target, exclusive rules in shard 1 and the read-only rules dealt out (README: "Fleets and CI shards")',
+      (v: string) => {
+        try {
+          return parseShard(v);
+        } catch (err) {
+          throw new InvalidArgumentError((err as Error).message.replace(/^--shard: /, ''));
+        }
+      },
+    );
+  return targetOptions(cmd);
+}
+
+function selectionFrom(o: SelectionOptions): Omit<RunOptions, 'print'> {
+  const target = commandLineTarget(o);
+  return {
+    profiles: o.profile ?? [],
+    ...(target ? { target } : {}),
+    only: o.api as ApiId[] | undefined,
+    rules: o.rule,
+    ...(o.exclude?.length ? { exclude: o.exclude } : {}),
+    expectations: o.expectations,
+    allowDestructive: o.allowDestructive,
+    ...(o.shard ? { shard: o.shard } : {}),
+  };
+}
+
+function printPlan(selection: Omit<RunOptions, 'print'>, format: 'text' | 'json'): void {
+  const plans = planOf({ ...selection, print });
+  if (format === 'json') print(JSON.stringify({ targets: plans }, null, 2));
+  else print(...planText(plans));
+}
+
+export function buildCli(): Command {
+  const program = new Command('certconform')
+    .description('Conformance harness for certificate-lifecycle REST APIs')
+    .version(TOOL.version)
+    .exitOverride();
+
+  const run = selectionOptions(
+    program
+      .command('run')
+      .description(
+        'run the suites: against every bundled mock (no --profile), the targets the profiles describe, or the --url target',
+      ),
+  )
+    .option(
+      '--max-failures <n>',
+      'after n failures the rules not yet started are reported skip (running ones finish, cleanups run)',
+      parseCount('--max-failures'),
+    )
+    .option(
+      '--dry-run',
+      'print the plan (what would run, skip, change) and exit: nothing is sent to any target',
+    )
+    .option('-o, --out <dir>', 'report directory (default reports/<timestamp>)')
+    .option(
       '--warn-as-failure',
-      'JUnit: a SHOULD violation is a <failure type="warn"> (default: a passing [WARN] case)',
+      'a SHOULD violation counts as a failure: exit code 1, JUnit <failure type="warn"> (default: a passing case with the property outcome=warn)',
     )
     .option('--record', 'write a HAR 1.2 recording per target (<target>.har) into the report directory')
     .option(
@@ -142,58 +290,88 @@ export function buildCli(): Command {
           throw new InvalidArgumentError(`must be a whole number of at least 1, got "${v}"`);
         return Number(v);
       },
-    )
-    .option(
-      '--shard <i/n>',
-      'run share i of n: every n-th target from the i-th; with one target, exclusive rules in shard 1 and the read-only rules dealt out (README: "Fleets and CI shards")',
-      (v: string) => {
-        try {
-          return parseShard(v);
-        } catch (err) {
-          throw new InvalidArgumentError((err as Error).message.replace(/^--shard: /, ''));
-        }
-      },
-    )
-    .action(
-      async (o: {
+    );
+  run.action(
+    async (
+      o: SelectionOptions & {
         parallel?: number;
-        shard?: Shard;
-        profile?: string[];
-        api?: ApiId[];
-        rule?: string[];
         out?: string;
-        expectations?: string;
-        allowDestructive?: boolean;
         warnAsFailure?: boolean;
         record?: boolean;
         seed?: number;
-      }) => {
-        const signal = interruptSignal();
-        const { exitCode } = await runConformance({
-          ...(o.record ? { record: true } : {}),
-          ...(o.seed !== undefined ? { seed: o.seed } : {}),
-          profiles: o.profile ?? [],
-          only: o.api,
-          rules: o.rule,
-          out: o.out,
-          expectations: o.expectations,
-          allowDestructive: o.allowDestructive,
-          ...(o.warnAsFailure ? { warnAsFailure: true } : {}),
-          ...(o.parallel !== undefined ? { parallel: o.parallel } : {}),
-          ...(o.shard ? { shard: o.shard } : {}),
-          print,
-          signal,
-        });
-        process.exitCode = exitCode;
-        // Stopped by a signal: the cleanups ran and the reports are written, so nothing is left to wait for (a
-        // request still in flight would hold the process for its timeout, past a container's stop grace).
-        if (signal.aborted) exitWhenFlushed(exitCode);
+        maxFailures?: number;
+        dryRun?: boolean;
       },
-    );
+    ) => {
+      const selection = selectionFrom(o);
+      if (o.dryRun) {
+        printPlan(selection, 'text');
+        return;
+      }
+      const signal = interruptSignal();
+      const { exitCode } = await runConformance({
+        ...selection,
+        ...(o.record ? { record: true } : {}),
+        ...(o.seed !== undefined ? { seed: o.seed } : {}),
+        out: o.out,
+        ...(o.warnAsFailure ? { warnAsFailure: true } : {}),
+        ...(o.parallel !== undefined ? { parallel: o.parallel } : {}),
+        ...(o.maxFailures !== undefined ? { maxFailures: o.maxFailures } : {}),
+        print,
+        signal,
+      });
+      process.exitCode = exitCode;
+      // Stopped by a signal: the cleanups ran and the reports are written, so nothing is left to wait for (a
+      // request still in flight would hold the process for its timeout, past a container's stop grace).
+      if (signal.aborted) exitWhenFlushed(exitCode);
+    },
+  );
+
+  selectionOptions(
+    program
+      .command('plan')
+      .description(
+        'print what a run with these options would do: per target the rules that would run, skip (why) and change; nothing is sent to any target',
+      ),
+  )
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((o: SelectionOptions & { format: 'text' | 'json' }) => {
+      printPlan(selectionFrom(o), o.format);
+    });
+
+  targetOptions(
+    program
+      .command('init')
+      .description(
+        'write a profile for the --url target (what was given as values, secrets as ${ENV} references, every other field and API parameter as a commented placeholder)',
+      )
+      .addOption(apiOption())
+      .option('--allow-destructive', 'write allowDestructive: true')
+      .option('-o, --output <file>', 'the profile file to write (default: print it)')
+      .option('--force', 'overwrite an existing --output file'),
+  ).action(
+    (o: CommandLineTarget & { password?: string; token?: string; output?: string; force?: boolean }) => {
+      const target = commandLineTarget(o);
+      if (!target?.url) throw new UsageError('init: give the target with --url and --api');
+      const text = initProfile(target, APIS);
+      if (o.output === undefined) {
+        process.stdout.write(text);
+        return;
+      }
+      if (existsSync(o.output) && !o.force)
+        throw new UsageError(`--output ${o.output}: exists; --force overwrites it`);
+      writeFileSync(o.output, text);
+      process.stderr.write(
+        `wrote ${resolve(o.output)}: fill in the placeholders it marks REQUIRED, then certconform run --profile ${o.output}\n`,
+      );
+    },
+  );
 
   program
     .command('mock <api>')
-    .description('run a bundled mock standalone until Ctrl-C')
+    .description('run a bundled mock standalone until Ctrl-C (--list: its variants and faults)')
+    .addHelpText('after', () => `\n${mockCatalog(Object.values(APIS)).join('\n')}`)
+    .option('--list', 'list the variants and faults of <api>, one line each, and exit')
     .option('--port <n>', 'port (default: any free port)', (v: string) => {
       if (!/^\d+$/.test(v) || Number(v) > 65535)
         throw new InvalidArgumentError(`must be a port number from 0 to 65535, got "${v}"`);
@@ -220,10 +398,15 @@ export function buildCli(): Command {
           fault?: string[];
           profileOut?: string;
           fromMockup?: string;
+          list?: boolean;
         },
       ) => {
         const api = APIS[id as ApiId];
         if (!api) throw new UsageError(`unknown api "${id}" (known: ${API_IDS.join(', ')})`);
+        if (o.list) {
+          print(...mockCatalog([api], true));
+          return;
+        }
         if (o.fromMockup !== undefined) {
           if (api.id !== 'redfish') throw new UsageError('--from-mockup: only for the redfish api');
           if (o.variant || o.fault?.length)
@@ -279,7 +462,10 @@ export function buildCli(): Command {
       'merge the reports of several runs (CI shards) into one results.json, JUnit, summary and report.html',
     )
     .option('-o, --out <dir>', 'report directory (default reports/<timestamp>)')
-    .option('--warn-as-failure', 'JUnit: a SHOULD violation is a <failure type="warn">')
+    .option(
+      '--warn-as-failure',
+      'a SHOULD violation counts as a failure: exit code 1, JUnit <failure type="warn">',
+    )
     .action((dirs: string[], o: { out?: string; warnAsFailure?: boolean }) => {
       const { run, outDir } = mergeCommand({
         dirs,
@@ -290,7 +476,28 @@ export function buildCli(): Command {
         `merged ${dirs.length} run(s): ${run.targets.length} target(s), ${run.results.length} results${run.incomplete ? ` (incomplete: ${run.incomplete})` : ''}`,
         `Reports: ${outDir} (results.json, junit.xml, summary.md, report.html, allure-results/)`,
       );
-      process.exitCode = exitCodeFor(run.summary, run.residue.length);
+      process.exitCode = runExitCode(run.summary, run.residue.length, o.warnAsFailure);
+    });
+
+  program
+    .command('cleanup')
+    .description(
+      'list what earlier runs left on the targets (scratch objects named certconform-…, a configuration lock another session holds); with --yes remove it',
+    )
+    .option('-p, --profile <file>', 'target profile (repeatable)', collect)
+    .option('--yes', 'remove what was found (needs allowDestructive in the profile, or --allow-destructive)')
+    .option('--allow-destructive', 'allow the removal whatever the profiles say')
+    .action(async (o: { profile?: string[]; yes?: boolean; allowDestructive?: boolean }) => {
+      const signal = interruptSignal();
+      const code = await cleanupCommand({
+        profiles: o.profile ?? [],
+        ...(o.yes ? { yes: true } : {}),
+        ...(o.allowDestructive ? { allowDestructive: true } : {}),
+        print,
+        signal,
+      });
+      process.exitCode = signal.aborted ? STOP_SIGNALS[signal.reason as StopSignal] : code;
+      if (signal.aborted) exitWhenFlushed(process.exitCode);
     });
 
   program

@@ -31,22 +31,50 @@ export function preflight(opts: PreflightOptions): { outDir: string } {
 
 /** A --rule value: a rule ID or a glob that picomatch accepts. */
 export function checkRulePattern(pattern: string): void {
-  if (!pattern.trim()) throw new UsageError('--rule: must be a rule ID or a glob such as RF-CSR-*, got ""');
+  if (!pattern.trim() || pattern === '!')
+    throw new UsageError(`--rule: must be a rule ID or a glob such as RF-CSR-*, got "${pattern}"`);
   try {
-    picomatch(pattern);
+    picomatch(pattern.replace(/^!/, ''));
   } catch (err) {
     throw new UsageError(`--rule ${pattern}: not a valid glob: ${(err as Error).message}`);
   }
 }
 
-/** The selected APIs must have at least one rule matching the patterns: a run that tests nothing must not pass. */
-export function checkRulesMatch(apis: AnyApi[], patterns: string[] | undefined): void {
-  if (!patterns?.length) return;
-  const match = picomatch(patterns, { nocase: true });
-  if (!apis.some((api) => api.rules.some((r) => match(r.id))))
+/**
+ * Which rule IDs a selection keeps (a --rule pattern, all when none is given) and drops (--exclude, and a --rule
+ * pattern that starts with "!"), case-insensitively.
+ */
+export function ruleMatchers(
+  patterns: string[] | undefined,
+  exclude: string[] = [],
+): { keep: (id: string) => boolean; drop: (id: string) => boolean; include: string[] } {
+  const include = (patterns ?? []).filter((p) => !p.startsWith('!'));
+  const excluded = [...(patterns ?? []).filter((p) => p.startsWith('!')).map((p) => p.slice(1)), ...exclude];
+  const keep = include.length ? picomatch(include, { nocase: true }) : () => true;
+  const drop = excluded.length ? picomatch(excluded, { nocase: true }) : () => false;
+  return { keep, drop, include };
+}
+
+/**
+ * The selected APIs must have at least one rule the selection keeps (matching a --rule pattern, or every rule when
+ * none is given, less the exclusions: --exclude and --rule '!GLOB'): a run that tests nothing must not pass.
+ */
+export function checkRulesMatch(
+  apis: AnyApi[],
+  patterns: string[] | undefined,
+  exclude: string[] = [],
+): void {
+  if (!patterns?.length && !exclude.length) return;
+  const { keep, drop, include } = ruleMatchers(patterns, exclude);
+  if (!apis.some((api) => api.rules.some((r) => keep(r.id) && !drop(r.id)))) {
+    const what = [
+      ...(patterns ?? []).map((p) => `--rule ${p}`),
+      ...exclude.map((p) => `--exclude ${p}`),
+    ].join(', ');
     throw new UsageError(
-      `--rule ${patterns.join(', ')}: no rule of ${apis.map((a) => a.id).join(', ') || 'the selected APIs'} matches`,
+      `${what}: no rule of ${apis.map((a) => a.id).join(', ') || 'the selected APIs'} ${include.length ? 'matches' : 'is left'}`,
     );
+  }
 }
 
 let defaultDirs = 0;
@@ -115,10 +143,15 @@ function probeWritable(folder: string, dir: string, option: string, exists: bool
         : code === 'EROFS'
           ? 'read-only file system'
           : code;
+    // In the harness image a mounted folder belongs to the caller, not to the image's user.
+    const hint =
+      process.env.CERTCONFORM_IN_CONTAINER === '1' && why === 'permission denied'
+        ? `; in the certconform image run as yourself: docker run --user "$(id -u):$(id -g)" … (uid ${process.getuid?.() ?? '?'} cannot write there)`
+        : '';
     throw new UsageError(
       exists
-        ? `${option} ${dir}: the directory is not writable (${why})`
-        : `${option} ${dir}: cannot be created in ${folder} (${why})`,
+        ? `${option} ${dir}: the directory is not writable (${why})${hint}`
+        : `${option} ${dir}: cannot be created in ${folder} (${why})${hint}`,
     );
   }
   try {

@@ -1,31 +1,39 @@
-import picomatch from 'picomatch';
 import { APIS } from '../suites/index.ts';
 import type { AnyApi, AnyRule, ApiId, RunningMock, Target } from './core/api.ts';
 import { prepareApi, runTarget, type Residue, type RuleResult } from './core/engine.ts';
 import { UsageError, describeError } from './core/errors.ts';
 import { loadExpectations } from './core/expectations.ts';
-import { STOP_SIGNALS, exitCodeFor, summarize, type StopSignal } from './core/outcome.ts';
+import { STOP_SIGNALS, exitCodeFor, summarize, type StopSignal, type Summary } from './core/outcome.ts';
+import { validatorFor, firstError } from './core/schema.ts';
 import { harnessClocks, randomSeed, setHarnessSeed } from './core/random.ts';
 import { Redactor } from './http/redact.ts';
 import { repoPath } from './paths.ts';
-import { checkRulesMatch, preflight } from './preflight.ts';
+import { checkRulesMatch, preflight, ruleMatchers } from './preflight.ts';
 import { runPool } from './fleet/pool.ts';
 import { shardRules, shardTargets, type Shard } from './fleet/shard.ts';
 import { loadProfile, mockOverrides, targetFromProfile, type LoadedProfile } from './profile/load.ts';
+import { loadCommandLineTarget, type CommandLineTarget } from './profile/command-line.ts';
+import { proxyFor } from './http/proxy.ts';
 import { ConsoleProgress, OrderedProgress } from './report/console.ts';
 import { HarRecorder, writeHar } from './record/har.ts';
 import { startProfileMock } from './mock/container.ts';
-import { targetInfo, type RunRecord } from './report/run.ts';
+import { targetInfo, targetOrder, type RunRecord } from './report/run.ts';
 import { lockOutDir } from './report/out-lock.ts';
 import { ReportSpool } from './report/write.ts';
 import { TOOL } from './tool.ts';
 
 export interface RunOptions {
-  /** Profile files; none = every bundled mock, default variant. */
+  /** Profile files; none (and no `target`) = every bundled mock, default variant. */
   profiles: string[];
+  /** A target given on the command line (`--url … --user … --password-env …`), checked like a profile. */
+  target?: CommandLineTarget;
   only?: ApiId[];
-  /** Rule IDs or globs (RF-REQ-*). */
+  /** Rule IDs or globs (RF-REQ-*); one starting with "!" excludes (`--rule '!KF-*'`). */
   rules?: string[];
+  /** Globs of rules not to run (`--exclude`). */
+  exclude?: string[];
+  /** After this many failures the rules not yet started are reported `skip` (their cleanups still run). */
+  maxFailures?: number;
   out?: string;
   /** Replaces every target's own expectations file. */
   expectations?: string;
@@ -46,7 +54,7 @@ export interface RunOptions {
   apis?: Record<string, AnyApi>;
 }
 
-interface PlannedTarget {
+export interface PlannedTarget {
   api: AnyApi;
   name: string;
   /** A real target (from its profile). */
@@ -60,59 +68,49 @@ interface PlannedTarget {
 
 export { defaultOutDir } from './preflight.ts';
 
-function selectRules(api: AnyApi, patterns: string[] | undefined): AnyRule[] {
-  if (!patterns?.length) return [...api.rules];
-  const match = picomatch(patterns, { nocase: true });
-  return api.rules.filter((r) => match(r.id));
+/**
+ * The rules the selection keeps: those matching a --rule pattern (all when none is given) and no exclusion
+ * (--exclude, or a --rule pattern that starts with "!").
+ */
+export function selectRules(api: AnyApi, patterns: string[] | undefined, exclude: string[] = []): AnyRule[] {
+  const { keep, drop } = ruleMatchers(patterns, exclude);
+  return api.rules.filter((r) => keep(r.id) && !drop(r.id));
 }
 
-/** Runs the suites against every target and writes the reports. Returns the exit code of the run contract. */
-export async function runConformance(
-  opts: RunOptions,
-): Promise<{ run: RunRecord; exitCode: number; outDir: string }> {
-  const apis = opts.apis ?? APIS;
-  const redactor = new Redactor();
-  // Options and paths first: a bad --out or --rule is one line, before anything is loaded or started.
-  const { outDir } = preflight({ out: opts.out, rules: opts.rules, expectations: opts.expectations });
-  // Everything printed passes the redactor too: a skip reason or an error can quote a device's answer.
-  const write = (...lines: string[]) => opts.print(...lines.map((l) => redactor.text(l)));
-  const progress = new ConsoleProgress(write);
-  const started = Date.now();
-  // Every value the harness invents comes from this seed, so a replay of a recording sends the same requests.
-  const seed = opts.seed ?? randomSeed();
-  setHarnessSeed(seed, started);
-  const run: RunRecord = {
-    tool: TOOL,
-    startedAt: new Date(started).toISOString(),
-    durationMs: 0,
-    targets: [],
-    summary: summarize([]),
-    results: [],
-    residue: [],
-    citations: {},
-    seed,
-    ...(opts.warnAsFailure ? { reportOptions: { warnAsFailure: true } } : {}),
-  };
+/** The run's failures as the exit code counts them: fail and xpass, and warn under --warn-as-failure. */
+export function failures(summary: Summary, warnAsFailure = false): number {
+  return summary.fail + summary.xpass + (warnAsFailure ? summary.warn : 0);
+}
 
-  for (const api of Object.values(apis)) {
-    for (const r of api.rules) {
-      const src = (api.sources as Record<string, { title: string; url?: string }>)[r.cite.source];
-      run.citations[r.id] = {
-        source: src?.title ?? r.cite.source,
-        section: r.cite.section,
-        quote: r.cite.quote,
-        url: src?.url,
-      };
-    }
-  }
+/** The run contract's exit code; under --warn-as-failure a SHOULD violation counts as a failure. */
+export function runExitCode(summary: Summary, residue: number, warnAsFailure = false): number {
+  return exitCodeFor(warnAsFailure ? { ...summary, fail: summary.fail + summary.warn } : summary, residue);
+}
 
-  // Plan first: every profile is loaded and checked before anything is started, so a bad one costs nothing.
-  const loaded = opts.profiles.map((file) => loadProfile(file, apis, redactor));
+/** What a run would do: its targets (nothing started), the APIs, and the expectations. Every check is made here. */
+export interface RunPlan {
+  planned: PlannedTarget[];
+  selected: AnyApi[];
+  sharedExpectations?: ReturnType<typeof loadExpectations>;
+}
+
+/**
+ * Loads and checks every profile (and the command-line target), the rule selection and the expectations, and plans
+ * the targets without starting or contacting anything: a bad one costs one line and exit 2.
+ */
+export function planRun(opts: RunOptions, apis: Record<string, AnyApi>, redactor: Redactor): RunPlan {
+  if (opts.target && opts.profiles.length)
+    throw new UsageError(
+      '--url describes one target; give it without --profile (or write it into a profile: certconform init)',
+    );
+  const loaded = opts.target
+    ? [loadCommandLineTarget(opts.target, apis, redactor)]
+    : opts.profiles.map((file) => loadProfile(file, apis, redactor));
   const selected = (
     loaded.length ? [...new Set(loaded.map((l) => apis[l.profile.api]!))] : Object.values(apis)
   ).filter((api) => !opts.only?.length || opts.only.includes(api.id));
   if (selected.length === 0) throw new UsageError('nothing to run: no target matches --api');
-  checkRulesMatch(selected, opts.rules);
+  checkRulesMatch(selected, opts.rules, opts.exclude);
   // One --expectations file for targets of several APIs: a rule of any selected API is known to it.
   const sharedExpectations =
     opts.expectations !== undefined
@@ -146,6 +144,7 @@ export async function runConformance(
         });
       } else {
         const target = targetFromProfile(l, redactor);
+        checkProxy(target, l);
         planned.push({ api, name: target.name, target, ...(l.profile.record ? { record: true } : {}) });
       }
     }
@@ -157,6 +156,67 @@ export async function runConformance(
     names.add(p.name);
   }
   if (planned.length === 0) throw new UsageError('nothing to run: no target matches --api');
+  return { planned, selected, ...(sharedExpectations ? { sharedExpectations } : {}) };
+}
+
+/** The proxy the environment names for a target must be a URL: found now, not as an error of every rule. */
+function checkProxy(target: Target, l: LoadedProfile): void {
+  try {
+    proxyFor(target.baseUrl, target.proxy);
+  } catch (err) {
+    const where = l.file === 'command line' ? '' : `profile ${l.file}: `;
+    throw new UsageError(
+      `${where}${(err as Error).message} (from HTTPS_PROXY/HTTP_PROXY; "proxy: none" in the profile or --proxy none ignores them)`,
+    );
+  }
+}
+
+/** Runs the suites against every target and writes the reports. Returns the exit code of the run contract. */
+export async function runConformance(
+  opts: RunOptions,
+): Promise<{ run: RunRecord; exitCode: number; outDir: string }> {
+  const apis = opts.apis ?? APIS;
+  const redactor = new Redactor();
+  // Options and paths first: a bad --out or --rule is one line, before anything is loaded or started.
+  const { outDir } = preflight({
+    out: opts.out,
+    rules: [...(opts.rules ?? []), ...(opts.exclude ?? [])],
+    expectations: opts.expectations,
+  });
+  // Everything printed passes the redactor too: a skip reason or an error can quote a device's answer.
+  const write = (...lines: string[]) => opts.print(...lines.map((l) => redactor.text(l)));
+  const progress = new ConsoleProgress(write);
+  const started = Date.now();
+  // Every value the harness invents comes from this seed, so a replay of a recording sends the same requests.
+  const seed = opts.seed ?? randomSeed();
+  setHarnessSeed(seed, started);
+  const run: RunRecord = {
+    tool: TOOL,
+    startedAt: new Date(started).toISOString(),
+    durationMs: 0,
+    targets: [],
+    summary: summarize([]),
+    results: [],
+    residue: [],
+    citations: {},
+    seed,
+    ...(opts.warnAsFailure ? { reportOptions: { warnAsFailure: true } } : {}),
+  };
+
+  for (const api of Object.values(apis)) {
+    for (const r of api.rules) {
+      const src = (api.sources as Record<string, { title: string; url?: string }>)[r.cite.source];
+      run.citations[r.id] = {
+        source: src?.title ?? r.cite.source,
+        section: r.cite.section,
+        quote: r.cite.quote,
+        url: src?.url,
+      };
+    }
+  }
+
+  // Plan first: every profile is loaded and checked before anything is started, so a bad one costs nothing.
+  const { planned, sharedExpectations } = planRun(opts, apis, redactor);
   // A shard of several targets runs every n-th of them; a shard of one target, a share of its rules.
   const mine = opts.shard && planned.length > 1 ? shardTargets(planned, opts.shard) : planned;
   const ruleShard = opts.shard && planned.length === 1 ? opts.shard : undefined;
@@ -174,6 +234,13 @@ export async function runConformance(
   const forward = () => stop.abort(opts.signal?.reason);
   if (opts.signal?.aborted) forward();
   else opts.signal?.addEventListener('abort', forward, { once: true });
+  // --max-failures N: once N rules failed, the rules not yet started (of every target) are not run.
+  const maxFailures = opts.maxFailures;
+  let failed = 0;
+  const notRun = () =>
+    maxFailures !== undefined && failed >= maxFailures
+      ? `not run: --max-failures ${maxFailures} reached`
+      : undefined;
   const assemble = () => {
     run.targets = slots.flatMap((s) => (s.info ? [s.info] : []));
     run.results = slots.flatMap((s) => s.results);
@@ -188,7 +255,7 @@ export async function runConformance(
     const say = ordered.progress(i);
     try {
       if (stop.signal.aborted) return;
-      const all = selectRules(p.api, opts.rules);
+      const all = selectRules(p.api, opts.rules, opts.exclude);
       const rules = ruleShard ? shardRules(all, ruleShard) : all;
       if (rules.length === 0) return;
       const target = await startTarget(p, open, redactor);
@@ -199,7 +266,12 @@ export async function runConformance(
       const expectations = file
         ? (sharedExpectations ?? loadExpectations(file, new Set(p.api.rules.map((r) => r.id))))
         : undefined;
-      slot.info = targetInfo(target);
+      // Its place in the whole profile list (of every shard): `merge` restores the profile order from it.
+      const order = targetOrder(
+        planned.map((x) => x.name),
+        planned.indexOf(p),
+      );
+      slot.info = targetInfo(target, order);
       spool.journalLine({ target: slot.info });
       say.target(target);
       const t0 = Date.now();
@@ -214,7 +286,13 @@ export async function runConformance(
         redactor,
         expectations,
         signal: stop.signal,
+        // What earlier runs left: not on a mock started for this run (it starts empty), nor in a second shard of
+        // one device (the first shard's scratch objects are not an earlier run's).
+        earlierResidue: !target.mockVariant && (!ruleShard || ruleShard.index === 1),
+        ...(maxFailures !== undefined ? { notRun } : {}),
         onResult: (r: RuleResult) => {
+          if (r.status === 'fail' || r.status === 'xpass' || (opts.warnAsFailure && r.status === 'warn'))
+            failed++;
           full.push(r);
           spool.journalLine({ result: compact(r) });
           say.result(r);
@@ -273,10 +351,14 @@ export async function runConformance(
   assemble();
   spool.finish(run);
   releaseOut();
+  if (notRun()) {
+    const skipped = run.results.filter((r) => r.reason === notRun()).length;
+    write(`Stopped after ${failed} failure(s) (--max-failures ${maxFailures}): ${skipped} rule(s) not run.`);
+  }
   progress.summary(run, outDir);
   const exitCode = opts.signal?.aborted
     ? STOP_SIGNALS[stopSignal(opts.signal)]
-    : exitCodeFor(run.summary, run.residue.length);
+    : runExitCode(run.summary, run.residue.length, opts.warnAsFailure);
   return { run, exitCode, outDir };
 }
 
@@ -300,6 +382,10 @@ async function startTarget(p: PlannedTarget, open: Set<RunningMock>, redactor: R
   open.add(mock);
   // The profile's timeouts, concurrency, allowDestructive and params apply to the mock too.
   const target = loaded ? mockOverrides(loaded, base) : base;
+  // The profile's params merged over the mock's own: now the API's required ones must all be there.
+  const validate = validatorFor(p.api.paramsSchema);
+  if (loaded && !validate(target.params))
+    throw new UsageError(`profile ${loaded.file}: ${firstError(validate.errors, 'params')}`);
   redactorForMock(target, redactor);
   return target;
 }

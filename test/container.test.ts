@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { APIS } from '../suites/index.ts';
@@ -17,6 +17,7 @@ import { tempDir } from './helpers.ts';
 const SOCKET = '/run/podman/podman.sock';
 const BASE = process.env.CERTCONFORM_BASE_IMAGE ?? 'localhost/certconform-base:node20';
 const IMAGE = 'localhost/certconform:test';
+const HARNESS = 'localhost/certconform-harness:test';
 
 function podmanReady(): string | undefined {
   const version = spawnSync('podman', ['--version'], { encoding: 'utf8' });
@@ -70,14 +71,14 @@ describe.skipIf(missing !== undefined && !inCi)('the mock as a container', () =>
       spawnSync('podman', ['rm', '-f', id]);
     }
 
+    // Only the engine and the image: Ryuk off and the host (this machine has a /.dockerenv, which makes
+    // testcontainers point at the bridge's gateway, while the engine runs beside it) are defaults in code.
     Object.assign(process.env, {
       DOCKER_HOST: process.env.DOCKER_HOST ?? `unix://${SOCKET}`,
-      TESTCONTAINERS_RYUK_DISABLED: 'true', // ryuk is an image from a registry; the run stops its own container
-      // This machine has a /.dockerenv, which makes testcontainers connect through the bridge's gateway address;
-      // the engine is local, and the mock's certificate names localhost.
-      TESTCONTAINERS_HOST_OVERRIDE: process.env.TESTCONTAINERS_HOST_OVERRIDE ?? 'localhost',
       CERTCONFORM_IMAGE: IMAGE,
     });
+    delete process.env.TESTCONTAINERS_RYUK_DISABLED;
+    delete process.env.TESTCONTAINERS_HOST_OVERRIDE;
     const dir = tempDir();
     const profile = join(dir, 'kf-container.yaml');
     writeFileSync(profile, 'api: keyfactor\nmock: { runtime: container }\n');
@@ -106,5 +107,57 @@ describe.skipIf(missing !== undefined && !inCi)('the mock as a container', () =>
       encoding: 'utf8',
     });
     expect(left.trim()).toBe('');
+  }, 1_200_000);
+
+  it('the harness image writes its reports into a mounted folder as the caller (--user), and says why when it cannot', () => {
+    execFileSync(
+      'podman',
+      [
+        'build',
+        '--format',
+        'docker',
+        '--build-arg',
+        `BASE=${BASE}`,
+        '--target',
+        'harness',
+        '-t',
+        HARNESS,
+        '.',
+      ],
+      { cwd: repoPath(), stdio: ['ignore', 'ignore', 'pipe'], timeout: 900_000 },
+    );
+    // A folder of someone who is neither root nor the image's user, as a mounted checkout would be.
+    const dir = tempDir();
+    writeFileSync(join(dir, 'kf.yaml'), 'api: keyfactor\nmock: {}\n');
+    chmodSync(dir, 0o755);
+    chownSync(dir, 4321, 4321);
+    const run = (user: string[]) =>
+      spawnSync(
+        'podman',
+        [
+          'run',
+          '--rm',
+          ...user,
+          '-v',
+          `${dir}:/work`,
+          HARNESS,
+          'run',
+          '-p',
+          '/work/kf.yaml',
+          '--rule',
+          'KF-REN-00*',
+          '--out',
+          '/work/reports',
+        ],
+        { encoding: 'utf8', timeout: 300_000 },
+      );
+    const refused = run([]);
+    expect(refused.status, refused.stderr).toBe(2);
+    expect(refused.stderr).toMatch(
+      /--out \/work\/reports: cannot be created in \/work \(permission denied\); in the certconform image run as yourself: docker run --user/,
+    );
+    const mine = run(['--user', '4321:4321']);
+    expect(mine.status, mine.stderr + mine.stdout).toBe(0);
+    expect(statSync(join(dir, 'reports', 'results.json')).uid).toBe(4321);
   }, 1_200_000);
 });

@@ -126,6 +126,10 @@ export interface Target {
   model?: string;
   firmware?: string;
   tls: { ca?: string; insecure?: boolean; cert?: string; key?: string; passphrase?: string };
+  /** Forward proxy URL, or "none" (direct whatever the environment says); default: HTTPS_PROXY/NO_PROXY. */
+  proxy?: string;
+  /** Headers added to every request (a gateway's); values given as ${ENV} are secrets. */
+  headers?: Record<string, string>;
   auth: {
     scheme: 'none' | 'basic' | 'session' | 'bearer' | 'client-cert';
     username?: string;
@@ -157,7 +161,26 @@ export interface Connection<Ctx, C extends string> {
   authFailure?: string;
   /** true when present; otherwise the reason it is absent (shown in the skip). */
   capability(cap: C, t: RuleRun<Ctx>): Promise<true | string>;
+  /**
+   * What earlier runs of the harness left on the device (a run stopped before its cleanups: SIGKILL, a second
+   * Ctrl-C, a lost connection), found by the names the suite gives its scratch objects (`SCRATCH_PREFIX`). Reads
+   * only, unless `cleanup` is set (`certconform cleanup`): then it may also look into states that block a run
+   * (e.g. a configuration lock, probed with a refused unlock). Each item says how to remove it, when it can be.
+   */
+  earlierResidue?(opts: { cleanup?: boolean }): Promise<FoundResidue[]>;
   close(): Promise<void>;
+}
+
+/** Something on a device that an earlier run left, or a state of the device that blocks a run. */
+export interface FoundResidue {
+  /** For people, naming the object: 'certificate-record "certconform-test-rec"'. */
+  what: string;
+  /** Why it is there or what else to know, when not the default "left by an earlier run …". */
+  why?: string;
+  /** Removes it (`certconform cleanup --yes`); throws when it could not. Absent: the harness cannot remove it. */
+  remove?(): Promise<void>;
+  /** Why it cannot be removed, and what frees it (e.g. when a lock expires); set when `remove` is absent. */
+  cannotRemove?: string;
 }
 
 export interface ConnectArgs {

@@ -1,19 +1,73 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { HttpClient, HttpResponse, RequestOptions } from '../http/client.ts';
-import { BrokenAnswer, NotApplicable, NotServed, TransportError, Violation } from './errors.ts';
+import type { Evidence } from '../http/evidence.ts';
+import {
+  BrokenAnswer,
+  NotApplicable,
+  NotServed,
+  TransportError,
+  Violation,
+  type ViolationAt,
+} from './errors.ts';
 
-/** Assertions used by rules. Each failure names the documented thing and says expected vs actual. */
+/**
+ * Assertions used by rules. Each failure names the documented thing and says expected vs actual; given `where`
+ * (see `at`), it also names the offending part of the answer, which reports show first.
+ */
 
-export function violation(message: string): never {
-  throw new Violation(message);
+export function violation(message: string, where?: ViolationAt): never {
+  throw new Violation(message, where);
 }
 
 export function notApplicable(reason: string): never {
   throw new NotApplicable(reason);
 }
 
-export function check(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Violation(message);
+export function check(condition: unknown, message: string, where?: ViolationAt): asserts condition {
+  if (!condition) throw new Violation(message, where);
+}
+
+/**
+ * Where a violation is: `pointer` (RFC 6901, "" = the whole body) into `body`, the parsed answer under test. Its
+ * exchange is found when `body` came from `HttpResponse.json()`; give `answer` (the response or its evidence)
+ * when it did not.
+ */
+export function at(body: unknown, pointer: string, answer?: HttpResponse | Evidence): ViolationAt {
+  const exchange = answer && 'evidence' in answer ? answer.evidence : answer;
+  return { pointer, body, ...(exchange ? { exchange } : {}) };
+}
+
+/** Where a violation is when it is in a header of `res`: its value (undefined: missing). */
+export function atHeader(res: HttpResponse, name: string): ViolationAt {
+  return { pointer: `header ${name}`, value: res.header(name), exchange: res.evidence };
+}
+
+/** Where a violation is when it is the status of `res`. */
+export function atStatus(res: HttpResponse): ViolationAt {
+  return { pointer: 'status', value: res.status, exchange: res.evidence };
+}
+
+/** One departure of an answer from its schema: the JSON pointer of the offending part, and one line saying what. */
+export interface SchemaProblem {
+  pointer: string;
+  text: string;
+}
+
+/**
+ * The answer `body` conforms to its schema: no `problems`. Otherwise a Violation `<message>: <problem>; …` that
+ * names the first problem's place in the answer.
+ */
+export function checkSchema(
+  problems: readonly SchemaProblem[],
+  message: string,
+  body: unknown,
+  answer?: HttpResponse | Evidence,
+): void {
+  if (problems.length === 0) return;
+  throw new Violation(
+    `${message}: ${problems.map((p) => p.text).join('; ')}`,
+    at(body, problems[0]!.pointer, answer),
+  );
 }
 
 export function show(value: unknown): string {
@@ -24,23 +78,24 @@ export function show(value: unknown): string {
   return text === undefined ? String(value) : text.length > 300 ? text.slice(0, 300) + '…' : text;
 }
 
-export function checkEqual<T>(actual: T, expected: T, what: string): void {
+export function checkEqual<T>(actual: T, expected: T, what: string, where?: ViolationAt): void {
   if (!isDeepStrictEqual(actual, expected)) {
-    throw new Violation(`${what}: expected ${show(expected)}, got ${show(actual)}`);
+    throw new Violation(`${what}: expected ${show(expected)}, got ${show(actual)}`, where);
   }
 }
 
-export function checkOneOf<T>(actual: T, allowed: readonly T[], what: string): void {
+export function checkOneOf<T>(actual: T, allowed: readonly T[], what: string, where?: ViolationAt): void {
   if (!allowed.some((a) => isDeepStrictEqual(a, actual))) {
     throw new Violation(
       `${what}: expected one of ${allowed.map((a) => show(a)).join(', ')}, got ${show(actual)}`,
+      where,
     );
   }
 }
 
-export function checkMatch(actual: unknown, pattern: RegExp, what: string): void {
+export function checkMatch(actual: unknown, pattern: RegExp, what: string, where?: ViolationAt): void {
   if (typeof actual !== 'string' || !pattern.test(actual)) {
-    throw new Violation(`${what}: expected a string matching ${pattern}, got ${show(actual)}`);
+    throw new Violation(`${what}: expected a string matching ${pattern}, got ${show(actual)}`, where);
   }
 }
 

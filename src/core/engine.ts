@@ -1,9 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HttpClient, type ClientHooks } from '../http/client.ts';
-import { recordEvidence, withRule, type Evidence } from '../http/evidence.ts';
-import type { Redactor } from '../http/redact.ts';
-import type { AnyApi, AnyRule, Connection, RuleRun, Target } from './api.ts';
 import {
+  exchangeOf,
+  findingAt,
+  orderEvidence,
+  recordEvidence,
+  withRule,
+  type Evidence,
+  type FindingAt,
+} from '../http/evidence.ts';
+import type { Redactor } from '../http/redact.ts';
+import type { AnyApi, AnyRule, Connection, FoundResidue, RuleRun, Target } from './api.ts';
+import {
+  Blocked,
   BrokenAnswer,
   CredentialsRejected,
   Inconclusive,
@@ -14,9 +23,11 @@ import {
   UndoImpossible,
   Violation,
   describeError,
+  type ViolationAt,
 } from './errors.ts';
 import type { Expectations } from './expectations.ts';
 import type { Level, Status } from './outcome.ts';
+import { CLEANUP_COMMAND, EARLIER_RUN } from './scratch.ts';
 
 export interface RuleResult {
   target: string;
@@ -36,18 +47,30 @@ export interface RuleResult {
    * owns that finding, and reports group the other rules under the cause.
    */
   cause?: Cause;
+  /** A fail or warn whose rule named the offending part of the answer: where it is, shown; its exchange is first. */
+  at?: FindingAt;
 }
 
-/** An operation the target does not serve, and the rule that owns that finding (if a document requires it). */
+/**
+ * Why rules were not evaluated, the same for each of them: an operation the target does not serve, or a shared
+ * setup that failed ("precondition valid Rekey failed"), and the rule that owns that finding (if a document
+ * requires it); or (`blocked`) a state of the target that prevented
+ * evaluation, e.g. "configuration lock held by another session".
+ */
 export interface Cause {
   what: string;
   owner?: string;
+  /** The target's state, not an operation it lacks: nobody's finding; the headline names it first. */
+  blocked?: true;
 }
 
 /** A change a run made to a device and could not undo. Reported loudly: the device is not as it was. */
 export interface Residue {
   target: string;
-  /** The rule that made the change, or "(connection)" for the session itself. */
+  /**
+   * The rule that made the change, "(connection)" for the session itself, or "(earlier run)" for what an earlier
+   * run left (found at connect by the name the harness gives its scratch objects).
+   */
   rule: string;
   /** What was changed, as the rule named it when it registered the undo. */
   what: string;
@@ -72,8 +95,19 @@ export interface RunTargetOptions {
   onConnect?: (info: { authFailure?: string }) => void;
   /** Aborted on Ctrl-C: the current rule's cleanups run, the rest are reported as not run. */
   signal?: AbortSignal;
+  /**
+   * Asked before connecting and before each rule: a reason (e.g. "not run: --max-failures 3 reached") makes the
+   * rules not yet started `skip` with it, without stopping the running ones (their cleanups run as usual).
+   */
+  notRun?: () => string | undefined;
   /** Recording (`run --record`) and replaying (`certconform replay`) hooks of the target's HTTP client. */
   client?: ClientHooks;
+  /**
+   * After connecting, ask the suite what earlier runs left on the device (`Connection.earlierResidue`, read-only)
+   * and report each as residue of rule "(earlier run)". Off where the device cannot hold an earlier run's objects
+   * (a mock started for this run) or another run of this one may be working on it (a second shard).
+   */
+  earlierResidue?: boolean;
 }
 
 interface Outcome {
@@ -81,6 +115,8 @@ interface Outcome {
   message?: string;
   reason?: string;
   cause?: Cause;
+  /** Where a fail or warn is in the answer (the rule's Violation named it). */
+  where?: ViolationAt;
 }
 
 interface Shared {
@@ -95,6 +131,21 @@ const CAPTURE_REASON =
 /** The rule scope of connecting and closing the session. */
 const CONNECTION = '(connection)';
 
+const EARLIER_RUN_WHY = `left by an earlier run of certconform (stopped before its cleanup): \`${CLEANUP_COMMAND}\` lists it, with --yes removes it`;
+
+/**
+ * What earlier runs left, as far as the suite can tell with reads. A listing that could not be completed
+ * (transport trouble, an unusable answer) reports nothing: the rules meet the trouble themselves, and a scratch
+ * object in their way is their error ("already on the device").
+ */
+async function listEarlierResidue(connection: Connection<unknown, string>): Promise<FoundResidue[]> {
+  try {
+    return (await connection.earlierResidue?.({})) ?? [];
+  } catch {
+    return [];
+  }
+}
+
 const prepared = new WeakMap<AnyApi, Promise<void>>();
 
 /** An API's once-per-run preparation (schema compilation and the like), shared by all its targets. */
@@ -107,22 +158,37 @@ export function prepareApi(api: AnyApi): Promise<void> {
   return p;
 }
 
-export async function runTarget(opts: RunTargetOptions): Promise<RuleResult[]> {
-  const { api, target, redactor } = opts;
-  await prepareApi(api);
-  const http = new HttpClient({
+/** The HTTP client of a target: its base URL, TLS, proxy, headers and request timeout (read-only for a capture). */
+export function targetClient(target: Target, redactor: Redactor): HttpClient {
+  return new HttpClient({
     baseUrl: target.baseUrl,
     tls: target.tls,
+    ...(target.proxy ? { proxy: target.proxy } : {}),
+    ...(target.headers ? { headers: target.headers } : {}),
     timeoutMs: target.timeouts.requestMs,
     redactor,
     ...(target.capture ? { readOnly: CAPTURE_REASON } : {}),
   });
+}
+
+export async function runTarget(opts: RunTargetOptions): Promise<RuleResult[]> {
+  const { api, target, redactor } = opts;
+  await prepareApi(api);
+  const http = targetClient(target, redactor);
   const results: RuleResult[] = [];
   const report = (r: RuleResult) => {
     const final = applyExpectation(r, opts.expectations);
     results.push(final);
     opts.onResult?.(final);
   };
+
+  const before = opts.notRun?.();
+  if (before) {
+    for (const rule of opts.rules)
+      report(base(target, rule, { status: 'skip', reason: before, durationMs: 0, evidence: [] }));
+    http.close();
+    return results;
+  }
 
   let connection: Connection<unknown, string>;
   const connectEvidence: Evidence[] = [];
@@ -134,6 +200,22 @@ export async function runTarget(opts: RunTargetOptions): Promise<RuleResult[]> {
       opts.client,
     );
     opts.onConnect?.(connection.authFailure ? { authFailure: redactor.text(connection.authFailure) } : {});
+    if (opts.earlierResidue && connection.earlierResidue && !connection.authFailure) {
+      const found = await withRule(
+        target.name,
+        CONNECTION,
+        () => recordEvidence(connectEvidence, () => listEarlierResidue(connection)),
+        opts.client,
+      );
+      for (const f of found)
+        opts.onResidue?.({
+          target: target.name,
+          rule: EARLIER_RUN,
+          what: redactor.text(f.what),
+          where: target.baseUrl,
+          why: redactor.text(f.why ?? EARLIER_RUN_WHY),
+        });
+    }
   } catch (err) {
     const message = `cannot connect to ${target.baseUrl}: ${describeError(err)}`;
     for (const rule of opts.rules) {
@@ -159,15 +241,9 @@ export async function runTarget(opts: RunTargetOptions): Promise<RuleResult[]> {
         // Rules that touch shared device state run alone; read-only ones may overlap (concurrency > 1).
         const release = await lock.acquire(!rule.parallelSafe);
         try {
-          if (opts.signal?.aborted) {
-            report(
-              base(target, rule, {
-                status: 'skip',
-                reason: 'not run: the run was interrupted',
-                durationMs: 0,
-                evidence: [],
-              }),
-            );
+          const notRun = opts.signal?.aborted ? 'not run: the run was interrupted' : opts.notRun?.();
+          if (notRun) {
+            report(base(target, rule, { status: 'skip', reason: notRun, durationMs: 0, evidence: [] }));
             continue;
           }
           report(
@@ -293,6 +369,7 @@ async function runRule(
   const evidence: Evidence[] = [];
   const notes: string[] = [];
   const cleanups: Array<{ what: string; fn: () => Promise<void> | void }> = [];
+  const copied = new Set<Evidence>();
 
   const t: RuleRun<unknown> = {
     ctx: connection.ctx,
@@ -328,7 +405,12 @@ async function runRule(
         if (sharedOpts?.owner === rule.id) throw err;
         throw asPrecondition(key, err, sharedOpts?.owner);
       } finally {
-        evidence.push(...entry.evidence);
+        // Marked, so reports list them after the rule's own; once, however often the rule asks for the setup.
+        for (const e of entry.evidence) {
+          e.shared = true;
+          if (!copied.has(e)) evidence.push(e);
+          copied.add(e);
+        }
       }
     },
   };
@@ -380,11 +462,24 @@ async function runRule(
         ? { status: 'error', message: cause }
         : { ...outcome, message: [outcome.message, cause].filter(Boolean).join('; ') };
   }
+  // A finding shows the offending part first, then the exchange that holds it; shared discovery comes last.
+  const where = outcome.status === 'fail' || outcome.status === 'warn' ? outcome.where : undefined;
+  const holder = where && (where.exchange ?? exchangeOf(where.body));
+  evidence.splice(0, evidence.length, ...orderEvidence(evidence, holder));
   return finish(outcome.status, {
     ...(outcome.message ? { message: redactor.text(outcome.message) } : {}),
     ...(outcome.reason ? { reason: outcome.reason } : {}),
     ...(outcome.cause && outcome.status === 'error' ? { cause: outcome.cause } : {}),
+    ...(where ? { at: resultAt(where, holder ? 0 : undefined, redactor) } : {}),
   });
+}
+
+/** A violation's place as a result carries it: masked, shown (pretty-printed), with its exchange's index. */
+function resultAt(where: ViolationAt, exchange: number | undefined, redactor: Redactor): FindingAt {
+  return {
+    ...findingAt(where, (text) => redactor.text(text)),
+    ...(exchange !== undefined ? { exchange } : {}),
+  };
 }
 
 /** Whether the rule runs at all: a skip (vendor, destructive, capability) or an error before it starts. */
@@ -401,15 +496,18 @@ async function gateRule(
       reason: `vendor rule for "${rule.vendor}"; this target's vendor is "${target.vendor}"`,
     };
   }
-  if (rule.destructive && !target.allowDestructive) {
-    return {
-      status: 'skip',
-      reason:
-        'destructive rule; the profile does not allow destructive rules (allowDestructive / --allow-destructive)',
-    };
-  }
+  const notAllowed: Outcome | undefined =
+    rule.destructive && !target.allowDestructive
+      ? {
+          status: 'skip',
+          reason:
+            'destructive rule; the profile does not allow destructive rules (allowDestructive / --allow-destructive)',
+        }
+      : undefined;
   if (connection.authFailure && rule.auth !== 'none')
-    return { status: 'error', message: connection.authFailure };
+    return notAllowed ?? { status: 'error', message: connection.authFailure };
+  // Capabilities first, also for a destructive rule that will not run: what the target lacks is its headline in a
+  // read-only run too (probes only read).
   for (const cap of rule.requires ?? []) {
     try {
       const has = await connection.capability(cap, t);
@@ -418,12 +516,15 @@ async function gateRule(
         return { status: 'skip', reason: `target lacks capability "${cap}": ${has}` };
       }
     } catch (err) {
+      // The rule would not run anyway: a probe that could not be answered changes nothing for it.
+      if (notAllowed) return notAllowed;
       // A probe that could not be answered says nothing about the device: not a skip, which would hide the rule.
       if (err instanceof NotApplicable) return { status: 'skip', reason: err.message };
       const outcome = classify(rule, asPrecondition(`capability "${cap}"`, err), []);
       return { ...outcome, message: `could not determine capability "${cap}": ${outcome.message ?? ''}` };
     }
   }
+  if (notAllowed) return notAllowed;
   return undefined;
 }
 
@@ -431,7 +532,10 @@ async function gateRule(
 function asPrecondition(name: string, err: unknown, owner?: string): unknown {
   if (!(err instanceof Violation)) return err;
   const by = owner ? ` (the requirement of ${owner})` : '';
-  return new PreconditionFailed(`precondition ${name} failed${by}: ${err.message}`);
+  return new PreconditionFailed(
+    `precondition ${name} failed${by}: ${err.message}`,
+    owner ? { what: `precondition ${name} failed`, owner } : undefined,
+  );
 }
 
 function classify(rule: AnyRule, err: unknown, evidence: readonly Evidence[]): Outcome {
@@ -444,9 +548,14 @@ function classify(rule: AnyRule, err: unknown, evidence: readonly Evidence[]): O
       return {
         status: 'error',
         message: `not evaluated: ${serverError.method} ${serverError.url} answered ${serverError.status} (a server error); the check then said: ${err.message}`,
+        ...(serverError.status === 503 ? { cause: BUSY } : {}),
       };
     }
-    return { status: rule.level === 'SHOULD' ? 'warn' : 'fail', message: err.message };
+    return {
+      status: rule.level === 'SHOULD' ? 'warn' : 'fail',
+      message: err.message,
+      ...(err.at ? { where: err.at } : {}),
+    };
   }
   if (err instanceof NotApplicable) return { status: 'skip', reason: err.message };
   if (err instanceof NotServed) {
@@ -460,10 +569,26 @@ function classify(rule: AnyRule, err: unknown, evidence: readonly Evidence[]): O
       cause: { what: err.what, ...(err.owner ? { owner: err.owner } : {}) },
     };
   }
+  if (err instanceof Blocked)
+    return {
+      status: 'error',
+      message: `not evaluated: ${err.message}`,
+      cause: { what: err.what, blocked: true },
+    };
   if (err instanceof TransportError) return { status: 'error', message: `transport: ${err.message}` };
-  if (err instanceof BrokenAnswer) return { status: 'error', message: `unusable answer: ${err.message}` };
-  if (err instanceof PreconditionFailed || err instanceof CredentialsRejected)
-    return { status: 'error', message: err.message };
+  if (err instanceof BrokenAnswer) {
+    // An unusable helper answer that is the device saying it is busy (503, after the client's bounded retries).
+    const last = evidence.filter((e) => !e.superseded).at(-1);
+    return {
+      status: 'error',
+      message: `unusable answer: ${err.message}`,
+      ...(last?.status === 503 ? { cause: BUSY } : {}),
+    };
+  }
+  // One cause, one finding: a shared setup whose requirement is another rule's leaves this one not evaluated.
+  if (err instanceof PreconditionFailed)
+    return { status: 'error', message: err.message, ...(err.failed ? { cause: err.failed } : {}) };
+  if (err instanceof CredentialsRejected) return { status: 'error', message: err.message };
   if (err instanceof DeadlineError) return { status: 'error', message: err.message };
   if (err instanceof Inconclusive) return { status: 'error', message: `inconclusive: ${err.message}` };
   const e = err as Error;
@@ -473,6 +598,13 @@ function classify(rule: AnyRule, err: unknown, evidence: readonly Evidence[]): O
     message: `harness error: ${e?.name ?? 'Error'}: ${describeError(err)}${where ? ` (${where})` : ''}`,
   };
 }
+
+/**
+ * A 503 that outlasted the client's bounded Retry-After retries: "the service is currently unable to handle the
+ * request due to temporary overloading or maintenance" (RFC 9110 §15.6.4; DSP0266 "Status codes"). A state of the
+ * device, not a finding (rules whose requirement is a refusal status judge it themselves: `judgesServerErrors`).
+ */
+const BUSY: Cause = { what: 'target busy (503 Service Unavailable)', blocked: true };
 
 class DeadlineError extends Error {}
 

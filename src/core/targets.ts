@@ -19,6 +19,8 @@ export function mockTarget(
     timeouts: { ...DEFAULT_TIMEOUTS, requestMs: 10_000, operationMs: 20_000, ruleMs: 60_000 },
     concurrency: 1,
     allowDestructive: true,
+    // The harness started it on this machine: no proxy of the environment leads there.
+    proxy: 'none',
     ...api.mockTarget(variant, mock),
     mockVariant: variant,
   };

@@ -6,6 +6,7 @@ import { UsageError } from '../core/errors.ts';
 import { firstError, validatorFor } from '../core/schema.ts';
 import { DEFAULT_TIMEOUTS } from '../core/targets.ts';
 import type { Redactor } from '../http/redact.ts';
+import { NO_PROXY } from '../http/proxy.ts';
 import { readInputBytes, readInputFile } from './files.ts';
 import schema from './profile.schema.json' with { type: 'json' };
 
@@ -26,6 +27,10 @@ export interface Profile {
     insecure?: boolean;
     clientCert?: { certFile: string; keyFile: string; passphrase?: string };
   };
+  /** Forward proxy URL, or "none"; default: the environment's HTTPS_PROXY / NO_PROXY. */
+  proxy?: string;
+  /** Headers added to every request; a value given as ${ENV} is a secret. */
+  headers?: Record<string, string>;
   auth?: Target['auth'];
   accounts?: Target['accounts'];
   params?: Record<string, unknown>;
@@ -39,6 +44,7 @@ export interface Profile {
 }
 
 export interface LoadedProfile {
+  /** The profile file, or a name for a profile the command line built ("command line"). */
   file: string;
   profile: Profile;
   /** The TLS material the profile names, read and checked (PEM contents). */
@@ -74,8 +80,32 @@ export function loadProfile(
 ): LoadedProfile {
   const where = `profile ${file}`;
   const raw = parseProfile(readInputFile(file, where), where, extname(file) === '.json');
+  return profileFromValue(raw, { file, where, dir: dirname(resolve(file)) }, apis, redactor, env);
+}
+
+/** Where a profile value came from: its file (or a name), how messages name it, and the folder its paths are in. */
+export interface ProfileSource {
+  file: string;
+  where: string;
+  dir: string;
+}
+
+/**
+ * A profile given as a value, e.g. the one `run --url … --user …` builds from the command line: the same checks,
+ * substitutions and file reads as a profile file, with messages that start with `source.where`.
+ */
+export function profileFromValue(
+  raw: unknown,
+  source: ProfileSource,
+  apis: Record<string, AnyApi>,
+  redactor: Redactor,
+  env: NodeJS.ProcessEnv = process.env,
+): LoadedProfile {
+  const { file, where } = source;
   if (!raw || typeof raw !== 'object' || Array.isArray(raw))
     throw new UsageError(`${where}: not a profile: expected fields such as api and baseUrl`);
+  // Before anything is read from them: a field a mock profile must not have is the one thing wrong with it.
+  if ('mock' in raw) checkNotForMocks(raw, where);
   const substituted = substituteEnv(raw, '', where, env, redactor);
   // Before the schema: its messages quote values, and a URL's password must never be repeated.
   checkNoUserinfo(substituted, '', where);
@@ -105,13 +135,11 @@ export function loadProfile(
       `${where}: api: unknown api "${profile.api}" (known: ${Object.keys(apis).join(', ')})`,
     );
   if (profile.baseUrl !== undefined) checkUrl(profile.baseUrl, 'baseUrl', where);
-  if (profile.mock) {
-    for (const [field, why] of Object.entries(NOT_FOR_MOCKS))
-      if (field in profile)
-        throw new UsageError(`${where}: ${field}: not allowed with "mock" (${why}); remove it`);
-  }
-  // Always, even without params: a suite may require some.
-  const validateParams = validatorFor(api.paramsSchema);
+  if (profile.proxy !== undefined && profile.proxy !== NO_PROXY) checkProxy(profile.proxy, where, redactor);
+  if (profile.mock) checkNotForMocks(profile, where);
+  // Always, even without params: a suite may require some. A bundled mock brings its own params, which the
+  // profile's are merged over: there only what is given is checked (the merged set is checked when it starts).
+  const validateParams = validatorFor(profile.mock ? optionalParams(api.paramsSchema) : api.paramsSchema);
   if (!validateParams(profile.params ?? {}))
     throw new UsageError(`${where}: ${firstError(validateParams.errors, 'params')}`);
   checkParamUrls(profile.params ?? {}, 'params', where);
@@ -127,8 +155,7 @@ export function loadProfile(
       `${where}: mock.variant: unknown variant "${profile.mock.variant}" (known: ${Object.keys(api.variants).join(', ')})`,
     );
   }
-  const dir = dirname(resolve(file));
-  const resolvePath = (p: string) => resolve(dir, p);
+  const resolvePath = (p: string) => resolve(source.dir, p);
   if (profile.expectations) readInputFile(resolvePath(profile.expectations), `${where}: expectations`); // read again by the run
   return { file, profile, tls: readTls(profile, resolvePath, where), resolvePath };
 }
@@ -187,10 +214,52 @@ function checkAuth(profile: Profile, where: string): void {
     throw new UsageError(`${where}: tls.clientCert: required with auth scheme "client-cert"`);
 }
 
+function checkNotForMocks(profile: object, where: string): void {
+  for (const [field, why] of Object.entries(NOT_FOR_MOCKS))
+    if (field in profile)
+      throw new UsageError(`${where}: ${field}: not allowed with "mock" (${why}); remove it`);
+}
+
+/**
+ * An API's params schema without its `required` list: what a `mock:` profile gives is merged over the mock's own
+ * params, so it may leave out what the mock has.
+ */
+export function optionalParams(schema: Record<string, unknown>): Record<string, unknown> {
+  let optional = optionalSchemas.get(schema);
+  if (!optional) {
+    const { required: _required, ...rest } = schema;
+    optionalSchemas.set(schema, (optional = rest));
+  }
+  return optional;
+}
+/** One copy per schema, so its validator is compiled once. */
+const optionalSchemas = new WeakMap<Record<string, unknown>, Record<string, unknown>>();
+
+/**
+ * The proxy: an absolute http(s) URL (the agents speak HTTP CONNECT to it). Credentials in it are secrets, masked
+ * in every report like a password.
+ */
+function checkProxy(value: string, where: string, redactor: Redactor): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${where}: proxy: must be an http:// or https:// URL, or "none"`);
+  }
+  if (url.username || url.password)
+    redactor.addBasic(decodeURIComponent(url.username), decodeURIComponent(url.password));
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname)
+    throw new UsageError(
+      `${where}: proxy: must be an http:// or https:// URL, or "none", got "${url.protocol}//${url.host}"`,
+    );
+}
+
 /** `https://admin:pw@host` anywhere in the profile: the password would travel into every report. */
 function checkNoUserinfo(value: unknown, path: string, where: string): void {
   if (typeof value === 'string') {
     if (SECRET_KEYS.has(path.split('.').pop() ?? '')) return; // a password may contain anything
+    if (path === 'proxy') return; // a proxy's credentials have no other place: masked as secrets (checkProxy)
+    if (path.startsWith('headers.')) return; // a header value is the caller's business (secret when from ${ENV})
     if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#\s]*@/i.test(value))
       throw new UsageError(
         `${where}: ${path || 'value'}: a URL must not carry credentials (user:password@): put them in auth`,
@@ -236,13 +305,16 @@ function substituteEnv(
   redactor: Redactor,
 ): unknown {
   if (typeof value === 'string') {
+    let fromEnv = false;
     const out = value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+      fromEnv = true;
       const v = env[name];
       if (v === undefined || v === '')
         throw new UsageError(`${where}: ${path}: environment variable ${name} is not set`);
       return v;
     });
-    if (SECRET_KEYS.has(path.split('.').pop() ?? '')) {
+    // A header value taken from the environment is a token or a key: a secret like a password.
+    if (SECRET_KEYS.has(path.split('.').pop() ?? '') || (fromEnv && path.startsWith('headers.'))) {
       // Masking a one- to three-character value would mangle ordinary text, so it could not be kept out safely.
       if (out !== '' && [...out].length < MIN_SECRET_LENGTH)
         throw new UsageError(
@@ -342,6 +414,8 @@ export function targetFromProfile(loaded: LoadedProfile, redactor: Redactor): Ta
     ...(p.model ? { model: p.model } : {}),
     ...(p.firmware ? { firmware: p.firmware } : {}),
     tls: { ...loaded.tls },
+    ...(p.proxy ? { proxy: p.proxy } : {}),
+    ...(p.headers ? { headers: p.headers } : {}),
     auth: p.auth ?? { scheme: 'none' },
     accounts: p.accounts ?? {},
     params: p.params ?? {},
@@ -366,6 +440,8 @@ export function mockOverrides(loaded: LoadedProfile, target: Target): Target {
     concurrency: p.concurrency ?? target.concurrency,
     allowDestructive: p.allowDestructive ?? target.allowDestructive,
     params: { ...target.params, ...p.params },
+    ...(p.proxy ? { proxy: p.proxy } : {}),
+    ...(p.headers ? { headers: p.headers } : {}),
     ...(p.expectations ? { expectations: loaded.resolvePath(p.expectations) } : {}),
   };
 }

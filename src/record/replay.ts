@@ -56,6 +56,8 @@ function replayTarget(info: RecordingInfo, server: ReplayServer, rewrite: (s: st
     name: t.name,
     api: t.api,
     baseUrl: t.baseUrl.endsWith('/') ? `${base}/` : base,
+    // The replay server is on this machine: no proxy of the environment leads there.
+    proxy: 'none',
     vendor: t.vendor,
     tls: {
       ...(server.ca ? { ca: server.ca } : {}),

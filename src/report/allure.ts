@@ -9,12 +9,13 @@ import {
 } from 'allure-js-commons/sdk/reporter';
 import type { Status } from '../core/outcome.ts';
 import type { Redactor } from '../http/redact.ts';
-import { absentHeadlines, type RunRecord } from './run.ts';
+import { absentHeadlines, causeLine, errorCauses, type RunRecord } from './run.ts';
 
 // A warn must not look like a pass: it is a failed test with minor severity and a `warn` tag.
+/** A warn is a passed test with a `warn` tag, like a JUnit case; with --warn-as-failure it is failed (allureStatus). */
 const STATUS: Record<Status, AllureStatus> = {
   pass: AllureStatus.PASSED,
-  warn: AllureStatus.FAILED,
+  warn: AllureStatus.PASSED,
   fail: AllureStatus.FAILED,
   xpass: AllureStatus.FAILED,
   error: AllureStatus.BROKEN,
@@ -66,6 +67,7 @@ export function writeAllure(
 ): void {
   // Masked before Allure writes: environment.properties escapes what it holds (a secret would slip through).
   const run = redactor.deep(raw);
+  const blocked = errorCauses(run.results).filter((g) => g.blocked);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const inner = opts.durable === false ? plainWriter(dir) : new FileSystemWriter({ resultsDir: dir });
@@ -74,7 +76,11 @@ export function writeAllure(
     environmentInfo: Object.fromEntries(
       run.targets.flatMap((t) => [
         [`target ${t.name}`, `${t.api} ${t.baseUrl} (${t.vendor})`],
-        // The headline: what the target does not offer (optional is not missing).
+        // The headline: what kept rules from being evaluated (the target's state), what the target does not offer
+        // (optional is not missing).
+        ...blocked
+          .filter((g) => g.target === t.name)
+          .map((g, i) => [`target ${t.name} not evaluated ${i + 1}`, causeLine(g)]),
         ...absentHeadlines(t).map((l, i) => [`target ${t.name} not offered ${i + 1}`, l]),
       ]),
     ),
@@ -110,7 +116,8 @@ export function writeAllure(
       description: cite ? `${cite.source}, ${cite.section}: “${cite.quote}”` : undefined,
     });
     runtime.updateTest(uuid, (t) => {
-      t.status = STATUS[r.status];
+      t.status =
+        r.status === 'warn' && run.reportOptions?.warnAsFailure ? AllureStatus.FAILED : STATUS[r.status];
       const message = [r.status !== 'pass' ? r.status.toUpperCase() : '', r.message, r.reason]
         .filter(Boolean)
         .join(': ');

@@ -1,5 +1,6 @@
 import type { Target } from '../core/api.ts';
 import type { RuleResult } from '../core/engine.ts';
+import { CLEANUP_COMMAND, EARLIER_RUN } from '../core/scratch.ts';
 import { STATUSES, summarize, type Status } from '../core/outcome.ts';
 import { absentHeadlines, causeLine, errorCauses, type RunRecord, type TargetInfo } from './run.ts';
 
@@ -37,7 +38,8 @@ export class ConsoleProgress {
   result(r: RuleResult): void {
     if (r.status === 'error' && this.authFailure && r.message === this.authFailure) {
       this.flush();
-      this.write(`  ${LABEL[r.status]} ${r.rule.padEnd(13)} ${r.title} (credentials rejected)`);
+      // The line above says why (rejected, or not checkable: a proxy, a timeout …); "rejected" may not be true.
+      this.write(`  ${LABEL[r.status]} ${r.rule.padEnd(13)} ${r.title} (needs the credentials: see above)`);
       return;
     }
     if (r.status === 'error' && r.message && r.message === this.lastError) {
@@ -91,22 +93,30 @@ export class ConsoleProgress {
         ...STATUSES.map((k) => String(run.summary[k]).padStart(5)),
       ].join(' '),
     );
+    const causes = errorCauses(run.results);
+    const blocked = causes.filter((g) => g.blocked).map((g) => `  ${g.target}: ${causeLine(g)}`);
+    if (blocked.length) this.write('', "Not evaluated (the target's state):", ...blocked);
     const lines = run.targets.flatMap((t) =>
-      headlines(
-        t,
-        run.results.filter((r) => r.target === t.name),
-      ).map((l) => `  ${t.name}: ${l}`),
+      [...absentHeadlines(t), ...causes.filter((g) => g.target === t.name && !g.blocked).map(causeLine)].map(
+        (l) => `  ${t.name}: ${l}`,
+      ),
     );
     if (lines.length) this.write('', 'Not offered / not served:', ...lines);
     this.write('', `Reports: ${outDir} (report.html, results.json, junit.xml, summary.md, allure-results/)`);
     if (run.incomplete) this.write(`INCOMPLETE: ${run.incomplete}`);
     // Residue comes last, where a person looks when the run ends.
-    if (run.residue.length) {
+    const mine = run.residue.filter((r) => r.rule !== EARLIER_RUN);
+    const earlier = run.residue.filter((r) => r.rule === EARLIER_RUN);
+    if (mine.length) {
+      this.write('', `RESIDUE: ${mine.length} change(s) could not be undone; the device is not as it was:`);
+      for (const r of mine) this.write(`  ${r.target}: ${r.what} (${r.rule}, ${r.where}): ${r.why}`);
+    }
+    if (earlier.length) {
       this.write(
         '',
-        `RESIDUE: ${run.residue.length} change(s) could not be undone; the device is not as it was:`,
+        `RESIDUE OF AN EARLIER RUN: ${earlier.length} object(s) an earlier run left on the device (${CLEANUP_COMMAND} --yes removes them):`,
       );
-      for (const r of run.residue) this.write(`  ${r.target}: ${r.what} (${r.rule}, ${r.where}): ${r.why}`);
+      for (const r of earlier) this.write(`  ${r.target}: ${r.what} (${r.where})`);
     }
   }
 }
@@ -148,7 +158,15 @@ export class OrderedProgress {
   }
 }
 
-/** A target's headline lines: capabilities it lacks, then operations it does not serve. */
+/**
+ * A target's headline lines: the states that blocked evaluation (a lock another session holds), capabilities it
+ * lacks, then operations it does not serve.
+ */
 function headlines(info: TargetInfo | undefined, results: readonly RuleResult[]): string[] {
-  return [...(info ? absentHeadlines(info) : []), ...errorCauses(results).map(causeLine)];
+  const causes = errorCauses(results);
+  return [
+    ...causes.filter((g) => g.blocked).map(causeLine),
+    ...(info ? absentHeadlines(info) : []),
+    ...causes.filter((g) => !g.blocked).map(causeLine),
+  ];
 }

@@ -1,6 +1,13 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import type { RuleResult } from '../core/engine.ts';
-import { absentHeadlines, causeLine, errorCauses, type RunRecord, type TargetInfo } from './run.ts';
+import {
+  absentHeadlines,
+  causeLine,
+  errorCauses,
+  type CauseGroup,
+  type RunRecord,
+  type TargetInfo,
+} from './run.ts';
 
 const builder = new XMLBuilder({
   ignoreAttributes: false,
@@ -19,15 +26,15 @@ function evidenceText(r: RuleResult): string {
 }
 
 export interface JunitOptions {
-  /** A SHOULD violation as a `<failure type="warn">` instead of a passing case named `[WARN] …`. */
+  /** A SHOULD violation as a `<failure type="warn">` instead of a passing case with the property outcome=warn. */
   warnAsFailure?: boolean;
 }
 
 function testcase(r: RuleResult, api: string, opts: JunitOptions) {
   const tc: Record<string, unknown> = {
     '@classname': `${api}.${r.target}`,
-    // A warn stays a passing case by default, but its name says so where dashboards list test names.
-    '@name': `${r.status === 'warn' ? '[WARN] ' : ''}${r.rule} ${r.title}`,
+    // The same name whatever the outcome: a CI's test history follows a rule across runs by it.
+    '@name': `${r.rule} ${r.title}`,
     '@time': (r.durationMs / 1000).toFixed(3),
   };
   const detail = [r.message, r.reason, evidenceText(r)].filter(Boolean).join('\n\n');
@@ -48,6 +55,9 @@ function testcase(r: RuleResult, api: string, opts: JunitOptions) {
       tc.skipped = { '@message': `known deviation: ${r.reason ?? ''} (${r.message ?? ''})` };
       break;
     case 'warn':
+      // A passing case that says what it is: the outcome as a property (GitLab, Jenkins and the test-report
+      // actions show a testcase's properties) and what was violated in system-out.
+      tc.properties = { property: [{ '@name': 'outcome', '@value': 'warn' }] };
       if (opts.warnAsFailure)
         tc.failure = { '@message': `SHOULD: ${r.message ?? 'warning'}`, '@type': 'warn', '#text': detail };
       else tc['system-out'] = `WARN (SHOULD violated): ${detail}`;
@@ -60,9 +70,10 @@ function testcase(r: RuleResult, api: string, opts: JunitOptions) {
 
 /**
  * The target as `<properties>`: what it is (API, URL without credentials, vendor, model, firmware) and its headline
- * (capabilities it does not offer, operations it does not serve), so a CI dashboard shows them beside the cases.
+ * (states that blocked evaluation, capabilities it does not offer, operations it does not serve), so a CI dashboard
+ * shows them beside the cases.
  */
-function properties(t: TargetInfo, causes: string[]) {
+function properties(t: TargetInfo, causes: CauseGroup[]) {
   const url = new URL(t.baseUrl);
   url.username = '';
   url.password = '';
@@ -72,8 +83,9 @@ function properties(t: TargetInfo, causes: string[]) {
     ['vendor', t.vendor],
     ['model', t.model],
     ['firmware', t.firmware],
+    ...causes.filter((g) => g.blocked).map((g): [string, string] => ['not-evaluated', causeLine(g)]),
     ...absentHeadlines(t).map((l): [string, string] => ['not-offered', l]),
-    ...causes.map((l): [string, string] => ['not-served', l]),
+    ...causes.filter((g) => !g.blocked).map((g): [string, string] => ['not-served', causeLine(g)]),
   ];
   return props.flatMap(([name, value]) => (value ? [{ '@name': name, '@value': value }] : []));
 }
@@ -94,7 +106,12 @@ export function junitXml(run: RunRecord, opts: JunitOptions = {}): string {
     const rs = run.results.filter((r) => r.target === t.name);
     return {
       '@name': `${t.api}: ${t.name}`,
-      properties: { property: properties(t, causes.filter((g) => g.target === t.name).map(causeLine)) },
+      properties: {
+        property: properties(
+          t,
+          causes.filter((g) => g.target === t.name),
+        ),
+      },
       '@tests': rs.length,
       '@failures': rs.filter(failing).length,
       '@errors': rs.filter((r) => r.status === 'error').length,

@@ -23,6 +23,10 @@ export function resultsJson(run: RunRecord): string {
       reason: r.reason ?? null,
       durationMs: r.durationMs,
       ...(r.notes ? { notes: r.notes } : {}),
+      // Why an error was not evaluated, the same for every rule it stopped (reports group by it).
+      ...(r.cause ? { cause: r.cause } : {}),
+      // Where a finding is in the answer: pointer, value, the answer around it; `exchange` indexes `evidence`.
+      ...(r.at ? { at: r.at } : {}),
       evidence: r.evidence.map((e) =>
         r.status === 'pass'
           ? { method: e.method, url: e.url, status: e.status }
@@ -30,6 +34,7 @@ export function resultsJson(run: RunRecord): string {
               method: e.method,
               url: e.url,
               status: e.status,
+              ...(e.shared ? { shared: true } : {}),
               ...(e.error ? { error: e.error } : {}),
               ...(e.request ? { request: e.request } : {}),
               ...(e.response ? { response: e.response } : {}),

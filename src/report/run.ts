@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Target } from '../core/api.ts';
 import type { Residue, RuleResult } from '../core/engine.ts';
 import type { Summary } from '../core/outcome.ts';
@@ -28,7 +29,22 @@ export type TargetInfo = Pick<Target, 'name' | 'api' | 'baseUrl' | 'vendor' | 'm
    * named for people ("Rekey"), with the probe's reason. Every report shows them as the target's headline.
    */
   absent?: Array<{ capability: string; name: string; reason: string }>;
+  /**
+   * Where the target stands in the run's list of targets (the profile order, 0-based) and which list that is (a
+   * digest of its names): `merge` puts the targets of shards of one list back in profile order.
+   */
+  order?: TargetOrder;
 };
+
+export interface TargetOrder {
+  index: number;
+  list: string;
+}
+
+/** The place of the `index`-th of the run's targets `names` (all of them, of every shard), for `merge`. */
+export function targetOrder(names: readonly string[], index: number): TargetOrder {
+  return { index, list: createHash('sha256').update(names.join('\u0000')).digest('hex').slice(0, 16) };
+}
 
 /** One line per capability the target lacks: "Rekey: not offered by this service (…)". */
 export function absentHeadlines(t: TargetInfo): string[] {
@@ -41,6 +57,10 @@ export interface CauseGroup {
   cause: string;
   /** The rule whose finding it is, when a document requires the operation. */
   owner?: string;
+  /** A state of the target that prevented evaluation (a lock another session holds, a busy device). */
+  blocked?: true;
+  /** The first rule's message: what showed the cause, and what to do about it. */
+  message?: string;
   /** The rules it left not evaluated. */
   rules: string[];
 }
@@ -52,8 +72,9 @@ export function causeLine(g: CauseGroup): string {
 }
 
 /**
- * Errors grouped by their cause ("Rekey not served (405)": the rules it left not evaluated), in first-seen order:
- * one cause, one finding, whatever number of rules needed the operation.
+ * Errors grouped by their cause ("Rekey not served (405)": the rules it left not evaluated): first the states of
+ * the target that blocked evaluation ("configuration lock held by another session"), then operations not served,
+ * each in first-seen order. One cause, one finding, whatever number of rules needed the operation.
  */
 export function errorCauses(results: readonly RuleResult[]): CauseGroup[] {
   const groups = new Map<string, CauseGroup>();
@@ -61,13 +82,25 @@ export function errorCauses(results: readonly RuleResult[]): CauseGroup[] {
     if (r.status !== 'error' || !r.cause) continue;
     const key = `${r.target}\u0000${r.cause.what}`;
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { target: r.target, cause: r.cause.what, owner: r.cause.owner, rules: [] }));
+    if (!g)
+      groups.set(
+        key,
+        (g = {
+          target: r.target,
+          cause: r.cause.what,
+          ...(r.cause.owner ? { owner: r.cause.owner } : {}),
+          ...(r.cause.blocked ? { blocked: true as const } : {}),
+          ...(r.message ? { message: r.message } : {}),
+          rules: [],
+        }),
+      );
     g.rules.push(r.rule);
   }
-  return [...groups.values()];
+  const all = [...groups.values()];
+  return [...all.filter((g) => g.blocked), ...all.filter((g) => !g.blocked)];
 }
 
-export function targetInfo(t: Target): TargetInfo {
+export function targetInfo(t: Target, order?: TargetOrder): TargetInfo {
   return {
     name: t.name,
     api: t.api,
@@ -75,5 +108,6 @@ export function targetInfo(t: Target): TargetInfo {
     vendor: t.vendor,
     ...(t.model ? { model: t.model } : {}),
     ...(t.firmware ? { firmware: t.firmware } : {}),
+    ...(order ? { order } : {}),
   };
 }

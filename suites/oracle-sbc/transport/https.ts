@@ -13,6 +13,8 @@ async function plainHttpAnswer(t: RuleRun<SbcClient>) {
     baseUrl: url,
     timeoutMs: t.target.timeouts.requestMs,
     redactor: t.ctx.redactor,
+    // The target's proxy (a lab SBC behind a jump host is reached the same way over plain HTTP).
+    ...(t.target.proxy ? { proxy: t.target.proxy } : {}),
   });
   try {
     return await http.get('/rest/api/supportedversions', {
