@@ -10,7 +10,7 @@ import { PROGRESS_FILE } from '../src/report/write.ts';
 import type { AnyApi } from '../src/core/api.ts';
 import { fleetProfiles } from './fleet-profiles.ts';
 import { quiet, tempDir, writeTemp } from './helpers.ts';
-import { TOY_APIS, toyApi, toyMockState } from './toy/api.ts';
+import { TOY_APIS, answerSlowNow, toyApi, toyMockState } from './toy/api.ts';
 
 const verdicts = (results: Array<{ target: string; rule: string; status: string }>) =>
   results.map((r) => `${r.target} ${r.rule} ${r.status}`).sort();
@@ -56,7 +56,8 @@ describe('a fleet of targets', () => {
   it('Ctrl-C reaches every running target: each releases what it holds, and the reports say incomplete', async () => {
     const api = toyApi as unknown as AnyApi;
     const mocks = await Promise.all([1, 2, 3].map(() => api.startMock({ variant: 'widgets', faults: [] })));
-    toyMockState.slowMs = 3_000;
+    // Slow enough that every target is surely in TOY-LOCK-001 however busy the machine; answered once stopped.
+    toyMockState.slowMs = 60_000;
     try {
       const dir = tempDir();
       const profiles = mocks.map((m, i) =>
@@ -77,10 +78,10 @@ describe('a fleet of targets', () => {
         apis: TOY_APIS,
         signal: controller.signal,
       });
-      // All three are in TOY-LOCK-001, waiting on the 3 s answer, when the run is stopped.
-      while (!toyMockState.lockHeld) await new Promise((r) => setTimeout(r, 10));
-      await new Promise((r) => setTimeout(r, 500));
+      // All three are in TOY-LOCK-001, holding the lock and waiting on the slow answer, when the run is stopped.
+      while (toyMockState.locks < 3) await new Promise((r) => setTimeout(r, 10));
       controller.abort();
+      answerSlowNow();
       const { run, exitCode } = await pending;
 
       expect(exitCode).toBe(130);

@@ -42,6 +42,8 @@ interface Session {
   username: string;
   admin: boolean;
   expiresAt: number;
+  /** Requests made with the token so far. */
+  uses?: number;
 }
 
 interface StoredRecord {
@@ -592,6 +594,16 @@ export async function startSbcMock(opts: {
         c.token = bearer ?? 'anonymous';
         c.session = { username: 'anonymous', admin: true, expiresAt: Infinity };
       } else {
+        // Variant expiring-tokens: a token stops working after some requests, though not while it holds the lock.
+        session.uses = (session.uses ?? 0) + 1;
+        if (
+          config.tokenUses !== undefined &&
+          session.uses > config.tokenUses &&
+          state.lockHolder() !== bearer
+        ) {
+          state.sessions.delete(bearer!);
+          fail(401, MSG.unauthorized);
+        }
         c.token = bearer;
         c.session = session;
       }
@@ -612,7 +624,10 @@ export async function startSbcMock(opts: {
         .trim()
         .toLowerCase();
       const allowed = ['application/xml', ...(formAllowed ? ['application/x-www-form-urlencoded'] : [])];
-      if (!allowed.includes(type) && !faults.has('content-type-ignored'))
+      // No Content-Type at all: read as XML, as the SBC does for p4irin/sbc_rest_client's configElements writes
+      // (RFC 9110 §8.3 lets a recipient examine the data); a body declared as something else is refused.
+      const declared = req.headers['content-type'] !== undefined;
+      if (declared && !allowed.includes(type) && !faults.has('content-type-ignored'))
         fail(415, `unsupported Content-Type "${type}"; send application/xml`);
     }
   };

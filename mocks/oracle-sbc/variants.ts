@@ -80,6 +80,12 @@ export const VARIANTS = {
     vendor: 'oracle',
     capabilities: ACCOUNTS_AND_HTTP,
   },
+  'expiring-tokens': {
+    description:
+      'SBC whose tokens stop working after 12 requests each while the profile says they live 600 s (an SBC configured with a shorter lifetime, or tokens revoked), though not while they hold the configuration lock (a token renewed before locking outlives a rule): the suite logs in again',
+    vendor: 'oracle',
+    capabilities: FULL,
+  },
 } as const satisfies Record<string, VariantSpec<Capability>>;
 
 export type Variant = keyof typeof VARIANTS;
@@ -120,6 +126,8 @@ export interface VariantConfig {
   csrOnce?: boolean;
   /** Seconds a token keeps working after its lifetime (expiry enforced late). */
   expiryLagSeconds?: number;
+  /** A token stops working after this many requests made with it (and the lock it holds is freed). */
+  tokenUses?: number;
   /** The certificate-record default key-algor (otherwise rsa). */
   defaultKeyAlgorithm?: 'rsa' | 'ecdsa';
   /** The REST versions this release offers (otherwise v1.0, v1.1, v1.2). */
@@ -238,6 +246,14 @@ export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
     ...PLAIN,
     tokenLifetimeSeconds: 5,
     expiryLagSeconds: 3,
+  },
+  'expiring-tokens': {
+    admin: { username: 'admin', password: 'mock-expiring-secret' },
+    otherAdmin: { username: 'admin2', password: 'mock-expiring2-secret' },
+    nonAdmin: { username: 'operator', password: 'mock-expiring-operator-secret' },
+    recordName: 'cc-expiring',
+    ...PLAIN,
+    tokenUses: 12,
   },
   'release-without-import': {
     admin: { username: 'admin', password: 'mock-noimport-secret' },

@@ -29,7 +29,9 @@ export function mockTarget(
       operator: { username: operator.username, password: operator.password },
       readOnly: { username: readOnly.username, password: readOnly.password },
     },
-    params: { taskPollIntervalMs: 20, tlsSwitchTimeoutMs: 1500 },
+    // No short TLS-switch wait of its own: the profile's timeouts.operationMs bounds it, so a slow machine never
+    // reads a late switch as a violation (the mock switches at once; only its fault waits the bound out).
+    params: { taskPollIntervalMs: 20 },
     ...(spec.expectations ? { expectations: spec.expectations } : {}),
   };
 }

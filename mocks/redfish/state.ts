@@ -17,6 +17,8 @@ export interface User {
 export interface Session {
   id: string;
   user: User;
+  /** Authenticated requests made with it so far. */
+  uses?: number;
 }
 
 export interface MockCert {

@@ -1,8 +1,16 @@
 import http from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BrokenAnswer, NotApplicable, TransportError, Violation } from '../core/errors.ts';
-import { currentEvidence, currentRule, excerpt, type Evidence } from './evidence.ts';
+import {
+  BrokenAnswer,
+  CredentialsExpired,
+  CredentialsRejected,
+  NotApplicable,
+  TransportError,
+  Violation,
+} from '../core/errors.ts';
+import { answered, currentEvidence, currentRule, excerpt, type Evidence } from './evidence.ts';
+import { proxyCredentials, proxyFor, proxyLabel, targetAgent, type AgentTls } from './proxy.ts';
 import type { Redactor } from './redact.ts';
 
 export interface TlsOptions {
@@ -27,6 +35,16 @@ export interface ClientOptions {
   redactor: Redactor;
   /** Headers added to every request (auth), computed per request so sessions can refresh. */
   defaultHeaders?: () => Record<string, string> | Promise<Record<string, string>>;
+  /**
+   * Headers added to every request, also those without the auth headers (the profile's `headers:`, e.g. what a
+   * gateway in front of the device needs); the auth and the request's own headers win over them.
+   */
+  headers?: Record<string, string>;
+  /**
+   * The forward proxy to go through: a URL, or "none" for a direct connection whatever the environment says.
+   * Default: the environment's HTTPS_PROXY / HTTP_PROXY / NO_PROXY (src/http/proxy.ts).
+   */
+  proxy?: string;
   /** Receives every exchange whole (`run --record`): the HAR recorder, which redacts when it writes. */
   recorder?: ExchangeRecorder;
   /** The target is a replayed recording (`certconform replay`): see REPLAY_RULE_HEADER. */
@@ -36,7 +54,36 @@ export interface ClientOptions {
    * skips with this reason and the request.
    */
   readOnly?: string;
+  /**
+   * The credentials this client's default headers (or client certificate) carry, when they may stop working
+   * mid-run. A 401 to a request that carried them is not the device's answer to the request: the credentials
+   * stopped working. The client then renews them once (`renew`: a session or token scheme logs in again; static
+   * credentials have nothing to renew and are simply sent again) and sends the request once more where `resend`
+   * allows; a second 401, a refused login, or a request not sent again is CredentialsExpired (`error`).
+   */
+  credentials?: CredentialsPolicy;
 }
+
+export interface CredentialsPolicy {
+  /** Who, for messages ("admin", "the bearer token"). */
+  who: string;
+  /** Logs in again; throws CredentialsRejected when the login is refused. */
+  renew?: () => Promise<void>;
+  /**
+   * A resource these credentials may always read (GET): after a 401 it tells whether they still work. If they do,
+   * the 401 is the target's answer to that request (e.g. a 401 where a 403 is due): it is sent once more and then
+   * returned, to be judged. Without it every 401 counts as the credentials having stopped working.
+   */
+  probe?: string;
+  /**
+   * Which requests are sent once more after a 401 (default: the idempotent methods, RFC 9110 §9.2.2). A 401 says
+   * "the request has not been applied" (RFC 9110 §15.5.2), so a suite may allow more where its documents agree.
+   */
+  resend?: (method: string) => boolean;
+}
+
+/** The methods RFC 9110 §9.2.2 calls idempotent: sent once more after a 401 by default. */
+export const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 /** One exchange, whole and unredacted, as the recorder receives it. */
 export interface Exchange {
@@ -156,7 +203,10 @@ export class HttpResponse {
    */
   json<T = unknown>(): T {
     try {
-      return JSON.parse(this.text) as T;
+      const value = JSON.parse(this.text) as T;
+      // A check that names a part of this body finds the exchange that answered it (src/core/check.ts `at`).
+      answered(value, this.evidence);
+      return value;
     } catch {
       const kind = this.contentType || 'no content type';
       const start = this.text.trim().slice(0, 60).replace(/\s+/g, ' ');
@@ -184,9 +234,30 @@ const RETRY_SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export class HttpClient {
   private readonly agent: http.Agent;
+  /** The proxy the target's requests go through (undefined: direct). */
+  readonly proxy: URL | undefined;
+  private readonly tlsOptions: AgentTls;
 
   constructor(readonly options: ClientOptions) {
-    this.agent = makeAgent(options, true);
+    let proxy: URL | undefined;
+    try {
+      proxy = proxyFor(options.baseUrl, options.proxy);
+    } catch (err) {
+      throw new TransportError((err as Error).message);
+    }
+    this.proxy = proxy;
+    // A proxy's credentials are secrets like the target's (also as the Basic value of Proxy-Authorization).
+    const creds = proxy && proxyCredentials(proxy);
+    if (creds) options.redactor.addBasic(creds.username, creds.password);
+    const tls = options.tls ?? {};
+    this.tlsOptions = {
+      ca: tls.ca,
+      cert: tls.cert,
+      key: tls.key,
+      passphrase: tls.passphrase,
+      rejectUnauthorized: !tls.insecure,
+    };
+    this.agent = targetAgent(options.baseUrl, this.tlsOptions, true, proxy);
   }
 
   get baseUrl(): string {
@@ -219,6 +290,26 @@ export class HttpClient {
   async request(method: string, path: string, opts: RequestOptions = {}): Promise<HttpResponse> {
     if (this.options.readOnly && !RETRY_SAFE.has(method))
       throw new NotApplicable(`${this.options.readOnly} ${method} ${this.resolve(path).pathname}`);
+    const generation = this.credentialGeneration;
+    const res = await this.sendRetrying(method, path, opts);
+    if (!this.options.credentials || !(await this.carriesCredentials(opts))) return res;
+    if (res.status !== 401) {
+      this.credentialsAccepted();
+      return res;
+    }
+    // Credentials never accepted were not "stopped": the 401 is the answer (the connection's probe says why).
+    if (!this.accepted) return res;
+    return this.afterCredentialsFailed(method, path, opts, res, generation);
+  }
+
+  private accepted = false;
+
+  /** The target accepted this client's credentials (a probe, or any answer but 401 to a request carrying them). */
+  credentialsAccepted(): void {
+    this.accepted = true;
+  }
+
+  private async sendRetrying(method: string, path: string, opts: RequestOptions): Promise<HttpResponse> {
     const retries = opts.noRetry ? 0 : (this.options.retries ?? 2);
     for (let attempt = 0; ; attempt++) {
       const res = await this.once(method, path, opts);
@@ -230,12 +321,75 @@ export class HttpClient {
     }
   }
 
+  /** Bumped each time the credentials were renewed: a request sent before a renewal just goes again. */
+  private credentialGeneration = 0;
+  private renewal: Promise<void> | undefined;
+
+  /** Whether a request carries this client's own credentials (not none, not credentials of its own). */
+  private async carriesCredentials(opts: RequestOptions): Promise<boolean> {
+    if (opts.noDefaultHeaders) return false;
+    const own = new Set(Object.keys(opts.headers ?? {}).map((k) => k.toLowerCase()));
+    const defaults = Object.keys((await this.options.defaultHeaders?.()) ?? {}).map((k) => k.toLowerCase());
+    if (defaults.some((k) => own.has(k)) || own.has('authorization')) return false;
+    return defaults.length > 0 || !!this.options.tls?.cert;
+  }
+
+  /**
+   * A 401 to this client's credentials, which worked before: renew them once (one login for every request that
+   * met the same expiry) and send the request once more, or end it as CredentialsExpired. Never the device's
+   * answer to the request, so never judged.
+   */
+  private async afterCredentialsFailed(
+    method: string,
+    path: string,
+    opts: RequestOptions,
+    refused: HttpResponse,
+    generation: number,
+  ): Promise<HttpResponse> {
+    const creds = this.options.credentials!;
+    const what = `${method} ${this.resolve(path).pathname} answered 401 to the credentials of ${creds.who}`;
+    const resend = (creds.resend ?? ((m: string) => IDEMPOTENT.has(m)))(method);
+    // Do the credentials still work? Then the 401 is the answer to this request (sent once more, then judged).
+    let work = false;
+    if (creds.probe && generation === this.credentialGeneration && !this.renewal) {
+      const check = await this.sendRetrying('GET', creds.probe, {});
+      work = check.status !== 401;
+    }
+    if (work) {
+      if (!resend) return refused;
+      refused.evidence.superseded = true;
+      return this.sendRetrying(method, path, opts);
+    }
+    if (generation === this.credentialGeneration) {
+      this.renewal ??= (async () => {
+        try {
+          await creds.renew?.();
+        } finally {
+          this.credentialGeneration++;
+          this.renewal = undefined;
+        }
+      })();
+    }
+    try {
+      await this.renewal;
+    } catch (err) {
+      if (err instanceof CredentialsRejected)
+        throw new CredentialsExpired(`${what}, and logging in again failed: ${err.message}`);
+      throw err;
+    }
+    refused.evidence.superseded = true;
+    const again = creds.renew ? 'logged in again' : 'nothing to renew';
+    if (!resend) throw new CredentialsExpired(`${what} (${again}; a ${method} is not sent twice)`);
+    const res = await this.sendRetrying(method, path, opts);
+    if (res.status === 401) throw new CredentialsExpired(`${what}, and again when sent once more (${again})`);
+    return res;
+  }
+
   private async once(method: string, path: string, opts: RequestOptions): Promise<HttpResponse> {
     const url = this.resolve(path);
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      ...(opts.noDefaultHeaders ? {} : await this.options.defaultHeaders?.()),
-    };
+    const headers: Record<string, string> = { accept: 'application/json' };
+    for (const [k, v] of Object.entries(this.options.headers ?? {})) headers[k.toLowerCase()] = v;
+    Object.assign(headers, opts.noDefaultHeaders ? {} : await this.options.defaultHeaders?.());
     for (const [k, v] of Object.entries(opts.headers ?? {})) headers[k.toLowerCase()] = v;
     let body: Buffer | undefined;
     if (opts.json !== undefined) {
@@ -264,7 +418,7 @@ export class HttpClient {
           // safe request is then sent once more on a fresh connection (RFC 9112 §9.3.1). Anything else is reported.
           if (!(err instanceof StaleSocket) || !RETRY_SAFE.has(method)) throw err;
           record.retried = `retried on a fresh connection after: ${err.message}`;
-          const fresh = makeAgent(this.options, false);
+          const fresh = targetAgent(this.options.baseUrl, this.tlsOptions, false, this.proxy);
           return this.send(url, method, headers, body, timeoutMs, fresh).finally(() => fresh.destroy());
         },
       );
@@ -309,9 +463,21 @@ export class HttpClient {
   ): Promise<HttpResponse> {
     const lib = url.protocol === 'https:' ? https : http;
     const where = `${method} ${url.href}`;
+    const via = this.proxy ? ` (through the proxy ${proxyLabel(this.proxy)})` : '';
     return new Promise((resolve, reject) => {
-      const req = lib.request(url, { method, headers, agent });
+      // The TLS options go with the request too: through a proxy, the tunnel's TLS handshake reads them there.
+      const tls = url.protocol === 'https:' ? this.tlsOptions : {};
+      const req = lib.request(url, { method, headers, agent, ...tls });
       let answered = false;
+      // A proxy that refuses the tunnel answers CONNECT itself (403, 407, 502 …): that is no answer of the target.
+      req.on('proxyConnect', (connect: { statusCode?: number; statusText?: string }) => {
+        if (connect.statusCode !== undefined && connect.statusCode !== 200)
+          req.destroy(
+            new TransportError(
+              `${where}: the proxy ${proxyLabel(this.proxy!)} refused the tunnel: ${connect.statusCode} ${connect.statusText ?? ''}`.trimEnd(),
+            ),
+          );
+      });
       // One deadline for the whole exchange, not just idle time: a trickling target must not hang the run.
       const timer = setTimeout(() => {
         req.destroy(new TransportError(`${where}: no complete answer within ${timeoutMs} ms`));
@@ -320,11 +486,22 @@ export class HttpClient {
         clearTimeout(timer);
         if (err instanceof TransportError) reject(err);
         else if (req.reusedSocket && !answered)
-          reject(new StaleSocket(`${where}: ${transportReason(err)}`, err));
-        else reject(new TransportError(`${where}: ${transportReason(err)}`, err));
+          reject(new StaleSocket(`${where}: ${transportReason(err)}${via}`, err));
+        else reject(new TransportError(`${where}: ${transportReason(err)}${via}`, err));
       });
       req.on('response', (res) => {
         answered = true;
+        // Through a proxy to a plain-http target, the proxy's own refusal arrives as the answer.
+        if (this.proxy && res.statusCode === 407 && url.protocol === 'http:') {
+          res.resume();
+          clearTimeout(timer);
+          reject(
+            new TransportError(
+              `${where}: the proxy ${proxyLabel(this.proxy)} asks for credentials: 407 ${res.statusMessage ?? ''}`.trimEnd(),
+            ),
+          );
+          return;
+        }
         const receivedAt = Date.now();
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -389,20 +566,6 @@ function exchange(
 
 /** A request that failed on a reused keep-alive socket before any answer arrived. */
 class StaleSocket extends TransportError {}
-
-function makeAgent(options: ClientOptions, keepAlive: boolean): http.Agent {
-  const tls = options.tls ?? {};
-  return options.baseUrl.startsWith('https:')
-    ? new https.Agent({
-        keepAlive,
-        ca: tls.ca,
-        cert: tls.cert,
-        key: tls.key,
-        passphrase: tls.passphrase,
-        rejectUnauthorized: !tls.insecure,
-      })
-    : new http.Agent({ keepAlive });
-}
 
 function transportReason(err: unknown): string {
   const e = err as NodeJS.ErrnoException;

@@ -3,6 +3,7 @@ import { NOT_SERVED_STATUSES, describeAnswer, expectHelperStatus, helperJson } f
 import { CredentialsRejected, TransportError, UsageError, describeError } from '../../src/core/errors.ts';
 import { HttpClient, type HttpResponse } from '../../src/http/client.ts';
 import type { Capability } from './capabilities.ts';
+import { earlierEndEntities } from './lib/residue.ts';
 import { Seen } from './lib/seen.ts';
 import type { Params } from './params.ts';
 
@@ -22,6 +23,8 @@ export interface Ctx {
    * its token (the rules that need it end as `error`, never `fail`).
    */
   readOnlyAccount(): Account & { token: string };
+  /** A client that authenticates as the readOnly account (its token stopping mid-run is an error, not a 401). */
+  asReadOnly(): HttpClient;
   /** Every DTO the rules read from this target, for the CZ-DTO rules. */
   seen: Seen;
 }
@@ -74,21 +77,35 @@ export async function connect({ target, redactor, http }: ConnectArgs): Promise<
   }
   const readOnly = target.accounts.readOnly;
   if (readOnly?.token) redactor.add(readOnly.token);
-  const authed = new HttpClient({ ...http.options, defaultHeaders: () => headers });
-  const anon = new HttpClient({ ...http.options, tls: { ca: target.tls.ca, insecure: target.tls.insecure } });
-  const api = target.baseUrl.replace(/\/+$/, '');
-  const where = probePath({ api, params });
-
-  // One authenticated probe per account: a rejected login is said once, not as a failure of every rule.
-  let authFailure: string | undefined;
   const who =
     auth.scheme === 'client-cert'
       ? 'the client certificate (tls.clientCert)'
       : (auth.username ?? `the ${auth.scheme} token (auth.token)`);
-  const main = await probe(() => authed.get(where));
+  // The profile's credentials are static (an OAuth token, a session cookie, a client certificate): when they stop
+  // working mid-run (expired, revoked) a 401 is no answer to the request, and there is nothing to log in again
+  // with: the rule ends as an error (src/http/client.ts credentials). Whether they still work is read where every
+  // account may read; if they do, the 401 is the platform's answer, sent once more (a 401 "has not been applied",
+  // RFC 9110 §15.5.2) and judged.
+  const where = probePath({ api: target.baseUrl.replace(/\/+$/, ''), params });
+  const policy = { probe: where, resend: () => true };
+  const authed = new HttpClient({
+    ...http.options,
+    defaultHeaders: () => headers,
+    credentials: { who, ...policy },
+  });
+  const anon = new HttpClient({ ...http.options, tls: { ca: target.tls.ca, insecure: target.tls.insecure } });
+  const api = target.baseUrl.replace(/\/+$/, '');
+
+  // One authenticated probe per account: a rejected login is said once, not as a failure of every rule.
+  let authFailure: string | undefined;
+  // The probe judges the 401 itself: the credentials go as its own headers (a client certificate is presented
+  // anyway), so the client does not take a 401 for credentials that stopped working.
+  const main = await probe(() => authed.get(where, { noDefaultHeaders: true, headers }));
   if (typeof main === 'string') {
     authFailure = `the credentials of ${who} could not be checked at ${target.baseUrl}: ${main}`;
-  } else if (main.status === 401 || main.status === 403) {
+  } else if (main.status !== 401 && main.status !== 403) {
+    authed.credentialsAccepted();
+  } else {
     authFailure =
       auth.scheme === 'none'
         ? `${target.baseUrl} requires credentials (${main.status}) but the profile has auth.scheme none`
@@ -106,6 +123,7 @@ export async function connect({ target, redactor, http }: ConnectArgs): Promise<
       readOnlyRejected = `credentials for accounts.readOnly (${readOnly.username}) were rejected by ${target.baseUrl}: 401`;
   }
 
+  let readOnlyClient: HttpClient | undefined;
   const ctx: Ctx = {
     http: authed,
     anon,
@@ -117,6 +135,17 @@ export async function connect({ target, redactor, http }: ConnectArgs): Promise<
       if (!readOnly?.token) throw new CredentialsRejected('accounts.readOnly with a token is not set');
       if (readOnlyRejected) throw new CredentialsRejected(readOnlyRejected);
       return { ...readOnly, token: readOnly.token };
+    },
+    asReadOnly() {
+      const account = ctx.readOnlyAccount();
+      readOnlyClient ??= new HttpClient({
+        ...anon.options,
+        defaultHeaders: () => ({ authorization: `Bearer ${account.token}` }),
+        credentials: { who: `accounts.readOnly (${account.username})`, ...policy },
+      });
+      // readOnlyAccount() throws unless the probe at connect saw the token accepted.
+      readOnlyClient.credentialsAccepted();
+      return readOnlyClient;
     },
     seen: new Seen(),
   };
@@ -131,9 +160,16 @@ export async function connect({ target, redactor, http }: ConnectArgs): Promise<
       probed.set(cap, has); // only a real answer is kept: a failed probe threw and is asked again next time
       return has;
     },
+    // What an earlier run left: legacy end entities named with the harness's prefix (where the legacy API is).
+    earlierResidue: async () => {
+      const legacy = params.legacyRaProfileName;
+      if (!legacy || (probed.get('legacy-v1') ?? (await capability(ctx, 'legacy-v1'))) !== true) return [];
+      return earlierEndEntities(ctx, legacy);
+    },
     close: async () => {
       authed.close();
       anon.close();
+      readOnlyClient?.close();
     },
   };
 }

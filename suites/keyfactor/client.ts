@@ -1,6 +1,7 @@
 import type { Account, Target } from '../../src/core/api.ts';
 import { describeAnswer } from '../../src/core/check.ts';
 import {
+  CredentialsExpired,
   CredentialsRejected,
   NotServed,
   TransportError,
@@ -8,6 +9,7 @@ import {
   describeError,
 } from '../../src/core/errors.ts';
 import type { HttpClient, HttpResponse } from '../../src/http/client.ts';
+import { harnessNow } from '../../src/core/random.ts';
 import { currentRule, type Evidence } from '../../src/http/evidence.ts';
 import type { Redactor } from '../../src/http/redact.ts';
 import type { ModelName } from './models/openapi.ts';
@@ -153,16 +155,31 @@ export class KfClient {
       ...this.authHeader(as),
       ...opts.headers,
     };
-    const res = await this.http.request(method, this.url(path, opts.query), {
-      headers,
-      ...(opts.json !== undefined ? { json: opts.json } : {}),
-    });
-    // No rule judges a 401 to credentials the probe accepted: it means they stopped working (expired,
-    // locked out), which says nothing about the requirement under test.
-    if (as !== 'anonymous' && res.status === 401 && path !== PROBE_PATH)
-      throw new CredentialsRejected(
-        `credentials for ${this.accountName(as)} were rejected by ${this.base}: ${describeAnswer(res)}`,
-      );
+    const send = () =>
+      this.http.request(method, this.url(path, opts.query), {
+        headers,
+        ...(opts.json !== undefined ? { json: opts.json } : {}),
+      });
+    let res = await send();
+    // A 401 to credentials the probe accepted says nothing about the requirement under test when they stopped
+    // working (a token expired, a password changed, an account locked out). Whether they still work is read where
+    // every identity may read; if they do, the 401 is Command's answer to this request: sent once more (a 401 "has
+    // not been applied", RFC 9110 §15.5.2) and judged. If not, the profile's static credentials cannot be renewed:
+    // the request goes once more in case the refusal was passing, then the rule ends as an error. A request with
+    // credentials of its own (opts.headers) is the rule's subject, and the probe judges its own 401.
+    if (
+      as !== 'anonymous' &&
+      res.status === 401 &&
+      path !== PROBE_PATH &&
+      opts.headers?.authorization === undefined
+    ) {
+      const what = `${describeAnswer(res)} to the credentials of ${this.accountName(as)}, which Command accepted before`;
+      const check = await this.http.request('GET', this.url(PROBE_PATH), { headers: { ...headers } });
+      res.evidence.superseded = true;
+      res = await send();
+      if (res.status === 401 && check.status === 401)
+        throw new CredentialsExpired(`${what}, and again when sent once more`);
+    }
     const op = operationOf(method, path);
     if (!op) return res;
     // A documented operation that is not served at all is one finding (its owner's), not every rule's.
@@ -205,7 +222,8 @@ export class KfClient {
 
   async post(path: string, json: unknown, opts: KfRequest = {}): Promise<HttpResponse> {
     const enrollment = /^\/Enrollment\/(Renew|PFX)$/i.test(path);
-    const sent = new Date().toISOString();
+    // On the harness clock: a replay writes the same residue line.
+    const sent = harnessNow().toISOString();
     let res: HttpResponse;
     try {
       res = await this.request('POST', path, { ...opts, json });

@@ -1,12 +1,21 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RuleRun, Target } from '../../src/core/api.ts';
+import type { FoundResidue, RuleRun, Target } from '../../src/core/api.ts';
 import { broken, describeAnswer, expectHelperStatus, show, violation } from '../../src/core/check.ts';
-import { CredentialsRejected, NotServed, PreconditionFailed, describeError } from '../../src/core/errors.ts';
+import {
+  Blocked,
+  CredentialsExpired,
+  CredentialsRejected,
+  NotServed,
+  describeError,
+} from '../../src/core/errors.ts';
+import { CLEANUP_COMMAND } from '../../src/core/scratch.ts';
 import type { HttpClient, HttpResponse } from '../../src/http/client.ts';
 import type { Redactor } from '../../src/http/redact.ts';
+import { harnessNow } from '../../src/core/random.ts';
 import type { Capability } from './capabilities.ts';
 import { OPERATIONS, isSbcAnswer, served } from './operations.ts';
 import { expiryCheckDelayMs, sbcParams, type SbcParams } from './params.ts';
+import { scratchRecords } from './scratch.ts';
 import {
   answerText,
   configAttributes,
@@ -35,11 +44,22 @@ export type LockState = 'free' | 'held' | 'unknown';
 
 const isSuccess = (res: HttpResponse) => res.status >= 200 && res.status < 300;
 
+/** What a session's request may carry besides its token. */
+export interface SbcRequest {
+  query?: Record<string, string>;
+  body?: string;
+  headers?: Record<string, string>;
+}
+
 /** One access token of one account. The configuration lock belongs to a token, so the lock state lives here. */
 export class SbcSession {
   token: string | undefined;
   private obtainedAt = 0;
   lockState: LockState = 'free';
+  /** Bumped each time a lock this token held died with it (the token stopped working): see confirmLockHeld. */
+  lockLosses = 0;
+  /** lockLosses when this session last took the lock. */
+  lockedAfter = 0;
 
   constructor(
     private readonly client: SbcClient,
@@ -68,8 +88,9 @@ export class SbcSession {
    * answer without a readable token is a broken answer: neither is a finding of the rule that needed the token.
    */
   async bearer(maxAge = 0.7): Promise<string> {
-    const lifetimeMs = this.client.params.tokenLifetimeSeconds * 1000;
-    if (this.token && (this.lockState !== 'free' || Date.now() - this.obtainedAt < lifetimeMs * maxAge))
+    // On the harness clock (the rule's time, handed back by a replay), so a replay logs in where the run did.
+    const age = harnessNow().getTime() - this.obtainedAt;
+    if (this.token && (this.lockState !== 'free' || age < this.client.tokenLifetimeMs() * maxAge))
       return this.token;
     const res = await this.login();
     if (res.status === 401 || res.status === 403)
@@ -84,20 +105,93 @@ export class SbcSession {
       broken(`login of ${this.role} (${this.username}): ${describeAnswer(res)} without an accessToken`);
     this.client.redactor.add(token);
     this.token = token;
-    this.obtainedAt = Date.now();
+    this.obtainedAt = harnessNow().getTime();
     return token;
   }
 
-  async request(
-    method: string,
-    path: string,
-    opts: { query?: Record<string, string>; body?: string; headers?: Record<string, string> } = {},
-  ) {
+  /**
+   * A request with this session's token. A 401 to a token that worked is not the SBC's answer to the request:
+   * the token stopped working (it expired early or was revoked), see `afterExpiry`.
+   */
+  async request(method: string, path: string, opts: SbcRequest = {}): Promise<HttpResponse> {
+    const res = await this.send(method, path, opts);
+    if (res.status !== 401 || opts.headers?.authorization !== undefined) return res;
+    return this.afterExpiry(method, path, opts, res);
+  }
+
+  private async send(method: string, path: string, opts: SbcRequest): Promise<HttpResponse> {
     const headers: Record<string, string> = {
       authorization: `Bearer ${await this.bearer()}`,
       ...opts.headers,
     };
     return this.client.raw(method, path, headers, opts);
+  }
+
+  /**
+   * A 401 to our token. If the token still works elsewhere, the 401 is the SBC's answer to this request (sent once
+   * more, then judged). Otherwise the token stopped working, and the documented lock is "tied to the access token"
+   * (sbc-notes §4), so a lock it held died with it. Logs in once, takes the lock again when the old token held it (never from somebody else: a 423
+   * ends the rule as `error`), and sends the request once more: a 401 says the request was not applied ("Request
+   * lacks valid authentication credentials"). A refused login, a lock that cannot be taken again, or a second 401
+   * is `error` (CredentialsExpired), never the rule's finding.
+   */
+  private async afterExpiry(
+    method: string,
+    path: string,
+    opts: SbcRequest,
+    refused: HttpResponse,
+  ): Promise<HttpResponse> {
+    const what = `${method} ${new URL(refused.url).pathname} answered 401 to the token of ${this.role} (${this.username})`;
+    refused.evidence.superseded = true;
+    // Does the token still work (a read every token may make)? Then the 401 is the SBC's answer to this request:
+    // sent once more and judged; the token and its lock stay.
+    const check = await this.client.raw(
+      'GET',
+      'configuration/elementTypes/template',
+      { authorization: `Bearer ${this.token ?? ''}` },
+      { query: { elementType: 'certificate-record' } },
+    );
+    if (check.status !== 401) return this.send(method, path, opts);
+    // The token lived shorter than the profile says: later tokens are renewed before that age.
+    this.client.tokenOutlived(harnessNow().getTime() - this.obtainedAt);
+    const held = this.lockState !== 'free';
+    // The lock died with the token. Should the token still hold it after all (a passing refusal of the check),
+    // nobody but that token could release it: it gives the lock back first (a dead token's unlock answers 401).
+    // A lost answer here leaves the state as it was, so the rule's cleanup tries again with the old token.
+    if (held && this.token)
+      await this.client.raw('POST', 'configuration/unlock', { authorization: `Bearer ${this.token}` });
+    this.token = undefined;
+    if (held) {
+      this.lockState = 'free';
+      this.lockLosses++;
+    }
+    try {
+      await this.bearer();
+    } catch (err) {
+      if (err instanceof CredentialsRejected)
+        throw new CredentialsExpired(`${what}, and logging in again failed: ${err.message}`);
+      throw err;
+    }
+    // Taking the lock again, unless the request is the lock itself (lock() keeps the state of its answer).
+    if (held && path !== 'configuration/lock') {
+      this.lockState = 'unknown';
+      const lock = await this.send('POST', 'configuration/lock', {});
+      if (isSuccess(lock)) this.lockState = 'held';
+      else if (lock.status < 500) this.lockState = 'free';
+      // Somebody took the freed lock meanwhile: it is never taken over, and the rule cannot go on.
+      if (lock.status === 423)
+        throw new CredentialsExpired(
+          `${what}; the configuration lock it held died with it and another session took it meanwhile (${describeAnswer(lock)})`,
+        );
+      if (lock.status === 401) throw new CredentialsExpired(`${what}, and again with a new token`);
+      if (!isSuccess(lock))
+        broken(
+          `${what}; the configuration lock died with it and could not be taken again: ${describeAnswer(lock)}`,
+        );
+    }
+    const res = await this.send(method, path, opts);
+    if (res.status === 401) throw new CredentialsExpired(`${what}, and again with a new token`);
+    return res;
   }
 
   /**
@@ -112,7 +206,10 @@ export class SbcSession {
     const before = this.lockState;
     this.lockState = 'unknown';
     const res = await this.request('POST', 'configuration/lock');
-    if (isSuccess(res)) this.lockState = 'held';
+    if (isSuccess(res)) {
+      this.lockState = 'held';
+      this.lockedAfter = this.lockLosses;
+    }
     // A clear refusal (4xx) took nothing; a 5xx may have been processed.
     else if (res.status < 500 && before === 'free') this.lockState = 'free';
     return served(res, OPERATIONS.lock);
@@ -153,6 +250,19 @@ export class SbcClient {
   readonly rejected = new Map<string, string>();
   closed = false;
   private turn: Promise<void> = Promise.resolve();
+  /** The youngest age (harness clock) at which one of our tokens stopped working, when one did. */
+  private outlivedMs: number | undefined;
+
+  /** How long a token is taken to live: the profile's lifetime, or less once a token stopped working younger. */
+  tokenLifetimeMs(): number {
+    const profile = this.params.tokenLifetimeSeconds * 1000;
+    return this.outlivedMs === undefined ? profile : Math.min(profile, this.outlivedMs);
+  }
+
+  /** A token stopped working at this age: later tokens are renewed before it (see SbcSession.bearer). */
+  tokenOutlived(ageMs: number): void {
+    if (ageMs > 0) this.outlivedMs = Math.min(this.outlivedMs ?? Infinity, ageMs);
+  }
 
   constructor(
     readonly http: HttpClient,
@@ -380,7 +490,7 @@ export class SbcClient {
   async acquire(t: RuleRun<unknown>, session = this.admin): Promise<HttpResponse> {
     t.cleanup('configuration lock (possibly taken)', () => session.release());
     const res = await session.lock();
-    if (res.status === 423) lockedByOther(res);
+    if (res.status === 423) lockedByOther(res, this.params);
     if (!isSuccess(res))
       broken(`${session.role} could not take the configuration lock: ${describeAnswer(res)}`);
     return res;
@@ -393,6 +503,23 @@ export class SbcClient {
       broken(
         `releasing the lock before the check: POST configuration/unlock by its owner: ${describeAnswer(res)}`,
       );
+  }
+
+  /**
+   * Before judging another session's answer against the lock `owner` holds: proves, after that answer, that the
+   * owner's token still works, and so its lock (the lock is "tied to the access token", sbc-notes §4). A token
+   * that stopped working may have freed the lock before the answer was given (an SBC whose tokens live shorter
+   * than the profile says): then nothing can be judged (`error`). The owner takes the lock again for the cleanup.
+   */
+  async confirmLockHeld(owner = this.admin): Promise<void> {
+    const res = await owner.request('GET', 'configuration/elementTypes/template', {
+      query: { elementType: 'certificate-record' },
+    });
+    if (owner.lockLosses !== owner.lockedAfter)
+      throw new CredentialsExpired(
+        `the token of ${owner.role} (${owner.username}) that held the configuration lock stopped working during the check, and the lock died with it: the answer cannot be judged`,
+      );
+    expectHelperStatus(res, [200], `GET elementTypes/template with the token of the lock owner`);
   }
 
   /** Takes and releases the lock: afterwards nobody holds it (unless someone takes it in between). */
@@ -549,6 +676,35 @@ export class SbcClient {
     }
   }
 
+  /**
+   * What an earlier run left (`Connection.earlierResidue`): every scratch certificate-record of this profile's
+   * names (`scratch.ts`), each looked up with the documented GET configElements (the SBC's 404: absent). With
+   * `cleanup`, also whether another session holds the configuration lock: the lock is taken and given back at once,
+   * as every run does; a 423 says somebody else holds it (nobody can tell whom: another user, another tool, or an
+   * earlier run stopped before its cleanup), and only its token's expiry frees it.
+   */
+  async earlierResidue(opts: { cleanup?: boolean }): Promise<FoundResidue[]> {
+    if ((await this.versionOffered()) !== true) return [];
+    const found: FoundResidue[] = [];
+    if (opts.cleanup) {
+      const res = await this.admin.lock();
+      await this.admin.release();
+      if (res.status === 423)
+        found.push({
+          what: LOCK_HELD,
+          why: `${answerLine(res)}: another user, another tool or an earlier run stopped before its cleanup holds it`,
+          cannotRemove: lockExpiry(this.params),
+        });
+      else expectHelperStatus(res, [200, 204], 'taking the configuration lock to see whether it is free');
+    }
+    for (const name of scratchRecords(this.params)) {
+      const { attributes } = await this.getRecord(name);
+      if (attributes)
+        found.push({ what: `certificate-record "${name}"`, remove: () => this.deleteRecord(name) });
+    }
+    return found;
+  }
+
   /** On close (end of run or Ctrl-C): release every lock our tokens may hold and remove scratch records. */
   async close(): Promise<void> {
     this.closed = true;
@@ -562,19 +718,45 @@ export class SbcClient {
   }
 }
 
+/** The cause of every rule a lock held by another session stopped: reports group them under it. */
+export const LOCK_HELD = 'configuration lock held by another session';
+
+/** The cause of every rule whose scratch certificate-record was already on the device. */
+export const RECORD_EXISTS = 'scratch certificate-record already on the device';
+
 /**
- * A lock somebody else holds is a state of the target, not a finding: the suite never takes it over, and what
- * needed it was not evaluated (`error`).
+ * What frees a configuration lock the suite cannot release: only the token that took it can unlock ("losing the
+ * token means waiting for it to expire before the lock can be taken again", sbc-notes §4).
  */
-export function lockedByOther(res: HttpResponse): never {
-  throw new PreconditionFailed(
-    `the configuration lock is held by another user (${show(res.text)}); the suite does not take it over`,
+export function lockExpiry(params: SbcParams): string {
+  return `the lock belongs to the token that took it, so it is free once that session unlocks or its token expires (tokens live ${params.tokenLifetimeSeconds} s: a certconform run stopped before its cleanup holds it no longer than that after its last request)`;
+}
+
+/**
+ * A lock somebody else holds (another user, another tool, an earlier run of the harness stopped before its
+ * cleanup) is a state of the target, not a finding: the suite never takes it over, and what needed it was not
+ * evaluated (`error`, cause LOCK_HELD, the target's headline).
+ */
+export function lockedByOther(res: HttpResponse, params: SbcParams): never {
+  throw new Blocked(
+    LOCK_HELD,
+    `${answerLine(res)}; the suite never takes a lock over: ${lockExpiry(params)}`,
   );
 }
 
-/** A scratch record name that already exists is never touched: nothing can be evaluated (`error`). */
+/** 'POST /rest/v1.2/configuration/lock answered 423 "Locked: Resource locked by another user"' */
+function answerLine(res: HttpResponse): string {
+  const said = answerText(res);
+  return `${res.method} ${new URL(res.url).pathname} answered ${res.status}${said ? ` ${show(said)}` : ''}`;
+}
+
+/**
+ * A scratch record name that already exists is never touched: nothing can be evaluated (`error`, cause
+ * RECORD_EXISTS). Its name says it is the suite's: an earlier run stopped before its cleanup left it.
+ */
 export function recordExists(name: string): never {
-  throw new PreconditionFailed(
-    `certificate-record "${name}" already exists; delete it or choose another params.recordName`,
+  throw new Blocked(
+    RECORD_EXISTS,
+    `certificate-record "${name}" already exists (left by an earlier run stopped before its cleanup?); \`${CLEANUP_COMMAND} --yes\` deletes it, or choose another params.recordName`,
   );
 }

@@ -114,6 +114,8 @@ function authHeaders(
 interface OpenSession {
   client: HttpClient;
   location?: string;
+  /** The session's own token: a renewal replaces the client's token, each session is logged out with its own. */
+  token?: string;
   /** Logged out (or nothing to log out): close() has nothing left to undo for it. */
   done?: boolean;
 }
@@ -153,21 +155,55 @@ export async function connectRedfish(args: ConnectArgs): Promise<Connection<Redf
   const opened: OpenSession[] = [];
   const probe = async (account: Account): Promise<AccountState> => {
     let token: string | undefined;
-    const client = new HttpClient({
+    const headers = authHeaders(target, account, () => token);
+    /** POST Sessions: the answer, and the session it opened kept for logging out (its own token). */
+    const login = async (): Promise<HttpResponse> => {
+      const res = await client.post(sessionsUri, {
+        json: { UserName: account.username, Password: account.password ?? '' },
+        noDefaultHeaders: true,
+      });
+      const opens = res.header('x-auth-token');
+      if ((res.status === 200 || res.status === 201) && opens) {
+        redactor.add(opens);
+        token = opens;
+        const location = res.header('location');
+        opened.push({ client, token: opens, ...(location ? { location } : {}) });
+      }
+      return res;
+    };
+    const client: HttpClient = new HttpClient({
       ...plain.options,
-      defaultHeaders: authHeaders(target, account, () => token),
+      defaultHeaders: headers,
+      // A session can end mid-run (SessionTimeout, another administrator deleting it) and a password can change:
+      // a 401 to credentials that worked is not the service's answer to the request. Sessions log in again; a
+      // request answered 401 "has not been applied" (RFC 9110 §15.5.2), and DSP0266 authenticates every request
+      // before serving it, so any request is sent once more.
+      credentials: {
+        who: account.username,
+        // Every role may read it (Login): a 401 there too means the credentials stopped working.
+        probe: probeUri,
+        resend: () => true,
+        ...(target.auth.scheme === 'session'
+          ? {
+              renew: async () => {
+                const res = await login();
+                if (res.status === 401 || res.status === 403)
+                  throw new CredentialsRejected(
+                    `credentials for ${account.username} were rejected by ${where}${sessionsUri}: ${res.status}`,
+                  );
+                if ((res.status !== 200 && res.status !== 201) || !res.header('x-auth-token'))
+                  broken(`the session login for ${account.username}: ${describeAnswer(res)}`);
+              },
+            }
+          : {}),
+      },
     });
-    const session: OpenSession = { client };
-    opened.push(session);
+    opened.push({ client });
     try {
       if (target.auth.scheme === 'session') {
-        const res = await client.post(sessionsUri, {
-          json: { UserName: account.username, Password: account.password ?? '' },
-          noDefaultHeaders: true,
-        });
+        const res = await login();
         if (res.status === 401 || res.status === 403)
           return rejectedBy(account, `${where}${sessionsUri}`, res.status, client);
-        token = res.header('x-auth-token');
         if ((res.status !== 200 && res.status !== 201) || !token)
           return {
             ok: false,
@@ -175,16 +211,16 @@ export async function connectRedfish(args: ConnectArgs): Promise<Connection<Redf
             why: `the session login for ${account.username} could not be completed: ${describeAnswer(res)}${token ? '' : ' (no X-Auth-Token)'}`,
             client,
           };
-        redactor.add(token);
-        const location = res.header('location');
-        if (location) session.location = location;
+        client.credentialsAccepted();
         return { ok: true, client };
       }
       if (target.auth.scheme === 'none') return { ok: true, client };
-      const res = await client.get(probeUri);
+      // The probe judges the 401 itself: sent with the credentials as its own headers, not renewed.
+      const res = await client.get(probeUri, { noDefaultHeaders: true, headers: headers() });
       if (res.status === 401 || res.status === 403)
         return rejectedBy(account, `${where}${probeUri}`, res.status, client);
       // Any other answer says nothing against the credentials: the rules meet it themselves.
+      client.credentialsAccepted();
       return { ok: true, client };
     } catch (err) {
       return {
@@ -230,9 +266,14 @@ export async function connectRedfish(args: ConnectArgs): Promise<Connection<Redf
     async close() {
       // Retried by the engine until it succeeds: sessions already logged out are not touched again.
       for (const s of [...opened].reverse()) {
-        if (!s.done && s.location) {
-          const res = await s.client.delete(s.location);
-          // 401: the token no longer authenticates, so its session is gone (e.g. a lost answer to an earlier try).
+        if (!s.done && s.location && s.token) {
+          // With the session's own token (never renewed: a logout must not open another session).
+          const res = await s.client.delete(s.location, {
+            noDefaultHeaders: true,
+            headers: { 'x-auth-token': s.token },
+          });
+          // 401: the token no longer authenticates, so its session is gone (ended by the service, or a lost
+          // answer to an earlier try).
           if (![200, 202, 204, 401, 404].includes(res.status))
             throw new Error(`logging out: ${describeAnswer(res)}`);
         }

@@ -17,7 +17,18 @@ export function registerSessions(ctx: RedfishContext): void {
 
   function authenticate(req: FastifyRequest): User | undefined {
     const token = req.headers['x-auth-token'];
-    if (typeof token === 'string') return state.sessions.get(token)?.user;
+    if (typeof token === 'string') {
+      const session = state.sessions.get(token);
+      // A session the service ends after some requests (variant expiring-sessions): its token stops working.
+      if (session && cfg.sessionRequests !== undefined) {
+        session.uses = (session.uses ?? 0) + 1;
+        if (session.uses > cfg.sessionRequests) {
+          state.sessions.delete(token);
+          return undefined;
+        }
+      }
+      return session?.user;
+    }
     const auth = req.headers.authorization;
     if (cfg.basicAuth && typeof auth === 'string' && auth.startsWith('Basic ')) {
       const [username, ...rest] = Buffer.from(auth.slice(6), 'base64').toString('utf8').split(':');

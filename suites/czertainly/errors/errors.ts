@@ -177,10 +177,8 @@ function forbidden(t: RuleRun<Ctx>) {
     });
     // A 500 is sent once more (a refused request changes nothing); a 404/405/501 is judged once issue is served.
     const res = await confirmServerError(() =>
-      t.ctx.anon.post(v2(t.ctx, '/certificates'), {
+      t.ctx.asReadOnly().post(v2(t.ctx, '/certificates'), {
         json: { attributes: t.ctx.params.issueAttributes ?? [], request: csr.base64, format: 'pkcs10' },
-        headers: { authorization: `Bearer ${account.token}` },
-        noDefaultHeaders: true,
       }),
     );
     if (res.status < 300) wronglyIssued = issuedUuid(res.text);

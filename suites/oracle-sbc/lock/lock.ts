@@ -17,7 +17,7 @@ export const lockTaken = rule({
     t.cleanup('configuration lock (possibly taken)', () => t.ctx.admin.release());
     // Owner of "the lock is served": lock() reports a 404, 405 or 501 as this rule's finding.
     const res = await t.ctx.admin.lock();
-    if (res.status === 423) lockedByOther(res);
+    if (res.status === 423) lockedByOther(res, t.ctx.params);
     expectStatus(res, 204, 'POST configuration/lock');
     check(res.body.length === 0, `POST configuration/lock: 204 must have no body, got ${show(res.text)}`);
   },
@@ -81,6 +81,7 @@ export const lockHeldByOther = rule({
     t.cleanup(`configuration lock possibly taken by ${other.username}`, () => other.release());
     await t.ctx.acquire(t);
     const res = await confirmServerError(() => other.lock());
+    await t.ctx.confirmLockHeld();
     expectLocked(
       res,
       MESSAGES.lockedByOther,
@@ -107,6 +108,7 @@ export const unlockByOtherRefused = rule({
     await t.ctx.acquire(t);
     await other.bearer();
     const res = await confirmServerError(() => other.unlock());
+    await t.ctx.confirmLockHeld();
     expectLocked(
       res,
       MESSAGES.lockedByOther,
@@ -144,12 +146,13 @@ export const lockBelongsToToken = rule({
     await t.ctx.acquire(t);
     await second.bearer();
     const unlock = await confirmServerError(() => second.unlock());
+    const lock = await confirmServerError(() => second.lock());
+    await t.ctx.confirmLockHeld();
     expectLocked(
       unlock,
       MESSAGES.lockedByOther,
       'POST configuration/unlock with a second token of the lock owner',
     );
-    const lock = await confirmServerError(() => second.lock());
     expectLocked(
       lock,
       MESSAGES.lockedByOther,

@@ -1,6 +1,7 @@
 import { confirmServerError } from '../../../../src/core/check.ts';
 import { MESSAGES } from '../../client.ts';
 import { expectLocked, rule } from '../../rule.ts';
+import { scratchRecord } from '../../scratch.ts';
 
 export const generateNeedsLock = rule({
   id: 'SBC-GEN-001',
@@ -16,7 +17,7 @@ export const generateNeedsLock = rule({
   judgesServerErrors: true,
   faults: ['generate-without-lock', 'lock-messages-swapped'],
   async check(t) {
-    const name = `${t.ctx.params.recordName}-gen-nolock`;
+    const name = scratchRecord(t.ctx.params, 'gen-nolock');
     await t.ctx.acquire(t);
     await t.ctx.createRecord(t, name);
     await t.ctx.unlockForRule();
@@ -41,11 +42,12 @@ export const generateNeedsOwnLock = rule({
   judgesServerErrors: true,
   faults: ['generate-ignores-lock-owner', 'lock-messages-swapped'],
   async check(t) {
-    const name = `${t.ctx.params.recordName}-gen-otherlock`;
+    const name = scratchRecord(t.ctx.params, 'gen-otherlock');
     const other = t.ctx.account('otherAdmin');
     await t.ctx.acquire(t);
     await t.ctx.createRecord(t, name);
     const res = await confirmServerError(() => t.ctx.generateRequest(other, { recordName: name }));
+    await t.ctx.confirmLockHeld();
     expectLocked(
       res,
       MESSAGES.lockedByOther,
