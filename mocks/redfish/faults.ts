@@ -116,6 +116,10 @@ export const FAULTS = {
   },
   // Synchronous response
   'rekey-returns-201': { description: 'Rekey on the LDAP certificate answers 201 instead of 200' },
+  'rekey-refused': {
+    description:
+      'a valid Rekey of the LDAP certificate (its parameters pass validation) is refused with 400 GeneralError, as a firmware whose key generation fails for it: one finding (RF-RESP-001), every rule that needed that CSR not evaluated',
+  },
   'rekey-response-extra-property': {
     description: 'RekeyResponse carries an undefined property "KeyBitLength"',
     variant: 'dmtf-sync',

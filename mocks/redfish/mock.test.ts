@@ -99,22 +99,51 @@ describe('redfish mock (ami)', () => {
 });
 
 describe('redfish mock (other variants)', () => {
-  it('dmtf-async answers 202 with a task monitor that ends in 200 + RekeyResponse', async () => {
-    const { http } = await start('dmtf-async');
-    const action = '/redfish/v1/Managers/BMC/NetworkProtocol/HTTPS/Certificates/1/Actions/Certificate.Rekey';
-    const res = await http.post(action, { json: {} });
-    expect(res.status).toBe(202);
-    // A URI reference relative to the action (RFC 9110), resolved as a client does.
-    const location = res.header('location')!;
-    expect(location).not.toMatch(/^\//);
-    const monitor = new URL(location, `https://bmc.invalid${action}`).pathname;
-    expect(monitor).toMatch(/^\/redfish\/v1\/TaskService\/TaskMonitors\//);
-    expect((await http.get(monitor)).status).toBe(202);
-    let done = await http.get(monitor);
-    for (let i = 0; i < 5 && done.status === 202; i++) done = await http.get(monitor);
-    expect(done.status).toBe(200);
-    expect(done.json<{ CSRString: string }>().CSRString).toMatch(/BEGIN CERTIFICATE REQUEST/);
+  it('takes ReplaceCertificate CertificateUri as a string too (iDRAC before 5.00, sushy), except on other-ids (bmcweb)', async () => {
+    const replace = '/redfish/v1/CertificateService/Actions/CertificateService.ReplaceCertificate';
+    for (const [variant, https, status] of [
+      ['dmtf-sync', '/redfish/v1/Managers/BMC/NetworkProtocol/HTTPS/Certificates/1', 200],
+      ['other-ids', '/redfish/v1/Managers/bmc/NetworkProtocol/HTTPS/Certificates/server', 400],
+    ] as const) {
+      const { http } = await start(variant);
+      const current = (await http.get(https)).json<{ CertificateString: string }>().CertificateString;
+      const res = await http.post(replace, {
+        json: { CertificateString: current, CertificateType: 'PEM', CertificateUri: https },
+      });
+      expect([variant, res.status]).toEqual([variant, status]);
+      const link = await http.post(replace, {
+        json: { CertificateString: current, CertificateType: 'PEM', CertificateUri: { '@odata.id': https } },
+      });
+      expect([variant, link.status]).toEqual([variant, 200]);
+      await running?.close();
+      running = undefined;
+    }
   });
+
+  it.each([
+    ['dmtf-async', 'an absolute path'],
+    ['dmtf-async-relative', 'a URI reference relative to the action (RFC 9110)'],
+  ] as const)(
+    '%s answers 202 with a task monitor (Location: %s) that ends in 200 + RekeyResponse',
+    async (variant: Variant, _form: string) => {
+      const { http } = await start(variant);
+      const action =
+        '/redfish/v1/Managers/BMC/NetworkProtocol/HTTPS/Certificates/1/Actions/Certificate.Rekey';
+      const res = await http.post(action, { json: {} });
+      expect(res.status).toBe(202);
+      const location = res.header('location')!;
+      if (variant === 'dmtf-async') expect(location).toMatch(/^\/redfish\/v1\/TaskService\/TaskMonitors\//);
+      else expect(location).toMatch(/^\.\.\//);
+      // Resolved as a client does.
+      const monitor = new URL(location, `https://bmc.invalid${action}`).pathname;
+      expect(monitor).toMatch(/^\/redfish\/v1\/TaskService\/TaskMonitors\//);
+      expect((await http.get(monitor)).status).toBe(202);
+      let done = await http.get(monitor);
+      for (let i = 0; i < 5 && done.status === 202; i++) done = await http.get(monitor);
+      expect(done.status).toBe(200);
+      expect(done.json<{ CSRString: string }>().CSRString).toMatch(/BEGIN CERTIFICATE REQUEST/);
+    },
+  );
 
   it('session-only refuses Basic auth and accepts a session token', async () => {
     const { http } = await start('session-only');

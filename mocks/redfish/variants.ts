@@ -49,7 +49,7 @@ export const VARIANTS = {
   },
   'dmtf-async': {
     description:
-      'DSP0266 service answering Rekey with 202 + task monitor (Location, relative to the action), 202 while running, then 200 + RekeyResponse',
+      'DSP0266 service answering Rekey with 202 + task monitor (Location, an absolute path), 202 while running, then 200 + RekeyResponse',
     vendor: 'dmtf',
     capabilities: [...ALL, ...ACTION_INFO],
   },
@@ -90,9 +90,21 @@ export const VARIANTS = {
   },
   'other-ids': {
     description:
-      'DSP0266 service with other resource IDs (Managers/bmc, Systems/system, named certificates and accounts) and no Oem',
+      'DSP0266 service with other resource IDs (Managers/bmc, Systems/system, named certificates and accounts) and no Oem, that takes ReplaceCertificate\'s CertificateUri only as the schema\'s link object {"@odata.id": …} (as OpenBMC bmcweb: a string URI is refused with 400)',
     vendor: 'dmtf',
     capabilities: ALL,
+  },
+  'dmtf-async-relative': {
+    description:
+      "as dmtf-async, but the 202's Location is a URI reference relative to the action's URI (../../../../../TaskService/TaskMonitors/N), which RFC 9110 allows (DMTF's redfishtool cannot follow it)",
+    vendor: 'dmtf',
+    capabilities: [...ALL, ...ACTION_INFO],
+  },
+  'expiring-sessions': {
+    description:
+      'DSP0266 service that refuses Basic auth and ends every session after 25 authenticated requests (as a short SessionService.SessionTimeout or another administrator deleting sessions would): the suite logs in again',
+    vendor: 'dmtf',
+    capabilities: [...without('basic-auth'), ...ACTION_INFO],
   },
 } as const satisfies Record<string, VariantSpec<Capability>>;
 
@@ -116,11 +128,18 @@ export interface VariantConfig {
   tls: boolean;
   /** SessionService.ServiceEnabled (false: linked but switched off, POST Sessions answers 405). */
   sessionsEnabled: boolean;
+  /** A session ends after this many authenticated requests (its token then answers 401). */
+  sessionRequests?: number;
   /** Certificates advertise #Certificate.Rekey (false: the service offers no Rekey at all, which is allowed). */
   rekey: boolean;
   async: boolean;
   /** The 202's Location relative to the action's URI (a URI reference, as RFC 9110 allows), not an absolute path. */
   relativeLocation?: boolean;
+  /**
+   * ReplaceCertificate's CertificateUri only as the schema's link object (OpenBMC bmcweb). Otherwise a string URI is
+   * taken too, as iDRAC firmware before 5.00 takes it and sushy's replace_certificate sends it.
+   */
+  certificateUriLinkOnly?: boolean;
   basicAuth: boolean;
   /** Synchronous 200 with the seed's `Messages` array and a Task created after the call. */
   amiMessages: boolean;
@@ -200,8 +219,9 @@ export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
     bootCertificates: false,
   },
   'dmtf-sync': dmtf,
-  'dmtf-async': { ...dmtf, async: true, relativeLocation: true },
+  'dmtf-async': { ...dmtf, async: true },
   'session-only': { ...dmtf, basicAuth: false },
+  'expiring-sessions': { ...dmtf, basicAuth: false, sessionRequests: 25 },
   'sessions-disabled': { ...dmtf, sessionsEnabled: false },
   'plain-http': { ...dmtf, tls: false },
   'terse-errors': { ...dmtf, terseErrors: true },
@@ -227,7 +247,9 @@ export const VARIANT_CONFIG: Record<Variant, VariantConfig> = {
       device: 'identity',
     },
     actionInfo: false,
+    certificateUriLinkOnly: true,
   },
+  'dmtf-async-relative': { ...dmtf, async: true, relativeLocation: true },
 };
 
 /** The mock's accounts (TEST ONLY credentials). */

@@ -2,7 +2,13 @@ import { createPublicKey } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RuleRun } from '../../src/core/api.ts';
 import { check, helperGet, notApplicable, readJson, show } from '../../src/core/check.ts';
-import { BrokenAnswer, TransportError, Violation } from '../../src/core/errors.ts';
+import {
+  BrokenAnswer,
+  NotApplicable,
+  PreconditionFailed,
+  TransportError,
+  Violation,
+} from '../../src/core/errors.ts';
 import type { HttpClient, HttpResponse, RequestOptions } from '../../src/http/client.ts';
 import { retryAfterMs } from '../../src/http/client.ts';
 import { parseCsrDer, type ParsedCsr } from '../../src/pki/csr.ts';
@@ -314,15 +320,113 @@ export async function sweepOf(t: RuleRun<RedfishCtx>): Promise<RekeyOutcome[]> {
   return all;
 }
 
-/** The sweep's outcomes that produced a CSR (the response rules report the ones that did not). */
-export async function csrOutcomes(
+export type CsrOutcome = RekeyOutcome & { csrText: string };
+
+/**
+ * What a rule needs from a Rekey of the sweep: `accepted`, that the service took it (2xx: the rules about the
+ * answer, the task monitor and the Tasks); `csr`, that it produced its CSR (the rules about the CSR and the result).
+ */
+export type SweepNeed = 'accepted' | 'csr';
+
+/** Why a Rekey gave a rule nothing to judge, and the rule whose requirement that is (one cause, one finding). */
+export interface RekeyFailure {
+  /** The same for every rule that meets it: reports group the rules it left not evaluated under it. */
+  name: string;
+  owner: string;
+  detail: string;
+}
+
+const rekeyLabel = (o: RekeyOutcome) => `${KIND_LABEL[o.cert.kind]} ${o.cert.uri}`;
+
+/**
+ * Why a Rekey gave nothing to judge for `need`, or undefined. A refused valid Rekey or a result without a CSR is
+ * RF-RESP-001's finding; a 202 that names no task monitor RF-ASYNC-001's; a task monitor that never gives the
+ * result RF-ASYNC-004's.
+ */
+export function rekeyFailure(o: RekeyOutcome, need: SweepNeed): RekeyFailure | undefined {
+  const what = `Rekey of the ${rekeyLabel(o)} with ${show(o.request)}`;
+  const { status, text } = o.initial;
+  if (status < 200 || status >= 300)
+    return { name: 'valid Rekey', owner: 'RF-RESP-001', detail: `${what} answered ${status} ${show(text)}` };
+  if (need === 'accepted' || typeof o.csrText === 'string') return undefined;
+  if (!o.async)
+    return {
+      name: 'valid Rekey',
+      owner: 'RF-RESP-001',
+      detail: `${what} answered ${status} without a CSRString: ${o.initialProblem ?? show(text)}`,
+    };
+  if (!o.monitor)
+    return {
+      name: 'Rekey task monitor',
+      owner: 'RF-ASYNC-001',
+      detail: `${what} answered 202 with neither a Location header nor a Task naming its TaskMonitor`,
+    };
+  return {
+    name: 'Rekey result',
+    owner: 'RF-ASYNC-004',
+    detail: o.final
+      ? `the task monitor ${o.monitor} finally answered ${o.final.status} ${show(o.final.text)}, not the RekeyResponse`
+      : `the task monitor ${o.monitor} still answered 202 when timeouts.operationMs ran out`,
+  };
+}
+
+/** The rule's own finding when it owns the failure; `error` "precondition … failed (the requirement of …)" otherwise. */
+function notEvaluated(t: RuleRun<RedfishCtx>, f: RekeyFailure): never {
+  if (f.owner === t.ruleId) throw new Violation(f.detail);
+  const what = `precondition ${f.name} failed`;
+  throw new PreconditionFailed(`${what} (the requirement of ${f.owner}): ${f.detail}`, {
+    what,
+    owner: f.owner,
+  });
+}
+
+/**
+ * Judges the sweep's Rekeys that gave what the rule needs (`which` narrows them to those the rule is about); then a
+ * Rekey that did not leaves the rule not evaluated, by its owner's finding. So a refused Rekey is one finding, and a
+ * rule neither passes nor skips ("no Task", "no 202") on what it could not see: a violation on the Rekeys that
+ * worked still fails it.
+ */
+export async function judgeSweep(
   t: RuleRun<RedfishCtx>,
-): Promise<Array<RekeyOutcome & { csrText: string }>> {
-  const all = (await sweepOf(t)).filter(
-    (o): o is RekeyOutcome & { csrText: string } => typeof o.csrText === 'string',
-  );
-  if (all.length === 0) notApplicable('no Rekey returned a CSRString (see the response rules)');
-  return all;
+  need: 'csr',
+  judge: (outcomes: CsrOutcome[]) => void | Promise<void>,
+  which?: (o: RekeyOutcome) => boolean,
+): Promise<void>;
+export async function judgeSweep(
+  t: RuleRun<RedfishCtx>,
+  need: 'accepted',
+  judge: (outcomes: RekeyOutcome[]) => void | Promise<void>,
+  which?: (o: RekeyOutcome) => boolean,
+): Promise<void>;
+export async function judgeSweep(
+  t: RuleRun<RedfishCtx>,
+  need: SweepNeed,
+  judge: (outcomes: never[]) => void | Promise<void>,
+  which: (o: RekeyOutcome) => boolean = () => true,
+): Promise<void> {
+  const mine = (await sweepOf(t)).filter(which);
+  const failures = mine.map((o) => rekeyFailure(o, need)).filter((f): f is RekeyFailure => !!f);
+  try {
+    await judge(mine.filter((o) => !rekeyFailure(o, need)) as never[]);
+  } catch (err) {
+    // "Nothing to judge" is not known while a Rekey gave nothing: it might have.
+    if (!(err instanceof NotApplicable) || failures.length === 0) throw err;
+  }
+  if (failures.length) notEvaluated(t, failures[0]!);
+}
+
+/**
+ * The CSR of a rule's own Rekey. When it gave none and the sweep's valid Rekey of the same certificate gave none
+ * either, the certificate cannot be rekeyed at all: that is the sweep's owner's finding, and this rule was not
+ * evaluated. Otherwise the refusal is the rule's own finding.
+ */
+export async function requireCsrOf(t: RuleRun<RedfishCtx>, o: RekeyOutcome): Promise<ParsedCsr> {
+  if (typeof o.csrText !== 'string') {
+    const swept = (await sweep(t)).find((x) => x.cert.uri === o.cert.uri);
+    const failed = swept && rekeyFailure(swept, 'csr');
+    if (failed) notEvaluated(t, failed);
+  }
+  return requireCsr(o);
 }
 
 /** The one CERTIFICATE REQUEST in a CSRString, parsed; other blocks (e.g. a private key) are left to their own rule. */

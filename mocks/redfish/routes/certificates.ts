@@ -133,7 +133,12 @@ export function registerCertificates(ctx: RedfishContext): void {
     for (const p of ['CertificateString', 'CertificateType', 'CertificateUri']) {
       if (!(p in body)) return err(400, 'ActionParameterMissing', ['ReplaceCertificate', p]);
     }
-    const uri = (body.CertificateUri as { '@odata.id'?: unknown } | null)?.['@odata.id'];
+    // The schema's link object; a string URI is what iDRAC before 5.00 takes (and sushy sends), bmcweb refuses it.
+    const link = body.CertificateUri;
+    const uri =
+      typeof link === 'string' && !cfg.certificateUriLinkOnly
+        ? link
+        : (link as { '@odata.id'?: unknown } | null)?.['@odata.id'];
     const c = typeof uri === 'string' ? certs.get(uri) : undefined;
     if (!c) return err(400, 'ActionParameterValueError', ['CertificateUri', 'ReplaceCertificate']);
     if (body.CertificateType !== 'PEM')

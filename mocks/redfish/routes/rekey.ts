@@ -127,6 +127,7 @@ export function registerRekey(ctx: RedfishContext): void {
     const body = parsed.value;
     const problem = rekeyError(c, body);
     if (problem) return refuse(problem);
+    if (has('rekey-refused') && c.kind === 'ldap') return err(400, 'GeneralError');
 
     let bits =
       'KeyBitLength' in body
@@ -181,7 +182,7 @@ export function registerRekey(ctx: RedfishContext): void {
         body: has('async-body-not-task') ? {} : taskJson(ctx, t, false),
         headers: {
           ...headers,
-          // A URI reference (RFC 9110): dmtf-async gives it relative to the action's URI.
+          // A URI reference (RFC 9110): dmtf-async-relative gives it relative to the action's URI.
           ...(has('async-no-location')
             ? {}
             : {

@@ -2,7 +2,7 @@ import { check, checkEqual, confirmServerError, notApplicable, show } from '../.
 import { certOf, discover, KIND_LABEL, nonHttpsCert, type Json } from '../context.ts';
 import { expectRedfishError } from '../expect.ts';
 import { emptyBodyRekey } from '../request/handling.ts';
-import { rekeyBitsOf, rekeyOnce, requireCsr, sweepOf, type RekeyOutcome } from '../rekey.ts';
+import { judgeSweep, rekeyBitsOf, rekeyOnce, requireCsrOf, type RekeyOutcome } from '../rekey.ts';
 import { rule } from '../rule.ts';
 import { servedOrOwnFinding } from '../served.ts';
 
@@ -35,7 +35,7 @@ export const amiRules = [
     async check(t) {
       const o = await emptyBodyRekey(t);
       checkEqual(
-        rekeyBitsOf(requireCsr(o)),
+        rekeyBitsOf(await requireCsrOf(t, o)),
         2048,
         `CSR from Rekey of the ${label(o)} without KeyBitLength: RSA modulus bits`,
       );
@@ -54,7 +54,7 @@ export const amiRules = [
     async check(t) {
       const o = await rekeyOnce(t, await nonHttpsCert(t), { KeyBitLength: 512 });
       checkEqual(
-        rekeyBitsOf(requireCsr(o)),
+        rekeyBitsOf(await requireCsrOf(t, o)),
         512,
         `CSR from Rekey of the ${label(o)} with KeyBitLength 512: RSA modulus bits`,
       );
@@ -168,17 +168,23 @@ export const amiRules = [
     },
     faults: ['ami-owner-guid-out-of-range'],
     async check(t) {
-      const o = (await sweepOf(t)).find((x) => x.cert.kind === 'boot');
-      if (!o) notApplicable('the Boot certificate was not rekeyed');
-      requireCsr(o);
-      const guid = o.after?.Oem?.Ami?.OwnerGuid;
-      check(
-        typeof guid === 'string',
-        `${o.cert.uri} after Rekey has no Oem.Ami.OwnerGuid: Oem is ${show(o.after?.Oem)}`,
-      );
-      check(
-        /^00000000-0000-0000-0000-[0-9A-Fa-f]{12}$/.test(guid),
-        `${o.cert.uri} after Rekey: Oem.Ami.OwnerGuid ${show(guid)} is outside 00000000-0000-0000-0000-000000000000..00000000-0000-0000-0000-FFFFFFFFFFFF`,
+      const isBoot = (o: RekeyOutcome) => o.cert.kind === 'boot';
+      await judgeSweep(
+        t,
+        'csr',
+        ([o]) => {
+          if (!o) notApplicable('the Boot certificate was not rekeyed');
+          const guid = o.after?.Oem?.Ami?.OwnerGuid;
+          check(
+            typeof guid === 'string',
+            `${o.cert.uri} after Rekey has no Oem.Ami.OwnerGuid: Oem is ${show(o.after?.Oem)}`,
+          );
+          check(
+            /^00000000-0000-0000-0000-[0-9A-Fa-f]{12}$/.test(guid),
+            `${o.cert.uri} after Rekey: Oem.Ami.OwnerGuid ${show(guid)} is outside 00000000-0000-0000-0000-000000000000..00000000-0000-0000-0000-FFFFFFFFFFFF`,
+          );
+        },
+        isBoot,
       );
     },
   }),
@@ -256,10 +262,13 @@ export const amiRules = [
     },
     faults: ['ami-no-task-created'],
     async check(t) {
-      const succeeded = (await sweepOf(t)).filter((o) => o.csrText);
-      if (succeeded.length === 0) notApplicable('no Rekey succeeded (see RF-RESP-001)');
-      for (const o of succeeded)
-        check(o.tasks.size > 0, `Rekey of the ${label(o)} succeeded but no new Task appeared in TaskService`);
+      await judgeSweep(t, 'csr', (succeeded) => {
+        for (const o of succeeded)
+          check(
+            o.tasks.size > 0,
+            `Rekey of the ${label(o)} succeeded but no new Task appeared in TaskService`,
+          );
+      });
     },
   }),
   rule({
@@ -277,36 +286,39 @@ export const amiRules = [
     },
     faults: ['ami-messages-without-task'],
     async check(t) {
-      const withTask = (await sweepOf(t)).filter((o) => o.csrText && o.tasks.size > 0);
-      if (withTask.length === 0) notApplicable('no successful Rekey created a Task (see RF-AMI-008)');
-      for (const o of withTask) {
-        const tasks = [...o.tasks.keys()];
-        if (o.async) {
-          // 202 + Task (DSP0266): the answer is the Task information itself (its body, or the monitor it names).
-          const monitors = [...o.tasks.values()].flatMap((snaps) => snaps.map((s) => s.body?.TaskMonitor));
-          const path = (u: unknown) => (typeof u === 'string' ? new URL(u, t.target.baseUrl).pathname : u);
+      await judgeSweep(t, 'csr', (succeeded) => {
+        const withTask = succeeded.filter((o) => o.tasks.size > 0);
+        if (withTask.length === 0) notApplicable('no successful Rekey created a Task (see RF-AMI-008)');
+        for (const o of withTask) {
+          const tasks = [...o.tasks.keys()];
+          if (o.async) {
+            // 202 + Task (DSP0266): the answer is the Task information itself (its body, or the monitor it names).
+            const monitors = [...o.tasks.values()].flatMap((snaps) => snaps.map((s) => s.body?.TaskMonitor));
+            const path = (u: unknown) => (typeof u === 'string' ? new URL(u, t.target.baseUrl).pathname : u);
+            check(
+              tasks.includes(o.initialBody?.['@odata.id']) ||
+                monitors.some((m) => m && path(m) === path(o.location)),
+              `Rekey of the ${label(o)} answered 202 without naming the created Task (${tasks.join(', ')}) in its body or Location`,
+            );
+            continue;
+          }
+          const messages = (o.finalBody?.Messages ?? o.finalBody?.['@Message.ExtendedInfo'] ?? []) as Json[];
           check(
-            tasks.includes(o.initialBody?.['@odata.id']) ||
-              monitors.some((m) => m && path(m) === path(o.location)),
-            `Rekey of the ${label(o)} answered 202 without naming the created Task (${tasks.join(', ')}) in its body or Location`,
+            Array.isArray(messages) && messages.length > 0,
+            `Rekey of the ${label(o)}: no Messages (or @Message.ExtendedInfo) array in the response`,
           );
-          continue;
+          const ids = tasks.flatMap((uri) => [uri, uri.split('/').pop()!]);
+          const text = JSON.stringify(messages);
+          const named =
+            messages.some((m) =>
+              ((m?.MessageArgs ?? []) as unknown[]).some((a) => ids.includes(String(a))),
+            ) || tasks.some((u) => text.includes(u));
+          check(
+            named,
+            `Rekey of the ${label(o)}: Messages ${show(messages)} do not name the created Task (${tasks.join(', ')})`,
+          );
         }
-        const messages = (o.finalBody?.Messages ?? o.finalBody?.['@Message.ExtendedInfo'] ?? []) as Json[];
-        check(
-          Array.isArray(messages) && messages.length > 0,
-          `Rekey of the ${label(o)}: no Messages (or @Message.ExtendedInfo) array in the response`,
-        );
-        const ids = tasks.flatMap((uri) => [uri, uri.split('/').pop()!]);
-        const text = JSON.stringify(messages);
-        const named =
-          messages.some((m) => ((m?.MessageArgs ?? []) as unknown[]).some((a) => ids.includes(String(a)))) ||
-          tasks.some((u) => text.includes(u));
-        check(
-          named,
-          `Rekey of the ${label(o)}: Messages ${show(messages)} do not name the created Task (${tasks.join(', ')})`,
-        );
-      }
+      });
     },
   }),
 ];

@@ -1,16 +1,19 @@
 import type { RuleRun } from '../../../src/core/api.ts';
 import { check, checkEqual, notApplicable, show } from '../../../src/core/check.ts';
 import { KIND_LABEL, type RedfishCtx } from '../context.ts';
-import { sweepOf, type RekeyOutcome } from '../rekey.ts';
+import { judgeSweep, type RekeyOutcome } from '../rekey.ts';
 import { validatePayload } from '../schemas.ts';
 import { rule } from '../rule.ts';
 
 const label = (o: RekeyOutcome) => `${KIND_LABEL[o.cert.kind]} ${o.cert.uri}`;
 
-async function asyncOutcomes(t: RuleRun<RedfishCtx>): Promise<RekeyOutcome[]> {
-  const list = (await sweepOf(t)).filter((o) => o.async);
-  if (list.length === 0) notApplicable('every Rekey completed synchronously (no 202)');
-  return list;
+/** Judges the sweep's Rekeys that answered 202 (a refused one leaves the rule not evaluated: RF-RESP-001's finding). */
+function eachAsync(t: RuleRun<RedfishCtx>, judge: (o: RekeyOutcome) => void): Promise<void> {
+  return judgeSweep(t, 'accepted', (rekeys) => {
+    const list = rekeys.filter((o) => o.async);
+    if (list.length === 0) notApplicable('every Rekey completed synchronously (no 202)');
+    list.forEach(judge);
+  });
 }
 
 export const asyncRules = [
@@ -28,14 +31,14 @@ export const asyncRules = [
     },
     faults: ['async-no-location'],
     async check(t) {
-      for (const o of await asyncOutcomes(t)) {
+      await eachAsync(t, (o) => {
         check(o.location, `Rekey of the ${label(o)} answered 202 without a Location header`);
         // rekeyOnce resolved a URI reference (relative ones too) to an absolute path or URL.
         check(
           /^(https?:\/\/|\/)/.test(o.location),
           `Rekey of the ${label(o)}: Location ${show(o.location)} is not a URI reference`,
         );
-      }
+      });
     },
   }),
   rule({
@@ -52,7 +55,7 @@ export const asyncRules = [
     },
     faults: ['async-body-not-task'],
     async check(t) {
-      for (const o of await asyncOutcomes(t)) {
+      await eachAsync(t, (o) => {
         check(
           o.initialBody && typeof o.initialBody === 'object',
           `Rekey of the ${label(o)}: the 202 has no JSON body`,
@@ -70,7 +73,7 @@ export const asyncRules = [
             `Rekey of the ${label(o)}: Task.TaskMonitor vs Location`,
           );
         }
-      }
+      });
     },
   }),
   rule({
@@ -87,13 +90,13 @@ export const asyncRules = [
     },
     faults: ['monitor-200-while-running'],
     async check(t) {
-      for (const o of await asyncOutcomes(t)) {
+      await eachAsync(t, (o) => {
         check(o.monitor, `Rekey of the ${label(o)}: no task monitor to poll`);
         check(
           o.earlyAnswers.length === 0,
           `task monitor of the ${label(o)} Rekey answered ${o.earlyAnswers.join('; ')}`,
         );
-      }
+      });
     },
   }),
   rule({
@@ -111,7 +114,7 @@ export const asyncRules = [
     },
     faults: ['monitor-final-204'],
     async check(t) {
-      for (const o of await asyncOutcomes(t)) {
+      await eachAsync(t, (o) => {
         // DSP0266 sets no time limit; the profile does (timeouts.operationMs): a Rekey that has not produced its
         // CSR by then is this rule's finding, saying what the Task last reported.
         const snaps = [...o.tasks.values()].flat();
@@ -128,7 +131,7 @@ export const asyncRules = [
           typeof o.finalBody?.CSRString === 'string',
           `task monitor of the ${label(o)} Rekey answered 200 without CSRString: ${show(o.final.text)}`,
         );
-      }
+      });
     },
   }),
 ];

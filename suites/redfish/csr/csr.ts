@@ -18,15 +18,14 @@ import { peerCertificate } from '../expect.ts';
 import {
   certificateOf,
   csrOf,
-  csrOutcomes,
   fingerprintOf,
+  judgeSweep,
   rekeyBitsOf,
   rekeyOnce,
-  requireCsr,
+  requireCsrOf,
   rsaBody,
   sweep,
   sweepBody,
-  sweepOf,
   type RekeyOutcome,
 } from '../rekey.ts';
 import { rule } from '../rule.ts';
@@ -100,13 +99,13 @@ export const csrRules = [
     },
     faults: ['csr-bad-signature'],
     async check(t) {
-      for (const o of await csrOutcomes(t)) {
-        const parsed = csrOf(o);
-        check(
-          await csrSignatureValid(parsed),
-          `CSR from the ${label(o)}: the PKCS#10 signature does not verify with the request's own public key`,
-        );
-      }
+      await judgeSweep(t, 'csr', async (rekeys) => {
+        for (const o of rekeys)
+          check(
+            await csrSignatureValid(csrOf(o)),
+            `CSR from the ${label(o)}: the PKCS#10 signature does not verify with the request's own public key`,
+          );
+      });
     },
   }),
   rule({
@@ -122,8 +121,13 @@ export const csrRules = [
     },
     faults: ['csr-includes-private-key'],
     async check(t) {
-      for (const o of await csrOutcomes(t))
-        check(!hasPrivateKey(o.csrText), `CSR from the ${label(o)}: CSRString contains a PRIVATE KEY block`);
+      await judgeSweep(t, 'csr', (rekeys) => {
+        for (const o of rekeys)
+          check(
+            !hasPrivateKey(o.csrText),
+            `CSR from the ${label(o)}: CSRString contains a PRIVATE KEY block`,
+          );
+      });
     },
   }),
   rule({
@@ -139,13 +143,15 @@ export const csrRules = [
     },
     faults: ['rekey-reuses-current-key'],
     async check(t) {
-      for (const o of await csrOutcomes(t)) {
-        const current = Buffer.from(certificateOf(o.before).publicKey.rawData);
-        check(
-          !csrOf(o).spki.equals(current),
-          `CSR from the ${label(o)}: the public key is the current certificate's key (that is a Renew, not a Rekey)`,
-        );
-      }
+      await judgeSweep(t, 'csr', (rekeys) => {
+        for (const o of rekeys) {
+          const current = Buffer.from(certificateOf(o.before).publicKey.rawData);
+          check(
+            !csrOf(o).spki.equals(current),
+            `CSR from the ${label(o)}: the public key is the current certificate's key (that is a Renew, not a Rekey)`,
+          );
+        }
+      });
     },
   }),
   rule({
@@ -163,8 +169,8 @@ export const csrRules = [
     faults: ['rekey-repeats-pending-key', 'rekey-reuses-current-key'],
     async check(t) {
       const [first, second] = await twoRekeys(t);
-      const a = requireCsr(first);
-      const b = requireCsr(second);
+      const a = await requireCsrOf(t, first);
+      const b = await requireCsrOf(t, second);
       check(
         !a.spki.equals(b.spki),
         `two consecutive Rekeys of ${first.cert.uri} returned CSRs with the same public key`,
@@ -187,20 +193,21 @@ export const csrRules = [
       const usual = t.ctx.params.keyBitLength ?? 2048;
       // KeyBitLength is the length "if needed based on the KeyPairAlgorithm" (Certificate schema): the sweep names
       // no algorithm, so only its RSA CSRs are held to it (a certificate with an EC key keeps its curve).
-      for (const o of (await csrOutcomes(t)).filter((x) => csrOf(x).publicKey.asymmetricKeyType === 'rsa'))
+      await judgeSweep(t, 'csr', async (rekeys) => {
+        for (const o of rekeys.filter((x) => csrOf(x).publicKey.asymmetricKeyType === 'rsa'))
+          checkEqual(
+            rekeyBitsOf(csrOf(o)),
+            usual,
+            `CSR from the ${label(o)} for KeyBitLength ${usual}: RSA modulus bits`,
+          );
+        const alt = await alternateLength(t);
+        const o = await rekeyOnce(t, alt.cert, await rsaBody(t, alt.cert, alt.bits));
         checkEqual(
-          rekeyBitsOf(csrOf(o)),
-          usual,
-          `CSR from the ${label(o)} for KeyBitLength ${usual}: RSA modulus bits`,
+          keyDescription((await requireCsrOf(t, o)).publicKey),
+          `RSA ${alt.bits}`,
+          `CSR from the ${label(o)} for ${show(o.request)}`,
         );
-      const alt = await alternateLength(t);
-      const o = await rekeyOnce(t, alt.cert, await rsaBody(t, alt.cert, alt.bits));
-      const parsed = requireCsr(o);
-      checkEqual(
-        keyDescription(parsed.publicKey),
-        `RSA ${alt.bits}`,
-        `CSR from the ${label(o)} for ${show(o.request)}`,
-      );
+      });
     },
   }),
   rule({
@@ -220,14 +227,14 @@ export const csrRules = [
         nameParts(name)
           .map(([k, v]) => `${k}=${v}`)
           .sort();
-      for (const o of await csrOutcomes(t)) {
-        const cert = certificateOf(o.before);
-        checkEqual(
-          sorted(csrOf(o).csr.subject),
-          sorted(cert.subject),
-          `CSR from the ${label(o)}: subject (attributes, any order)`,
-        );
-      }
+      await judgeSweep(t, 'csr', (rekeys) => {
+        for (const o of rekeys)
+          checkEqual(
+            sorted(csrOf(o).csr.subject),
+            sorted(certificateOf(o.before).subject),
+            `CSR from the ${label(o)}: subject (attributes, any order)`,
+          );
+      });
     },
   }),
   rule({
@@ -245,23 +252,25 @@ export const csrRules = [
     },
     faults: ['csr-drops-challenge-password', 'csr-adds-challenge-password'],
     async check(t) {
-      for (const o of await csrOutcomes(t)) {
-        const found = challengePasswords(csrOf(o));
+      await judgeSweep(t, 'csr', async (rekeys) => {
+        for (const o of rekeys) {
+          const found = challengePasswords(csrOf(o));
+          check(
+            found.length === 0,
+            `CSR from the ${label(o)}: Rekey without ChallengePassword, yet the CSR has ${found.length} challengePassword attribute(s)`,
+          );
+        }
+        const { outcome, password } = await challengeRekey(t);
+        const found = challengePasswords(await requireCsrOf(t, outcome));
         check(
-          found.length === 0,
-          `CSR from the ${label(o)}: Rekey without ChallengePassword, yet the CSR has ${found.length} challengePassword attribute(s)`,
+          found.length === 1,
+          `Rekey of ${outcome.cert.uri} with a ChallengePassword: expected one challengePassword attribute (OID 1.2.840.113549.1.9.7), found ${found.length}`,
         );
-      }
-      const { outcome, password } = await challengeRekey(t);
-      const found = challengePasswords(requireCsr(outcome));
-      check(
-        found.length === 1,
-        `Rekey of ${outcome.cert.uri} with a ChallengePassword: expected one challengePassword attribute (OID 1.2.840.113549.1.9.7), found ${found.length}`,
-      );
-      check(
-        found[0] === password,
-        `Rekey of ${outcome.cert.uri}: the challengePassword attribute is not the value sent`,
-      );
+        check(
+          found[0] === password,
+          `Rekey of ${outcome.cert.uri}: the challengePassword attribute is not the value sent`,
+        );
+      });
     },
   }),
   rule({
@@ -273,8 +282,10 @@ export const csrRules = [
     cite: replacedAfterSigning,
     faults: ['rekey-replaces-immediately'],
     async check(t) {
-      for (const o of await sweepOf(t))
-        checkEqual(fingerprintOf(o.after), fingerprintOf(o.before), `${label(o)} right after Rekey`);
+      await judgeSweep(t, 'accepted', (rekeys) => {
+        for (const o of rekeys)
+          checkEqual(fingerprintOf(o.after), fingerprintOf(o.before), `${label(o)} right after Rekey`);
+      });
     },
   }),
   rule({
@@ -286,18 +297,25 @@ export const csrRules = [
     cite: replacedAfterSigning,
     faults: ['rekey-replaces-immediately'],
     async check(t) {
-      const https = (await sweepOf(t)).find((o) => o.cert.kind === 'https');
-      if (!https) notApplicable('the HTTPS certificate was not rekeyed');
-      const current = await readJson<Json>(t.ctx.http, https.cert.uri, `read ${https.cert.uri}`);
-      const peer = await peerCertificate(t.target);
-      const installed = Buffer.from(certificateOf(https.before).rawData);
-      check(
-        peer.raw.equals(installed),
-        `after Rekey of ${https.cert.uri} the HTTPS port presents a certificate that is not the one installed before the Rekey`,
-      );
-      check(
-        Buffer.from(certificateOf(current).rawData).equals(installed),
-        `${https.cert.uri} changed after Rekey`,
+      const isHttps = (o: RekeyOutcome) => o.cert.kind === 'https';
+      await judgeSweep(
+        t,
+        'accepted',
+        async ([https]) => {
+          if (!https) notApplicable('the HTTPS certificate was not rekeyed');
+          const current = await readJson<Json>(t.ctx.http, https.cert.uri, `read ${https.cert.uri}`);
+          const peer = await peerCertificate(t.target);
+          const installed = Buffer.from(certificateOf(https.before).rawData);
+          check(
+            peer.raw.equals(installed),
+            `after Rekey of ${https.cert.uri} the HTTPS port presents a certificate that is not the one installed before the Rekey`,
+          );
+          check(
+            Buffer.from(certificateOf(current).rawData).equals(installed),
+            `${https.cert.uri} changed after Rekey`,
+          );
+        },
+        isHttps,
       );
     },
   }),
@@ -320,7 +338,7 @@ export const csrRules = [
       for (const id of await ecdsaCurves(t, cert)) {
         const o = await rekeyOnce(t, cert, { KeyPairAlgorithm: 'TPM_ALG_ECDSA', KeyCurveId: id });
         checkEqual(
-          keyDescription(requireCsr(o).publicKey),
+          keyDescription((await requireCsrOf(t, o)).publicKey),
           `ECDSA ${TCG_CURVES[id]}`,
           `CSR for ${show(o.request)}`,
         );

@@ -1,22 +1,15 @@
-import { check, checkEqual, notApplicable, show } from '../../../src/core/check.ts';
+import { at, atHeader, check, checkEqual, checkSchema, show } from '../../../src/core/check.ts';
 import { KIND_LABEL } from '../context.ts';
-import { sweepOf, type RekeyOutcome } from '../rekey.ts';
-import { parseOdataType, validateAs } from '../schemas.ts';
+import { judgeSweep, sweepOf, type RekeyOutcome } from '../rekey.ts';
+import { parseOdataType, problemsAs } from '../schemas.ts';
 import { rule } from '../rule.ts';
 
 const label = (o: RekeyOutcome) => `${KIND_LABEL[o.cert.kind]} ${o.cert.uri}`;
 
-/** Outcomes whose result body was returned (synchronously or through the monitor). */
-async function withResult(outcomes: Promise<RekeyOutcome[]>): Promise<RekeyOutcome[]> {
-  const list = (await outcomes).filter((o) => o.final && o.final.status === 200 && o.finalBody);
-  if (list.length === 0) notApplicable('no Rekey returned 200 with a body (see RF-RESP-001 / RF-ASYNC-004)');
-  return list;
-}
-
 export const responseRules = [
   rule({
     id: 'RF-RESP-001',
-    title: 'Rekey of every certificate succeeds with 200 and a body, or with 202 and a task monitor',
+    title: 'Rekey of every certificate succeeds with 200 and a CSR, or with 202 and a task monitor',
     level: 'MUST',
     destructive: true,
     requires: ['rekey'],
@@ -25,18 +18,27 @@ export const responseRules = [
       section: '#/definitions/Rekey',
       quote: 'The response shall contain a signing request that a certificate authority (CA) will sign.',
     },
-    faults: ['rekey-returns-201'],
+    faults: ['rekey-returns-201', 'rekey-refused'],
     async check(t) {
+      // The owner of "a valid Rekey succeeds": every rule that needed a Rekey it refused is not evaluated by it.
       for (const o of await sweepOf(t)) {
         check(
           [200, 202].includes(o.initial.status),
-          `Rekey of the ${label(o)}: expected 200 with a RekeyResponse or 202 with a task monitor, got ${o.initial.status} ${show(o.initial.text)}`,
+          `Rekey of the ${label(o)} with ${show(o.request)}: expected 200 with a RekeyResponse or 202 with a task monitor, got ${o.initial.status} ${show(o.initial.text)}`,
+          { pointer: 'status', value: o.initial.status, exchange: o.initial.evidence },
         );
-        if (o.initial.status === 200)
+        if (o.initial.status === 200) {
           check(
             o.initialBody && typeof o.initialBody === 'object',
-            `Rekey of the ${label(o)}: 200 without a JSON body`,
+            `Rekey of the ${label(o)}: 200 without a JSON body${o.initialProblem ? ` (${o.initialProblem})` : ''}`,
+            { pointer: 'body', value: o.initial.text, exchange: o.initial.evidence },
           );
+          check(
+            typeof o.csrText === 'string',
+            `Rekey of the ${label(o)}: 200 without a CSRString, the signing request the response shall contain`,
+            at(o.initialBody, '/CSRString', o.initial),
+          );
+        }
       }
     },
   }),
@@ -54,18 +56,21 @@ export const responseRules = [
     },
     faults: ['rekey-response-extra-property'],
     async check(t) {
-      for (const o of await withResult(sweepOf(t))) {
-        const type = parseOdataType(o.before?.['@odata.type']);
-        const version =
-          type && (type.major > 1 || type.minor >= 1)
-            ? type
-            : { namespace: 'Certificate', major: 1, minor: 11, errata: 0, type: 'Certificate' };
-        const errors = validateAs(o.finalBody, version, 'RekeyResponse');
-        check(
-          errors.length === 0,
-          `Rekey of the ${label(o)}: the response does not validate against Certificate.v${version.major}_${version.minor} RekeyResponse: ${errors.join('; ')}`,
-        );
-      }
+      await judgeSweep(t, 'csr', (rekeys) => {
+        for (const o of rekeys) {
+          const type = parseOdataType(o.before?.['@odata.type']);
+          const version =
+            type && (type.major > 1 || type.minor >= 1)
+              ? type
+              : { namespace: 'Certificate', major: 1, minor: 11, errata: 0, type: 'Certificate' };
+          checkSchema(
+            problemsAs(o.finalBody, version, 'RekeyResponse'),
+            `Rekey of the ${label(o)}: the response does not validate against Certificate.v${version.major}_${version.minor} RekeyResponse`,
+            o.finalBody,
+            o.final,
+          );
+        }
+      });
     },
   }),
   rule({
@@ -82,19 +87,29 @@ export const responseRules = [
     },
     faults: ['rekey-response-wrong-link'],
     async check(t) {
-      for (const o of await withResult(sweepOf(t))) {
-        const link = o.finalBody.Certificate;
-        check(
-          link && typeof link === 'object',
-          `Rekey of the ${label(o)}: Certificate is ${show(link)}, expected {"@odata.id": ...}`,
-        );
-        checkEqual(link['@odata.id'], o.cert.uri, `Rekey of the ${label(o)}: Certificate["@odata.id"]`);
-        const extra = Object.keys(link).filter((k) => k !== '@odata.id');
-        check(
-          extra.length === 0,
-          `Rekey of the ${label(o)}: the Certificate reference carries more than @odata.id: ${extra.join(', ')}`,
-        );
-      }
+      await judgeSweep(t, 'csr', (rekeys) => {
+        for (const o of rekeys) {
+          const link = o.finalBody.Certificate;
+          const where = at(o.finalBody, '/Certificate', o.final);
+          check(
+            link && typeof link === 'object',
+            `Rekey of the ${label(o)}: Certificate is ${show(link)}, expected {"@odata.id": ...}`,
+            where,
+          );
+          checkEqual(
+            link['@odata.id'],
+            o.cert.uri,
+            `Rekey of the ${label(o)}: Certificate["@odata.id"]`,
+            at(o.finalBody, '/Certificate/@odata.id', o.final),
+          );
+          const extra = Object.keys(link).filter((k) => k !== '@odata.id');
+          check(
+            extra.length === 0,
+            `Rekey of the ${label(o)}: the Certificate reference carries more than @odata.id: ${extra.join(', ')}`,
+            where,
+          );
+        }
+      });
     },
   }),
   rule({
@@ -111,12 +126,28 @@ export const responseRules = [
     },
     faults: ['rekey-response-no-odata-version'],
     async check(t) {
-      for (const o of await withResult(sweepOf(t))) {
-        const res = o.final!;
-        checkEqual(res.header('odata-version'), '4.0', `Rekey of the ${label(o)}: OData-Version header`);
-        checkEqual(res.contentType, 'application/json', `Rekey of the ${label(o)}: Content-Type media type`);
-        check(res.header('cache-control') !== undefined, `Rekey of the ${label(o)}: no Cache-Control header`);
-      }
+      await judgeSweep(t, 'csr', (rekeys) => {
+        for (const o of rekeys) {
+          const res = o.final!;
+          checkEqual(
+            res.header('odata-version'),
+            '4.0',
+            `Rekey of the ${label(o)}: OData-Version header`,
+            atHeader(res, 'OData-Version'),
+          );
+          checkEqual(
+            res.contentType,
+            'application/json',
+            `Rekey of the ${label(o)}: Content-Type media type`,
+            atHeader(res, 'Content-Type'),
+          );
+          check(
+            res.header('cache-control') !== undefined,
+            `Rekey of the ${label(o)}: no Cache-Control header`,
+            atHeader(res, 'Cache-Control'),
+          );
+        }
+      });
     },
   }),
 ];

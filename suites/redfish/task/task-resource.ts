@@ -1,13 +1,15 @@
-import type { RuleRun } from '../../../src/core/api.ts';
 import { check, notApplicable, show, violation } from '../../../src/core/check.ts';
-import { discover, memberUris, type Json, type RedfishCtx } from '../context.ts';
-import { sweepOf, TERMINAL_TASK_STATES, type TaskSnapshot } from '../rekey.ts';
+import { discover, memberUris, type Json } from '../context.ts';
+import { judgeSweep, TERMINAL_TASK_STATES, type RekeyOutcome, type TaskSnapshot } from '../rekey.ts';
 import { validatePayload } from '../schemas.ts';
 import { rule } from '../rule.ts';
 
-/** Every Task the Rekeys of the sweep created, with every GET of it. */
-async function rekeyTasks(t: RuleRun<RedfishCtx>): Promise<Array<[string, TaskSnapshot[]]>> {
-  const tasks = (await sweepOf(t)).flatMap((o) => [...o.tasks.entries()]);
+/**
+ * Every Task the Rekeys of the sweep created, with every GET of it (the rules judge them in `judgeSweep`: a refused
+ * Rekey, which created none, leaves them not evaluated).
+ */
+function rekeyTasks(rekeys: RekeyOutcome[]): Array<[string, TaskSnapshot[]]> {
+  const tasks = rekeys.flatMap((o) => [...o.tasks.entries()]);
   if (tasks.length === 0)
     notApplicable('no Rekey created a Task (neither a 202 Task nor a new member of the Tasks collection)');
   return tasks;
@@ -30,16 +32,18 @@ export const taskRules = [
     },
     faults: ['task-get-202'],
     async check(t) {
-      for (const [uri, snaps] of await rekeyTasks(t)) {
-        for (const s of snaps) {
-          check(
-            s.status === 200,
-            `GET ${uri} answered ${s.status}; a Task resource answers 200 (only the task monitor answers 202)`,
-          );
-          const errors = validatePayload(s.body);
-          check(errors.length === 0, `${uri} does not validate as a Task: ${errors.join('; ')}`);
+      await judgeSweep(t, 'accepted', async (rekeys) => {
+        for (const [uri, snaps] of rekeyTasks(rekeys)) {
+          for (const s of snaps) {
+            check(
+              s.status === 200,
+              `GET ${uri} answered ${s.status}; a Task resource answers 200 (only the task monitor answers 202)`,
+            );
+            const errors = validatePayload(s.body);
+            check(errors.length === 0, `${uri} does not validate as a Task: ${errors.join('; ')}`);
+          }
         }
-      }
+      });
     },
   }),
   rule({
@@ -56,23 +60,25 @@ export const taskRules = [
     },
     faults: ['task-endtime-while-running'],
     async check(t) {
-      for (const [uri, snaps] of await rekeyTasks(t)) {
-        for (const s of snaps.filter((x) => x.body)) {
-          if (isTerminal(s.body)) {
-            check(typeof s.body.EndTime === 'string', `${uri} is ${s.body.TaskState} but has no EndTime`);
-            if (typeof s.body.StartTime === 'string')
+      await judgeSweep(t, 'accepted', async (rekeys) => {
+        for (const [uri, snaps] of rekeyTasks(rekeys)) {
+          for (const s of snaps.filter((x) => x.body)) {
+            if (isTerminal(s.body)) {
+              check(typeof s.body.EndTime === 'string', `${uri} is ${s.body.TaskState} but has no EndTime`);
+              if (typeof s.body.StartTime === 'string')
+                check(
+                  Date.parse(s.body.EndTime) >= Date.parse(s.body.StartTime),
+                  `${uri}: EndTime ${s.body.EndTime} is before StartTime ${s.body.StartTime}`,
+                );
+            } else {
               check(
-                Date.parse(s.body.EndTime) >= Date.parse(s.body.StartTime),
-                `${uri}: EndTime ${s.body.EndTime} is before StartTime ${s.body.StartTime}`,
+                !('EndTime' in s.body),
+                `${uri} is ${show(s.body.TaskState)} yet has EndTime ${show(s.body.EndTime)}`,
               );
-          } else {
-            check(
-              !('EndTime' in s.body),
-              `${uri} is ${show(s.body.TaskState)} yet has EndTime ${show(s.body.EndTime)}`,
-            );
+            }
           }
         }
-      }
+      });
     },
   }),
   rule({
@@ -89,18 +95,20 @@ export const taskRules = [
     },
     faults: ['task-status-while-running', 'ami-task-status-early'],
     async check(t) {
-      let running = 0;
-      for (const [uri, snaps] of await rekeyTasks(t)) {
-        for (const s of snaps.filter((x) => x.body && !isTerminal(x.body))) {
-          running++;
-          check(
-            !('TaskStatus' in s.body),
-            `${uri} is ${show(s.body.TaskState)} yet has TaskStatus ${show(s.body.TaskStatus)}`,
-          );
+      await judgeSweep(t, 'accepted', async (rekeys) => {
+        let running = 0;
+        for (const [uri, snaps] of rekeyTasks(rekeys)) {
+          for (const s of snaps.filter((x) => x.body && !isTerminal(x.body))) {
+            running++;
+            check(
+              !('TaskStatus' in s.body),
+              `${uri} is ${show(s.body.TaskState)} yet has TaskStatus ${show(s.body.TaskStatus)}`,
+            );
+          }
         }
-      }
-      t.note(`${running} snapshot(s) of a running Task examined`);
-      if (running === 0) notApplicable('every Rekey Task was already finished when first read');
+        t.note(`${running} snapshot(s) of a running Task examined`);
+        if (running === 0) notApplicable('every Rekey Task was already finished when first read');
+      });
     },
   }),
   rule({
@@ -116,10 +124,12 @@ export const taskRules = [
     },
     faults: ['task-not-listed'],
     async check(t) {
-      const d = await discover(t);
-      const tasks = await rekeyTasks(t);
-      const members = new Set(await memberUris(t.ctx.http, d.tasksUri!));
-      for (const [uri] of tasks) check(members.has(uri), `${uri} is not a member of ${d.tasksUri}`);
+      await judgeSweep(t, 'accepted', async (rekeys) => {
+        const d = await discover(t);
+        const tasks = rekeyTasks(rekeys);
+        const members = new Set(await memberUris(t.ctx.http, d.tasksUri!));
+        for (const [uri] of tasks) check(members.has(uri), `${uri} is not a member of ${d.tasksUri}`);
+      });
     },
   }),
   rule({
@@ -136,13 +146,15 @@ export const taskRules = [
     },
     faults: ['task-state-not-updated'],
     async check(t) {
-      for (const [uri, snaps] of await rekeyTasks(t)) {
-        const last = snaps[snaps.length - 1];
-        check(
-          last?.body && isTerminal(last.body),
-          `${uri} is still ${show(last?.body?.TaskState)} after the Rekey result was returned, ${t.target.timeouts.operationMs} ms after the Rekey was sent (timeouts.operationMs; expected one of ${TERMINAL_TASK_STATES.join(', ')})`,
-        );
-      }
+      await judgeSweep(t, 'accepted', async (rekeys) => {
+        for (const [uri, snaps] of rekeyTasks(rekeys)) {
+          const last = snaps[snaps.length - 1];
+          check(
+            last?.body && isTerminal(last.body),
+            `${uri} is still ${show(last?.body?.TaskState)} after the Rekey result was returned, ${t.target.timeouts.operationMs} ms after the Rekey was sent (timeouts.operationMs; expected one of ${TERMINAL_TASK_STATES.join(', ')})`,
+          );
+        }
+      });
     },
   }),
   rule({
@@ -159,19 +171,19 @@ export const taskRules = [
     },
     faults: ['monitor-without-auth'],
     async check(t) {
-      const monitors = (await sweepOf(t))
-        .map((o) => o.monitor)
-        .filter((m): m is string => typeof m === 'string');
-      if (monitors.length === 0) notApplicable('no Rekey answered with a task monitor');
-      for (const m of monitors) {
-        const res = await t.ctx.http.get(m, { noDefaultHeaders: true, noRetry: true });
-        if (res.status === 404 || res.status === 410)
-          notApplicable(`the task monitor ${m} is gone (${res.status})`);
-        check(
-          res.status === 401,
-          `GET ${m} without credentials answered ${res.status}, expected 401 ${res.status < 300 ? `with ${show(res.text)}` : ''}`,
-        );
-      }
+      await judgeSweep(t, 'accepted', async (rekeys) => {
+        const monitors = rekeys.map((o) => o.monitor).filter((m): m is string => typeof m === 'string');
+        if (monitors.length === 0) notApplicable('no Rekey answered with a task monitor');
+        for (const m of monitors) {
+          const res = await t.ctx.http.get(m, { noDefaultHeaders: true, noRetry: true });
+          if (res.status === 404 || res.status === 410)
+            notApplicable(`the task monitor ${m} is gone (${res.status})`);
+          check(
+            res.status === 401,
+            `GET ${m} without credentials answered ${res.status}, expected 401 ${res.status < 300 ? `with ${show(res.text)}` : ''}`,
+          );
+        }
+      });
     },
   }),
   rule({
@@ -189,39 +201,41 @@ export const taskRules = [
     },
     faults: ['ami-task-monitor-204'],
     async check(t) {
-      const traces = (await sweepOf(t)).flatMap((o) => [...o.taskMonitors.entries()].map((e) => ({ o, e })));
-      if (traces.length === 0)
-        notApplicable('no Rekey answered 200 and created a Task that names a TaskMonitor');
-      let judged = 0;
-      for (const {
-        o,
-        e: [uri, m],
-      } of traces) {
-        check(
-          m.earlyAnswers.length === 0,
-          `TaskMonitor ${m.monitor} of ${uri} answered ${m.earlyAnswers.join('; ')}`,
-        );
-        check(
-          m.final,
-          `TaskMonitor ${m.monitor} of ${uri} still answered 202 ${t.target.timeouts.operationMs} ms after the Rekey was sent (timeouts.operationMs), although the Rekey had answered 200 with its result`,
-        );
-        const snaps = o.tasks.get(uri) ?? [];
-        const taskGone = [404, 410].includes(snaps[snaps.length - 1]?.status ?? 0);
-        // DSP0266 lets a service drop a finished Task (404/410 on both); a monitor that alone is gone is not that.
-        if ([404, 410].includes(m.final.status) && taskGone) {
-          t.note(`${uri} and its monitor were already deleted (${m.final.status})`);
-          continue;
+      await judgeSweep(t, 'accepted', async (rekeys) => {
+        const traces = rekeys.flatMap((o) => [...o.taskMonitors.entries()].map((e) => ({ o, e })));
+        if (traces.length === 0)
+          notApplicable('no Rekey answered 200 and created a Task that names a TaskMonitor');
+        let judged = 0;
+        for (const {
+          o,
+          e: [uri, m],
+        } of traces) {
+          check(
+            m.earlyAnswers.length === 0,
+            `TaskMonitor ${m.monitor} of ${uri} answered ${m.earlyAnswers.join('; ')}`,
+          );
+          check(
+            m.final,
+            `TaskMonitor ${m.monitor} of ${uri} still answered 202 ${t.target.timeouts.operationMs} ms after the Rekey was sent (timeouts.operationMs), although the Rekey had answered 200 with its result`,
+          );
+          const snaps = o.tasks.get(uri) ?? [];
+          const taskGone = [404, 410].includes(snaps[snaps.length - 1]?.status ?? 0);
+          // DSP0266 lets a service drop a finished Task (404/410 on both); a monitor that alone is gone is not that.
+          if ([404, 410].includes(m.final.status) && taskGone) {
+            t.note(`${uri} and its monitor were already deleted (${m.final.status})`);
+            continue;
+          }
+          if (m.finalProblem) violation(`TaskMonitor ${m.monitor} of ${uri}: ${m.finalProblem}`);
+          check(
+            m.final.status === 200 && typeof m.finalBody?.CSRString === 'string',
+            `TaskMonitor ${m.monitor} of ${uri} (Rekey of ${o.cert.uri}) finally answered ${m.final.status} ${show(m.final.text)}, expected 200 with the RekeyResponse`,
+          );
+          judged++;
         }
-        if (m.finalProblem) violation(`TaskMonitor ${m.monitor} of ${uri}: ${m.finalProblem}`);
-        check(
-          m.final.status === 200 && typeof m.finalBody?.CSRString === 'string',
-          `TaskMonitor ${m.monitor} of ${uri} (Rekey of ${o.cert.uri}) finally answered ${m.final.status} ${show(m.final.text)}, expected 200 with the RekeyResponse`,
-        );
-        judged++;
-      }
-      // Every Task was already deleted with its monitor (allowed): nothing about the monitor was verified.
-      if (judged === 0)
-        notApplicable('every Task created by a Rekey and its TaskMonitor were already deleted');
+        // Every Task was already deleted with its monitor (allowed): nothing about the monitor was verified.
+        if (judged === 0)
+          notApplicable('every Task created by a Rekey and its TaskMonitor were already deleted');
+      });
     },
   }),
 ];
