@@ -59,8 +59,8 @@ describe('no secret in any output', () => {
         expect(text, file).not.toContain(TOY_PASSWORD);
         expect(text, file).not.toContain(basic);
       }
-      // The evidence is still there, masked.
-      expect(files.find((f) => f.file.endsWith('results.json'))!.text).toContain('\\"password\\":\\"***\\"');
+      // The evidence is still there (pretty-printed), masked.
+      expect(files.find((f) => f.file.endsWith('results.json'))!.text).toContain('\\"password\\": \\"***\\"');
     } finally {
       delete process.env.TOY_PW;
       await mock.close();

@@ -1,7 +1,8 @@
 /**
  * `certconform merge DIR...`: the reports of several runs (CI shards, or runs of different targets) as one run.
- * Each DIR holds a results.json; the merged run has every target once, in the order the DIRs name them, each
- * target's results in its API's catalog order, the residue of every run, and `incomplete` when any run was.
+ * Each DIR holds a results.json; the merged run has every target once, in profile order (shards of one run put
+ * back in the order of its profiles, other runs in the order the DIRs name them), each target's results in its
+ * API's catalog order, the residue of every run, and `incomplete` when any run was.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -91,10 +92,10 @@ export function mergeRuns(dirs: string[], apis: Record<string, AnyApi> = APIS): 
       });
     }
   }
-  // Per target, in the order the runs named them; per target, the catalog order of its API's rules.
+  // Per target, the catalog order of its API's rules.
   const order = new Map<string, number>();
   for (const api of Object.values(apis)) api.rules.forEach((r, i) => order.set(`${api.id}\u0000${r.id}`, i));
-  const names = [...targets.keys()];
+  const names = profileOrder([...targets.values()]);
   const rank = (r: RuleResult) => order.get(`${targets.get(r.target)?.api}\u0000${r.rule}`) ?? Infinity;
   const sorted = names.flatMap((n) =>
     results
@@ -126,6 +127,27 @@ export function mergeRuns(dirs: string[], apis: Record<string, AnyApi> = APIS): 
     citations,
     ...(incomplete.length ? { incomplete: incomplete.join('; ') } : {}),
   };
+}
+
+/**
+ * The targets in profile order: the shards of one run (the same list of profiles) interleave their targets (shard
+ * 1 of 3 ran targets 1, 4, 7): each target's place in that list puts them back. Targets of different lists (or
+ * of reports written before places were kept) come in the order the DIRs name them, a list where its first
+ * target comes.
+ */
+function profileOrder(targets: Array<RunRecord['targets'][number]>): string[] {
+  const lists: string[] = [];
+  const listOf = (t: RunRecord['targets'][number]) => t.order?.list ?? `\u0000${t.name}`;
+  for (const t of targets) if (!lists.includes(listOf(t))) lists.push(listOf(t));
+  return targets
+    .map((t, i) => ({ t, i }))
+    .sort(
+      (a, b) =>
+        lists.indexOf(listOf(a.t)) - lists.indexOf(listOf(b.t)) ||
+        (a.t.order?.index ?? 0) - (b.t.order?.index ?? 0) ||
+        a.i - b.i,
+    )
+    .map(({ t }) => t.name);
 }
 
 /** Merges `dirs` and writes the reports of the merged run into `out`. */

@@ -1,6 +1,7 @@
 import type { RuleResult } from '../core/engine.ts';
 import type { Evidence } from '../http/evidence.ts';
 import { STATUSES, summarize, type Status } from '../core/outcome.ts';
+import { CLEANUP_COMMAND, EARLIER_RUN } from '../core/scratch.ts';
 import { absentHeadlines, causeLine, errorCauses, type RunRecord } from './run.ts';
 
 const ICON: Record<Status, string> = {
@@ -29,7 +30,9 @@ export function summaryMarkdown(run: RunRecord): string {
   );
   if (run.incomplete)
     lines.push('', `> **Incomplete run:** ${run.incomplete}. The results below are what was finished.`);
-  if (run.residue.length) {
+  const mine = run.residue.filter((r) => r.rule !== EARLIER_RUN);
+  const earlier = run.residue.filter((r) => r.rule === EARLIER_RUN);
+  if (mine.length) {
     lines.push(
       '',
       '## ⚠ Residue: changes this run could not undo',
@@ -39,8 +42,29 @@ export function summaryMarkdown(run: RunRecord): string {
       '| target | rule | what | where | why |',
       '|---|---|---|---|---|',
     );
-    for (const r of run.residue)
+    for (const r of mine)
       lines.push(`| ${cell(r.target)} | ${r.rule} | ${cell(r.what)} | ${cell(r.where)} | ${cell(r.why)} |`);
+  }
+  if (earlier.length) {
+    lines.push(
+      '',
+      '## ⚠ Residue of an earlier run',
+      '',
+      `An earlier run stopped before its cleanup left these on the devices; \`${CLEANUP_COMMAND} --yes\` removes them.`,
+      '',
+      '| target | what | where |',
+      '|---|---|---|',
+    );
+    for (const r of earlier) lines.push(`| ${cell(r.target)} | ${cell(r.what)} | ${cell(r.where)} |`);
+  }
+  // A state of the target that kept rules from being evaluated (a lock another session holds): said at the top.
+  const blocked = errorCauses(run.results).filter((g) => g.blocked);
+  if (blocked.length) {
+    lines.push('', "## Not evaluated: the target's state", '');
+    for (const g of blocked) {
+      lines.push(`- ${cell(g.target)}: ${cell(causeLine(g))}: ${g.rules.join(', ')}`);
+      if (g.message) lines.push(`  - ${cell(g.message)}`);
+    }
   }
   lines.push('', '## Totals per target', '');
   lines.push(`| target | API | vendor | ${STATUSES.join(' | ')} |`);
@@ -58,7 +82,7 @@ export function summaryMarkdown(run: RunRecord): string {
   const headline = run.targets.flatMap((t) => [
     ...absentHeadlines(t).map((l) => `- ${cell(t.name)}: ${cell(l)}`),
     ...causes
-      .filter((g) => g.target === t.name)
+      .filter((g) => g.target === t.name && !g.blocked)
       .map((g) => `- ${cell(t.name)}: ${cell(causeLine(g))}: ${g.rules.join(', ')}`),
   ]);
   if (headline.length) lines.push('', '## Not offered or not served', '', ...headline);
@@ -89,7 +113,12 @@ export function summaryMarkdown(run: RunRecord): string {
     (r) => r.status !== 'pass' && r.status !== 'skip' && !(r.status === 'error' && r.cause),
   );
   lines.push('', '## Findings', '');
-  if (findings.length === 0) lines.push('No failures, warnings, errors or known deviations.');
+  if (findings.length === 0)
+    lines.push(
+      errorCauses(run.results).length
+        ? 'No other failures, warnings, errors or known deviations than the rules not evaluated, listed above under their cause.'
+        : 'No failures, warnings, errors or known deviations.',
+    );
   for (const r of findings) lines.push(...finding(r, run));
 
   const skipped = run.results.filter((r) => r.status === 'skip');
@@ -100,10 +129,22 @@ export function summaryMarkdown(run: RunRecord): string {
   return lines.join('\n') + '\n';
 }
 
-/** The few exchanges that best show a finding: failed ones and writes first, kept in the order they happened. */
+/**
+ * The few exchanges that best show a finding: failed ones and writes first, reads of shared discovery last; kept in
+ * the order of the evidence (the answer that holds the finding first, shared setups last).
+ */
 export function telling(evidence: Evidence[], max = 5): Evidence[] {
-  const weight = (e: Evidence) => (e.status === null || e.status >= 400 ? 2 : e.method !== 'GET' ? 1 : 0);
-  const chosen = new Set([...evidence].sort((a, b) => weight(b) - weight(a)).slice(0, max));
+  const weight = (e: Evidence) =>
+    e.shared && e.method === 'GET'
+      ? -1
+      : e.status === null || e.status >= 400
+        ? 2
+        : e.method !== 'GET'
+          ? 1
+          : 0;
+  // Discovery reads are shown only when there is nothing else.
+  const candidates = evidence.some((e) => weight(e) >= 0) ? evidence.filter((e) => weight(e) >= 0) : evidence;
+  const chosen = new Set([...candidates].sort((a, b) => weight(b) - weight(a)).slice(0, max));
   return evidence.filter((e) => chosen.has(e));
 }
 
@@ -114,6 +155,7 @@ function finding(r: RuleResult, run: RunRecord): string[] {
     '',
     `- target: ${r.target}; level: ${r.level}`,
   ];
+  if (r.at) out.push(...atLines(r));
   if (r.message) out.push(`- ${r.status === 'xfail' ? 'failure' : 'message'}: ${cell(r.message)}`);
   if (r.reason)
     out.push(
@@ -123,8 +165,41 @@ function finding(r: RuleResult, run: RunRecord): string[] {
   if (r.evidence.length) {
     out.push('- evidence:');
     for (const e of telling(r.evidence))
-      out.push(`  - \`${e.method} ${e.url}\` → ${e.status ?? `no response (${e.error})`}`);
+      out.push(
+        `  - \`${e.method} ${e.url}\` → ${e.status ?? `no response (${e.error})`}${e.shared ? ' (shared setup)' : ''}`,
+      );
   }
   out.push('');
   return out;
+}
+
+/**
+ * The offending part of the answer: its pointer and value, in which answer, and the answer around it as a `diff`
+ * block whose `-` lines are the part (red where Markdown colours diffs).
+ */
+function atLines(r: RuleResult): string[] {
+  const at = r.at!;
+  const holder = at.exchange !== undefined ? r.evidence[at.exchange] : undefined;
+  const inline = at.value !== undefined && !at.value.includes('\n') && at.value.length <= 120;
+  const what = at.missing ? ' is missing' : inline ? ` = ${code(at.value!)}` : '';
+  const where = holder ? ` in the answer to \`${holder.method} ${holder.url}\` → ${holder.status}` : '';
+  const out = [`- at ${code(at.pointer || '/')}${what}${where}`];
+  const block = at.context ?? (inline ? undefined : at.value);
+  if (block === undefined) return out;
+  const fence = '`'.repeat(Math.max(3, ...[...block.matchAll(/`+/g)].map((m) => m[0].length + 1)));
+  const mark = at.context === undefined ? [0, Infinity] : (at.mark ?? [-1, -1]);
+  out.push(
+    '',
+    `  ${fence}diff`,
+    ...block.split('\n').map((line, i) => `  ${i >= mark[0]! && i <= mark[1]! ? '-' : ' '} ${line}`),
+    `  ${fence}`,
+    '',
+  );
+  return out;
+}
+
+/** Inline code that survives backticks in the text. */
+function code(text: string): string {
+  const ticks = '`'.repeat(Math.max(1, ...[...text.matchAll(/`+/g)].map((m) => m[0].length + 1)));
+  return `${ticks}${ticks.length > 1 ? ' ' : ''}${text.replace(/\s*\n\s*/g, ' ')}${ticks.length > 1 ? ' ' : ''}${ticks}`;
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ruleFactory, type RuleRun } from '../../src/core/api.ts';
 import { harnessNow, seededSecret } from '../../src/core/random.ts';
 import {
+  at,
   broken,
   check,
   confirmServerError,
@@ -12,6 +13,7 @@ import {
   violation,
 } from '../../src/core/check.ts';
 import type { HttpResponse } from '../../src/http/client.ts';
+import { escapePointer } from '../../src/http/evidence.ts';
 import { nameParts } from '../../src/pki/csr.ts';
 import { x509 } from '../../src/pki/x509.ts';
 import type { Fault } from '../../mocks/keyfactor/faults.ts';
@@ -77,7 +79,10 @@ export function field(body: unknown, name: string): { key: string; value: unknow
   const values = new Set(keys.map((k) => JSON.stringify((body as Record<string, unknown>)[k])));
   // The same field in two casings is harmless; two different values leave the answer ambiguous.
   if (values.size > 1)
-    violation(`the response carries ${keys.join(' and ')} with different values: which one is meant?`);
+    violation(
+      `the response carries ${keys.join(' and ')} with different values: which one is meant?`,
+      at(body, `/${escapePointer(keys[1]!)}`),
+    );
   const key = keys[0];
   return key === undefined ? undefined : { key, value: (body as Record<string, unknown>)[key] };
 }

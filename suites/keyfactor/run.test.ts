@@ -43,7 +43,7 @@ describe('params.deleteCreatedCertificates', () => {
       const rules = api.rules.filter((r) => r.id === 'KF-REN-002');
       const [result] = await runTarget({ api, target, rules, redactor: new Redactor() });
       expect(result?.status).toBe('pass');
-      const created = /"KeyfactorID":(\d+)/.exec(
+      const created = /"KeyfactorID": ?(\d+)/.exec(
         result!.evidence.find((e) => e.url.endsWith('/Enrollment/Renew'))!.response!,
       )![1];
       const auth = `Basic ${Buffer.from(`${USERS.admin.username}:${USERS.admin.password}`).toString('base64')}`;

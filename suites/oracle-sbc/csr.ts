@@ -5,6 +5,7 @@ import { parseCsrDer, parseCsrPem, type ParsedCsr } from '../../src/pki/csr.ts';
 import { pemBlocks } from '../../src/pki/pem.ts';
 import type { SbcClient } from './client.ts';
 import { envelope, text } from './xml.ts';
+import { scratchRecord, type ScratchSuffix } from './scratch.ts';
 
 /** data/CertificateRequest/certificateSignedRequest of a 200 generateRequest answer. */
 export function csrTextOf(res: HttpResponse): string {
@@ -50,7 +51,7 @@ export interface GeneratedCsr {
  */
 export function sharedCsr(t: RuleRun<SbcClient>): Promise<GeneratedCsr> {
   return t.shared('generated-csr', async () => {
-    const recordName = t.ctx.params.recordName;
+    const recordName = scratchRecord(t.ctx.params, '');
     await t.ctx.acquire(t);
     await t.ctx.createRecord(t, recordName);
     const { attributes } = await t.ctx.getRecord(recordName);
@@ -64,7 +65,7 @@ export function sharedCsr(t: RuleRun<SbcClient>): Promise<GeneratedCsr> {
  * A scratch record that holds a key and a CSR: lock, create, generateRequest (all setup). The caller keeps
  * the lock; the record is deleted and the lock released when the rule ends. Returns the first CSR's key.
  */
-export async function recordWithKey(t: RuleRun<SbcClient>, suffix: string) {
+export async function recordWithKey(t: RuleRun<SbcClient>, suffix: ScratchSuffix) {
   const { name, generated } = await recordWithGeneratedKey(t, suffix);
   const csr = await t.setup(`first CSR of certificate-record "${name}"`, async () =>
     csrOfResponse(generated),
@@ -73,8 +74,8 @@ export async function recordWithKey(t: RuleRun<SbcClient>, suffix: string) {
 }
 
 /** As recordWithKey, without reading the CSR (for rules that need a key in the record, not the CSR's content). */
-export async function recordWithGeneratedKey(t: RuleRun<SbcClient>, suffix: string) {
-  const name = `${t.ctx.params.recordName}-${suffix}`;
+export async function recordWithGeneratedKey(t: RuleRun<SbcClient>, suffix: ScratchSuffix) {
+  const name = scratchRecord(t.ctx.params, suffix);
   await t.ctx.acquire(t);
   await t.ctx.createRecord(t, name);
   const generated = await t.ctx.generateRequest(t.ctx.admin, { recordName: name });

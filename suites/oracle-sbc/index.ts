@@ -77,6 +77,7 @@ export const oracleSbcApi = defineApi<SbcClient, Source, Fault, Variant, Capabil
       ctx: client,
       ...(authFailure ? { authFailure } : {}),
       capability: async (cap) => client.capability(cap),
+      earlierResidue: (opts) => client.earlierResidue(opts),
       close: () => client.close(),
     };
   },

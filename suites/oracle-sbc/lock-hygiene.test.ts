@@ -227,10 +227,11 @@ describe('oracle-sbc lock hygiene', () => {
       rules: api.rules.filter((r) => ids.includes(r.id)),
       redactor: new Redactor(),
     });
-    // A state of the device, not an absent capability (DESIGN.md): nothing was evaluated.
+    // A state of the device, not an absent capability (DESIGN.md): nothing was evaluated, under one cause.
     for (const r of results) {
       expect(r.status, r.rule).toBe('error');
-      expect(r.message, r.rule).toMatch(/held by another user/);
+      expect(r.message, r.rule).toMatch(/Resource locked by another user/);
+      expect(r.cause, r.rule).toEqual({ what: 'configuration lock held by another session', blocked: true });
     }
     expect(mock.state.lockHolder()).toBe(token);
   });

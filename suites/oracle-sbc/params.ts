@@ -1,4 +1,5 @@
 import type { Target } from '../../src/core/api.ts';
+import { SCRATCH_PREFIX } from '../../src/core/scratch.ts';
 
 /** The profile's `params` for oracle-sbc (validated by PARAMS_SCHEMA, defaults applied by sbcParams). */
 export interface SbcParams {
@@ -92,8 +93,8 @@ export function sbcParams(target: Target): SbcParams {
   const p = target.params as Partial<SbcParams> & { record?: Partial<SbcParams['record']> };
   return {
     apiVersion: p.apiVersion ?? 'v1.2',
-    recordName: p.recordName ?? 'certconform-test',
-    unknownRecordName: p.unknownRecordName ?? 'certconform-no-such-record',
+    recordName: p.recordName ?? `${SCRATCH_PREFIX}test`,
+    unknownRecordName: p.unknownRecordName ?? `${SCRATCH_PREFIX}no-such-record`,
     record: { ...DEFAULT_RECORD, ...p.record },
     tokenLifetimeSeconds: p.tokenLifetimeSeconds ?? 600,
     httpUrl: p.httpUrl,

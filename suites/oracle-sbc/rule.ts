@@ -1,12 +1,12 @@
 import { ruleFactory } from '../../src/core/api.ts';
-import { check, checkEqual, show } from '../../src/core/check.ts';
+import { atHeader, atStatus, check, checkEqual, show } from '../../src/core/check.ts';
 import type { HttpResponse } from '../../src/http/client.ts';
 import type { Fault } from '../../mocks/oracle-sbc/faults.ts';
 import type { Capability } from './capabilities.ts';
 import type { SbcClient } from './client.ts';
 import { MESSAGES } from './client.ts';
 import type { Source } from './sources.ts';
-import { envelope } from './xml.ts';
+import { envelope, xmlAt } from './xml.ts';
 import { BrokenAnswer, CredentialsRejected } from '../../src/core/errors.ts';
 
 const define = ruleFactory<SbcClient, Source, Fault, Capability>();
@@ -33,6 +33,7 @@ export function expectStatus(res: HttpResponse, expected: number, what = where(r
   check(
     res.status === expected,
     `${what}: expected HTTP ${expected}, got ${res.status}${res.text ? ` (${show(res.text.trim())})` : ''}`,
+    atStatus(res),
   );
 }
 
@@ -45,12 +46,14 @@ export function expectLocked(
   check(
     res.status === 423,
     `${what}: expected 423 "${message}", got ${res.status}${res.text ? ` (${show(res.text.trim())})` : ''}`,
+    atStatus(res),
   );
   const other = message === MESSAGES.noLock ? MESSAGES.lockedByOther : MESSAGES.noLock;
   expectMessage(res, message, what);
   check(
     !res.text.includes(other),
     `${what}: expected the 423 message "${message}", got ${show(res.text.trim())}`,
+    xmlAt(res, '/response/messages'),
   );
 }
 
@@ -68,6 +71,7 @@ export function expectMessage(res: HttpResponse, message: string, what = where(r
   check(
     res.text.includes(message),
     `${what}: expected the ${res.status} message "${message}", got ${show(res.text.trim())}`,
+    xmlAt(res, '/response/messages'),
   );
 }
 
@@ -76,9 +80,13 @@ export function expectMessage(res: HttpResponse, message: string, what = where(r
  * links (sbc-notes §2: "Every body (success and error) is …"). For the rule that owns the answer's operation.
  */
 export function expectEnvelope(res: HttpResponse, what = where(res)): void {
-  checkEqual(res.contentType, 'application/xml', `${what}: Content-Type`);
+  checkEqual(res.contentType, 'application/xml', `${what}: Content-Type`, atHeader(res, 'Content-Type'));
   const env = envelope(res, what);
-  check(env.missing.length === 0, `${what}: the <response> envelope lacks ${env.missing.join(', ')}`);
+  check(
+    env.missing.length === 0,
+    `${what}: the <response> envelope lacks ${env.missing.join(', ')}`,
+    xmlAt(res, `/response/${env.missing[0]}`),
+  );
 }
 
 export function isSuccess(res: HttpResponse): boolean {

@@ -1,6 +1,6 @@
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import { broken, violation } from '../../src/core/check.ts';
-import { BrokenAnswer } from '../../src/core/errors.ts';
+import { BrokenAnswer, type ViolationAt } from '../../src/core/errors.ts';
 import type { HttpResponse } from '../../src/http/client.ts';
 
 const LISTS = new Set(['link', 'version', 'attribute', 'value', 'configElement']);
@@ -33,12 +33,16 @@ export function envelope(res: HttpResponse, what = `${res.method} ${new URL(res.
   if (text.trim() === '' || XMLValidator.validate(text) !== true) {
     const message = `${what} answered ${res.status} with a body that is not well-formed XML (${res.contentType || 'no content type'}): ${text.trim() ? start : 'empty body'}`;
     if (!res.contentType || /xml/.test(res.contentType)) broken(message);
-    violation(message);
+    violation(message, { pointer: '/', value: text.trim(), exchange: res.evidence });
   }
   const doc = parser.parse(text) as XmlNode;
   const root = doc.response;
   if (root === undefined || (typeof root !== 'object' && root !== '')) {
-    violation(`${what} answered ${res.status} with XML whose root is not <response>: ${start}`);
+    violation(`${what} answered ${res.status} with XML whose root is not <response>: ${start}`, {
+      pointer: '/*',
+      value: text.trim(),
+      exchange: res.evidence,
+    });
   }
   const r = (root === '' ? {} : root) as XmlNode;
   const missing = ['data', 'messages', 'links'].filter((k) => !(k in r));
@@ -52,6 +56,21 @@ export function envelope(res: HttpResponse, what = `${res.method} ${new URL(res.
     links: links.map(String),
     missing,
   };
+}
+
+/**
+ * Where a violation is in an XML answer: an XPath (`/response/data/accessToken`) and its last element as the answer
+ * has it (the first one of that name), or missing.
+ */
+export function xmlAt(res: HttpResponse, xpath: string): ViolationAt {
+  const name = xpath
+    .split('/')
+    .pop()!
+    .replace(/[^A-Za-z0-9_.:-]/g, '');
+  const element = name
+    ? new RegExp(`<${name}(?:\\s[^>]*)?(?:/>|>[\\s\\S]*?</${name}>)`).exec(res.text)?.[0]
+    : undefined;
+  return { pointer: xpath, ...(element !== undefined ? { value: element } : {}), exchange: res.evidence };
 }
 
 /**

@@ -1,7 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { Ajv, type ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { SchemaProblem } from '../../src/core/check.ts';
 import { repoPath } from '../../src/paths.ts';
 import { cachedValidators } from '../../src/core/schema-cache.ts';
+import { escapePointer } from '../../src/http/evidence.ts';
 
 /**
  * ajv over the pinned DMTF schemas (specs/redfish/schemas), compiled once per process. The versioned
@@ -61,49 +63,98 @@ export function schemaFile(namespace: string, major: number, minor: number): str
   return candidates.sort().pop();
 }
 
-/** Validates `body` against `definition` of the schema version `odataType` names; returns readable errors. */
-export function validateAs(body: unknown, odataType: OdataType, definition = odataType.type): string[] {
+/**
+ * The departures of `body` from `definition` of the schema version `odataType` names, each with the JSON pointer
+ * of its place in the body (`checkSchema` names the first in the finding).
+ */
+export function problemsAs(
+  body: unknown,
+  odataType: OdataType,
+  definition = odataType.type,
+): SchemaProblem[] {
   const file = schemaFile(odataType.namespace, odataType.major, odataType.minor);
   if (!file)
     return [
-      `no pinned schema for ${odataType.namespace} v${odataType.major}_${odataType.minor} (schemas in specs/redfish/schemas)`,
+      {
+        pointer: '',
+        text: `no pinned schema for ${odataType.namespace} v${odataType.major}_${odataType.minor} (schemas in specs/redfish/schemas)`,
+      },
     ];
-  return validateRef(body, `${BASE_URI}${file}#/definitions/${definition}`);
+  return problemsAt(body, `${BASE_URI}${file}#/definitions/${definition}`);
+}
+
+/** Validates `body` against `definition` of the schema version `odataType` names; returns readable errors. */
+export function validateAs(body: unknown, odataType: OdataType, definition = odataType.type): string[] {
+  return texts(problemsAs(body, odataType, definition));
+}
+
+/** The departures of a payload from its own @odata.type; a missing or malformed @odata.type is one itself. */
+export function payloadProblems(body: unknown): SchemaProblem[] {
+  const type = parseOdataType((body as { '@odata.type'?: unknown } | null)?.['@odata.type']);
+  if (!type)
+    return [
+      {
+        pointer: '/@odata.type',
+        text: `@odata.type missing or malformed: ${JSON.stringify((body as Record<string, unknown> | null)?.['@odata.type'])}`,
+      },
+    ];
+  return problemsAs(body, type);
 }
 
 /** Validates against a payload's own @odata.type; a missing or malformed @odata.type is itself an error. */
 export function validatePayload(body: unknown): string[] {
-  const type = parseOdataType((body as { '@odata.type'?: unknown } | null)?.['@odata.type']);
-  if (!type)
-    return [
-      `@odata.type missing or malformed: ${JSON.stringify((body as Record<string, unknown> | null)?.['@odata.type'])}`,
-    ];
-  return validateAs(body, type);
+  return texts(payloadProblems(body));
 }
 
 /**
- * Validates a payload whose schema is pinned: versioned types by their version, unversioned ones
+ * The departures of a payload whose schema is pinned: versioned types by their version, unversioned ones
  * (`#CertificateCollection.CertificateCollection`) by the unversioned file. undefined = no pinned schema.
  */
-export function validatePinned(body: unknown): string[] | undefined {
+export function pinnedProblems(body: unknown): SchemaProblem[] | undefined {
   const raw = (body as { '@odata.type'?: unknown } | null)?.['@odata.type'];
   const type = parseOdataType(raw);
-  if (type) return schemaFile(type.namespace, type.major, type.minor) ? validateAs(body, type) : undefined;
+  if (type) return schemaFile(type.namespace, type.major, type.minor) ? problemsAs(body, type) : undefined;
   const m = typeof raw === 'string' ? /^#([A-Za-z0-9]+)\.([A-Za-z0-9]+)$/.exec(raw) : null;
-  if (!m) return [`@odata.type missing or malformed: ${JSON.stringify(raw)}`];
+  if (!m)
+    return [{ pointer: '/@odata.type', text: `@odata.type missing or malformed: ${JSON.stringify(raw)}` }];
   if (!schemaFiles().includes(`${m[1]}.json`)) return undefined;
-  return validateRef(body, `${BASE_URI}${m[1]}.json#/definitions/${m[2]}`);
+  return problemsAt(body, `${BASE_URI}${m[1]}.json#/definitions/${m[2]}`);
+}
+
+/** `pinnedProblems` as readable lines. */
+export function validatePinned(body: unknown): string[] | undefined {
+  const problems = pinnedProblems(body);
+  return problems && texts(problems);
+}
+
+/** The departures of an error answer from the Redfish error schema. */
+export function errorProblems(body: unknown): SchemaProblem[] {
+  return problemsAt(body, `${BASE_URI}redfish-error.v1_0_2.json`);
 }
 
 export function validateError(body: unknown): string[] {
-  return validateRef(body, `${BASE_URI}redfish-error.v1_0_2.json`);
+  return texts(errorProblems(body));
 }
 
-function validateRef(body: unknown, ref: string): string[] {
+const texts = (problems: SchemaProblem[]) => problems.map((p) => p.text);
+
+/** Where an ajv error is: the member it names (an extra or a missing property), else its instance. */
+function pointerOf(e: ErrorObject): string {
+  const params = e.params as { additionalProperty?: string; missingProperty?: string };
+  const member =
+    e.keyword === 'additionalProperties'
+      ? params.additionalProperty
+      : e.keyword === 'required'
+        ? params.missingProperty
+        : undefined;
+  return member === undefined ? e.instancePath : `${e.instancePath}/${escapePointer(member)}`;
+}
+
+function problemsAt(body: unknown, ref: string): SchemaProblem[] {
   let validate = cache.get(ref);
   if (!validate) {
     const v = instance().getSchema(ref);
-    if (!v) return [`schema ${ref} not found`];
+    if (!v) return [{ pointer: '', text: `schema ${ref} not found` }];
     validate = v;
     cache.set(ref, validate);
   }
@@ -128,7 +179,7 @@ function validateRef(body: unknown, ref: string): string[] {
         : e.keyword === 'enum'
           ? ` ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues).slice(0, 120)}`
           : '';
-    return `${where} ${e.message ?? e.keyword}${extra}`;
+    return { pointer: pointerOf(e), text: `${where} ${e.message ?? e.keyword}${extra}` };
   });
 }
 

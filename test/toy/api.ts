@@ -4,7 +4,7 @@
  */
 import Fastify from 'fastify';
 import { defineApi, ruleFactory, type AnyApi, type ApiId } from '../../src/core/api.ts';
-import { check, checkEqual } from '../../src/core/check.ts';
+import { at, check, checkEqual } from '../../src/core/check.ts';
 import { listen } from '../../src/mock/server.ts';
 import type { HttpClient } from '../../src/http/client.ts';
 
@@ -19,7 +19,14 @@ const rule = ruleFactory<Ctx, 'toy-doc', Fault, Capability>();
 const cite = (quote: string) => ({ source: 'toy-doc' as const, section: '§1', quote });
 
 /** Observable state of the toy mock, for tests of lock release on interrupt. */
-export const toyMockState = { lockHeld: false, slowMs: 0 };
+export const toyMockState = { lockHeld: false, slowMs: 0, /** Locks held across every toy mock. */ locks: 0 };
+
+/** Slow answers still waiting; `answerSlowNow()` sends them at once (a test need not guess how long to wait). */
+const slow = new Set<() => void>();
+export function answerSlowNow(): void {
+  for (const send of slow) send();
+  slow.clear();
+}
 
 export const TOY_PASSWORD = 'toy-Secret-Passw0rd';
 
@@ -51,7 +58,8 @@ export const toyApi = defineApi<Ctx, 'toy-doc', Fault, 'plain' | 'widgets', Capa
       async check({ ctx }) {
         const res = await ctx.http.get('/status');
         checkEqual(res.status, 200, 'GET /status status');
-        checkEqual(res.json<{ ok: boolean }>().ok, true, 'ok');
+        const body = res.json<{ ok: boolean }>();
+        checkEqual(body.ok, true, 'ok', at(body, '/ok'));
       },
     }),
     rule({
@@ -110,16 +118,29 @@ export const toyApi = defineApi<Ctx, 'toy-doc', Fault, 'plain' | 'widgets', Capa
       if (!faults.includes('no-etag')) reply.header('etag', '"1"');
       return { ok: !faults.includes('status-not-ok') };
     });
+    let held = false;
     app.post('/lock', async (_req, reply) => {
       toyMockState.lockHeld = true;
+      if (!held) toyMockState.locks++;
+      held = true;
       return reply.code(204).send();
     });
     app.delete('/lock', async (_req, reply) => {
       toyMockState.lockHeld = false;
+      if (held) toyMockState.locks--;
+      held = false;
       return reply.code(204).send();
     });
     app.get('/slow', async () => {
-      await new Promise((r) => setTimeout(r, toyMockState.slowMs));
+      await new Promise<void>((r) => {
+        const send = () => {
+          clearTimeout(timer);
+          slow.delete(send);
+          r();
+        };
+        const timer = setTimeout(send, toyMockState.slowMs);
+        slow.add(send);
+      });
       return { done: true };
     });
     if (variant === 'widgets')

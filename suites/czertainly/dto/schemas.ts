@@ -1,9 +1,9 @@
 import type { RuleRun } from '../../../src/core/api.ts';
-import { notApplicable, violation } from '../../../src/core/check.ts';
+import { at, notApplicable, violation } from '../../../src/core/check.ts';
 import { currentEvidence } from '../../../src/http/evidence.ts';
 import type { Ctx } from '../context.ts';
 import { issuedFromCsr } from '../lib/flow.ts';
-import { validateDto, type Dto } from '../lib/schema.ts';
+import { dtoProblems, type Dto } from '../lib/schema.ts';
 import { keepEndEntities, legacyUrl } from '../legacy/endentity.ts';
 import { rule } from '../rule.ts';
 
@@ -18,7 +18,7 @@ function judgeSeen(t: RuleRun<Ctx>, dtos: readonly Dto[]): void {
   const seen = t.ctx.seen.of(dtos);
   if (seen.length === 0) notApplicable(`no ${dtos.join(' or ')} was read from the target in this run`);
   const bad = seen.flatMap((s) => {
-    const problems = validateDto(s.dto, s.body);
+    const problems = dtoProblems(s.dto, s.body);
     return problems.length ? [{ ...s, problems }] : [];
   });
   if (bad.length === 0) return;
@@ -27,10 +27,13 @@ function judgeSeen(t: RuleRun<Ctx>, dtos: readonly Dto[]): void {
   const listed = bad
     .slice(0, LISTED)
     .map(
-      (b) => `${b.where}${b.rule ? ` (read by ${b.rule})` : ''} is not a ${b.dto}: ${b.problems.join('; ')}`,
+      (b) =>
+        `${b.where}${b.rule ? ` (read by ${b.rule})` : ''} is not a ${b.dto}: ${b.problems.map((p) => p.text).join('; ')}`,
     );
+  // The finding names the place of the first problem in the first faulty answer.
   violation(
     `${bad.length} of ${seen.length} answers do not conform to their schema: ${listed.join(' | ')}${bad.length > LISTED ? ` | … ${bad.length - LISTED} more` : ''}`,
+    at(bad[0]!.body, bad[0]!.problems[0]!.pointer, bad[0]!.evidence),
   );
 }
 

@@ -1,4 +1,5 @@
 import { seededBytes, seededSecret } from '../../../src/core/random.ts';
+import { SCRATCH_PREFIX } from '../../../src/core/scratch.ts';
 import { check, checkEqual, expectHelperStatus, requireServed, show } from '../../../src/core/check.ts';
 import type { RuleRun } from '../../../src/core/api.ts';
 import type { HttpResponse } from '../../../src/http/client.ts';
@@ -24,7 +25,7 @@ export function raProfileRef(ctx: Ctx) {
 /** Adds a fresh end entity and deletes it after the rule, whatever happens. */
 export async function addEndEntity(t: RuleRun<Ctx>, label: string): Promise<EndEntity> {
   const { ctx } = t;
-  const username = `certconform-${label}-${seededBytes(4).toString('hex')}`;
+  const username = `${SCRATCH_PREFIX}${label}-${seededBytes(4).toString('hex')}`;
   const password = seededSecret((b) => b.toString('base64url'));
   t.secret(password);
   const subjectDN = uniqueSubject(ctx, label).replace(/^CN=[^,]+/, `CN=${username}`);

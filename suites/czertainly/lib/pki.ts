@@ -1,4 +1,5 @@
 import { seededBytes, seededP256Jwk } from '../../../src/core/random.ts';
+import { SCRATCH_PREFIX } from '../../../src/core/scratch.ts';
 import { Violation } from '../../../src/core/errors.ts';
 import { nameParts } from '../../../src/pki/csr.ts';
 import { KeyPool, RSA_SHA256 } from '../../../src/pki/keys.ts';
@@ -41,7 +42,7 @@ export async function newKey(ctx: Ctx): Promise<SuiteKey> {
 
 /** A subject no earlier run used: `CN=certconform-<label>-<random>, <subjectSuffix>`. */
 export function uniqueSubject(ctx: Ctx, label: string): string {
-  const cn = `certconform-${label}-${seededBytes(4).toString('hex')}`;
+  const cn = `${SCRATCH_PREFIX}${label}-${seededBytes(4).toString('hex')}`;
   const suffix = ctx.params.subjectSuffix?.trim();
   return suffix ? `CN=${cn}, ${suffix}` : `CN=${cn}`;
 }

@@ -3,7 +3,9 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
+import type { SchemaProblem } from '../../../src/core/check.ts';
 import { cachedValidators } from '../../../src/core/schema-cache.ts';
+import { escapePointer } from '../../../src/http/evidence.ts';
 import { repoPath } from '../../../src/paths.ts';
 import { SOURCES } from '../sources.ts';
 
@@ -114,12 +116,39 @@ function describe(e: ErrorObject): string {
   return `${at}: ${e.message ?? 'invalid'}`;
 }
 
-/** The problems of `body` as a `dto` (empty when it conforms), one line each, at most `max`. */
-export function validateDto(dto: Dto, body: unknown, max = 5): string[] {
+/** Where an error is in the answer: the member it names (a missing or an extra one), else its instance. */
+function pointerOf(e: ErrorObject): string {
+  const params = e.params as { missingProperty?: string; additionalProperty?: string };
+  const member =
+    e.keyword === 'required'
+      ? params.missingProperty
+      : e.keyword === 'additionalProperties'
+        ? params.additionalProperty
+        : undefined;
+  return member === undefined ? e.instancePath : `${e.instancePath}/${escapePointer(member)}`;
+}
+
+/**
+ * The problems of `body` as a `dto` (empty when it conforms), each with the JSON pointer of its place in the
+ * answer (null members are taken out before validating; the places are the same), at most `max` and a count.
+ */
+export function dtoProblems(dto: Dto, body: unknown, max = 5): SchemaProblem[] {
   prepareSchemas();
   const validate = validators!.get(refOf(dto));
   if (!validate) throw new Error(`no compiled schema for ${dto}`);
   if (validate(withoutNulls(body))) return [];
-  const lines = [...new Set((validate.errors ?? []).map(describe).filter(Boolean))];
-  return lines.length > max ? [...lines.slice(0, max), `… ${lines.length - max} more`] : lines;
+  const byText = new Map<string, SchemaProblem>();
+  for (const e of validate.errors ?? []) {
+    const text = describe(e);
+    if (text && !byText.has(text)) byText.set(text, { pointer: pointerOf(e), text });
+  }
+  const all = [...byText.values()];
+  return all.length > max
+    ? [...all.slice(0, max), { pointer: all[max]!.pointer, text: `… ${all.length - max} more` }]
+    : all;
+}
+
+/** The problems of `body` as a `dto` (empty when it conforms), one line each, at most `max`. */
+export function validateDto(dto: Dto, body: unknown, max = 5): string[] {
+  return dtoProblems(dto, body, max).map((p) => p.text);
 }

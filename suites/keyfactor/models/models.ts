@@ -1,8 +1,16 @@
-import { check, expectHelperStatus, helperJson, show } from '../../../src/core/check.ts';
+import {
+  at,
+  check,
+  expectHelperStatus,
+  helperJson,
+  show,
+  type SchemaProblem,
+} from '../../../src/core/check.ts';
+import type { ViolationAt } from '../../../src/core/errors.ts';
 import { currentEvidence } from '../../../src/http/evidence.ts';
 import { field, kfRule, profileCertificates, type Run } from '../context.ts';
 import { renewById } from '../renew/flows.ts';
-import { MODELS, validateModel, type ModelName } from './openapi.ts';
+import { MODELS, modelProblems, type ModelName } from './openapi.ts';
 
 /**
  * Every answer of a known model is judged wherever it appears, not only where a rule about one field looks: the
@@ -10,23 +18,34 @@ import { MODELS, validateModel, type ModelName } from './openapi.ts';
  * (they run after every other rule of the run), judge them all, besides reading what they need themselves.
  */
 
-/** The departures of every kept answer of `models` from its model, with the evidence of each shown in this rule. */
-function judgeSeen(t: Run, models: readonly ModelName[]): { judged: number; failures: string[] } {
+/**
+ * The departures of every kept answer of `models` from its model, with the evidence of each shown in this rule, and
+ * where the first one is.
+ */
+function judgeSeen(
+  t: Run,
+  models: readonly ModelName[],
+): { judged: number; failures: string[]; first?: ViolationAt } {
   const answers = t.ctx.kf.seen.filter((a) => models.includes(a.model));
   const failures: string[] = [];
+  let first: ViolationAt | undefined;
   for (const a of answers) {
-    const problems = validateModel(a.body, a.model);
+    const problems: SchemaProblem[] = modelProblems(a.body, a.model);
     // A certificate record answers the ID it was asked for ("Returns a single certificate that matches the id").
     if (a.model === MODELS.certificate) {
       const asked = Number(/^GET \/Certificates\/(\d+)/i.exec(a.request)?.[1]);
-      const id = field(a.body, 'Id')?.value;
-      if (id !== undefined && id !== asked) problems.push(`/Id: expected ${asked}, got ${show(id)}`);
+      const id = field(a.body, 'Id');
+      if (id?.value !== undefined && id.value !== asked)
+        problems.push({ pointer: `/${id.key}`, text: `/Id: expected ${asked}, got ${show(id.value)}` });
     }
     if (!problems.length) continue;
-    failures.push(`${a.request}${a.rule ? ` (sent by ${a.rule})` : ''}: ${problems.join('; ')}`);
+    failures.push(
+      `${a.request}${a.rule ? ` (sent by ${a.rule})` : ''}: ${problems.map((p) => p.text).join('; ')}`,
+    );
+    first ??= at(a.body, problems[0]!.pointer, a.evidence);
     currentEvidence()?.push(a.evidence);
   }
-  return { judged: answers.length, failures };
+  return { judged: answers.length, failures, ...(first ? { first } : {}) };
 }
 
 function counted(t: Run, models: readonly ModelName[]): string {
@@ -59,10 +78,11 @@ export const certificateRecordsMatchModel = kfRule({
       expectHelperStatus(res, [200], what);
       helperJson(res, what);
     }
-    const { judged, failures } = judgeSeen(t, [MODELS.certificate]);
+    const { judged, failures, first } = judgeSeen(t, [MODELS.certificate]);
     check(
       failures.length === 0,
       `${failures.length} of ${judged} certificate records depart from ${MODELS.certificate}: ${failures.join(' | ')}`,
+      first,
     );
     t.note(`judged ${judged} certificate records`);
   },
@@ -87,10 +107,11 @@ export const enrollmentAnswersMatchModels = kfRule({
   async check(t) {
     // At least the renewal by ID, when this rule runs alone; every other enrollment answer of the run too.
     await renewById(t);
-    const { judged, failures } = judgeSeen(t, ENROLLMENT_MODELS);
+    const { judged, failures, first } = judgeSeen(t, ENROLLMENT_MODELS);
     check(
       failures.length === 0,
       `${failures.length} of ${judged} enrollment answers depart from their models: ${failures.join(' | ')}`,
+      first,
     );
     t.note(`judged ${judged} enrollment answers (${counted(t, ENROLLMENT_MODELS)})`);
   },

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import type { SchemaProblem } from '../../../src/core/check.ts';
 import { repoPath } from '../../../src/paths.ts';
 
 /**
@@ -81,20 +82,29 @@ const HEX = /^[0-9A-Fa-f]+$/;
 const BASE64_ONLY = new Set(['contentbytes']);
 const SECRET = /password|pkcs12blob|secret/i;
 
-/** Every way `value` departs from `model` (at most `limit`), each as "<where>: expected …, got …". */
-export function validateModel(value: unknown, model: ModelName, limit = 5): string[] {
-  const out: string[] = [];
+/**
+ * Every way `value` departs from `model` (at most `limit`), each as "<where>: expected …, got …" with the JSON
+ * pointer of its place in the answer.
+ */
+export function modelProblems(value: unknown, model: ModelName, limit = 5): SchemaProblem[] {
+  const out: SchemaProblem[] = [];
   walk(value, { $ref: `${REF}${model}` }, '', '', out);
   return out.slice(0, limit);
 }
 
-function walk(v: unknown, schema: Schema, where: string, prop: string, out: string[]): void {
+/** Every way `value` departs from `model` (at most `limit`), each as "<where>: expected …, got …". */
+export function validateModel(value: unknown, model: ModelName, limit = 5): string[] {
+  return modelProblems(value, model, limit).map((p) => p.text);
+}
+
+function walk(v: unknown, schema: Schema, where: string, prop: string, out: SchemaProblem[]): void {
   let s = schema;
   while (s.$ref) s = component(s.$ref.slice(REF.length));
   const at = where || '(the answer)';
   // A password or an archive is never quoted in a finding, whatever its type.
   const got = SECRET.test(prop) ? `a ${v === null ? 'null' : typeof v} (not shown)` : show(v);
-  const fail = (expected: string) => out.push(`${at}: expected ${expected}, got ${got}`);
+  const fail = (expected: string) =>
+    out.push({ pointer: where, text: `${at}: expected ${expected}, got ${got}` });
   if (v === null) {
     if (!s.nullable && s.type) fail(`${describe(s)} (not nullable)`);
     return;
@@ -140,7 +150,7 @@ function walk(v: unknown, schema: Schema, where: string, prop: string, out: stri
   if (s.enum && !s.enum.includes(v)) fail(`one of ${s.enum.map((e) => JSON.stringify(e)).join(', ')}`);
 }
 
-function objectFields(obj: Record<string, unknown>, s: Schema, where: string, out: string[]): void {
+function objectFields(obj: Record<string, unknown>, s: Schema, where: string, out: SchemaProblem[]): void {
   const props = Object.entries(s.properties ?? {});
   const byName = new Map<string, string[]>();
   for (const key of Object.keys(obj)) {
@@ -156,13 +166,20 @@ function objectFields(obj: Record<string, unknown>, s: Schema, where: string, ou
   for (const [name, keys] of byName) {
     const values = new Set(keys.map((k) => JSON.stringify(obj[k])));
     if (values.size > 1) {
-      out.push(`${where}/${keys.join(' and ')}: one field in two casings with different values`);
+      out.push({
+        pointer: `${where}/${keys[0]}`,
+        text: `${where}/${keys.join(' and ')}: one field in two casings with different values`,
+      });
       continue;
     }
     walk(obj[keys[0]!], s.properties![name]!, `${where}/${keys[0]}`, name, out);
   }
   for (const name of s.required ?? [])
-    if (!byName.has(name)) out.push(`${where || '(the answer)'}: required field ${name} is missing`);
+    if (!byName.has(name))
+      out.push({
+        pointer: `${where}/${name}`,
+        text: `${where || '(the answer)'}: required field ${name} is missing`,
+      });
 }
 
 function describe(s: Schema): string {

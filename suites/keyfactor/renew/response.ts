@@ -1,4 +1,4 @@
-import { check, checkEqual, show } from '../../../src/core/check.ts';
+import { at, check, checkEqual, show } from '../../../src/core/check.ts';
 import { field, kfRule } from '../context.ts';
 import { renewById, renewedById } from './flows.ts';
 
@@ -44,16 +44,19 @@ export const renewReportsIds = kfRule({
     const { body } = await renewById(t);
     for (const name of ['KeyfactorID', 'KeyfactorRequestID']) {
       const f = field(body, name);
-      check(f, `${name} (compared without regard to case): missing from ${show(body)}`);
+      check(f, `${name} (compared without regard to case): missing from ${show(body)}`, at(body, `/${name}`));
       check(
         Number.isInteger(f.value) && (f.value as number) > 0,
         `${f.key}: expected a positive integer, got ${show(f.value)}`,
+        at(body, `/${f.key}`),
       );
     }
     const oldId = t.ctx.params.certificateId;
+    const id = field(body, 'KeyfactorID')!;
     check(
-      field(body, 'KeyfactorID')!.value !== oldId,
+      id.value !== oldId,
       `KeyfactorID: expected the ID of a new certificate, got the renewed one's (${oldId})`,
+      at(body, `/${id.key}`),
     );
     // The answered ID names the certificate Command now holds (looked up by GET /Certificates/{id}).
     await renewedById(t);

@@ -15,6 +15,7 @@ import {
   type StoreLocation,
 } from '../context.ts';
 import { renewedById, renewedStoreCertificate } from '../renew/flows.ts';
+import { SCRATCH_PREFIX } from '../../../src/core/scratch.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const REPLACE = '#/paths/~1Enrollment~1PFX~1Replace/post';
@@ -229,7 +230,7 @@ export const deploySchedulesStore = kfRule({
   async check(t) {
     const { newId } = await renewedById(t);
     // The documented Password may differ from the one Renew answered: the suite uses its own.
-    const res = await deploy(t, newId, suitePassword(t), `certconform-${newId}`);
+    const res = await deploy(t, newId, suitePassword(t), `${SCRATCH_PREFIX}${newId}`);
     const body = okJson(res, 'POST /Enrollment/PFX/Deploy');
     const store = param(t, 'deployStoreId').toLowerCase();
     const ok = storeList(body, 'SuccessfulStores');
@@ -255,7 +256,7 @@ export const deployRequiresPassword = kfRule({
   faults: ['deploy-password-optional'],
   async check(t) {
     const { newId } = await renewedById(t);
-    const res = await deploy(t, newId, undefined, `certconform-${newId}-no-password`, true);
+    const res = await deploy(t, newId, undefined, `${SCRATCH_PREFIX}${newId}-no-password`, true);
     checkRefused(t, res, 'POST /Enrollment/PFX/Deploy without Password');
   },
 });

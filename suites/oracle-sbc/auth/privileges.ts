@@ -1,5 +1,6 @@
 import { check, confirmServerError, notApplicable, show } from '../../../src/core/check.ts';
 import { expectStatus, rule } from '../rule.ts';
+import { scratchRecord } from '../scratch.ts';
 
 export const nonAdminCannotLock = rule({
   id: 'SBC-AUTH-007',
@@ -37,7 +38,7 @@ export const nonAdminCannotGenerate = rule({
   faults: ['non-admin-may-generate'],
   async check(t) {
     // The record exists: a device may look the record up before the privileges (404 for a missing one).
-    const name = `${t.ctx.params.recordName}-nonadmin`;
+    const name = scratchRecord(t.ctx.params, 'nonadmin');
     await t.ctx.acquire(t);
     await t.ctx.createRecord(t, name);
     const nonAdmin = t.ctx.account('nonAdmin');

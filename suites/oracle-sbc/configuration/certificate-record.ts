@@ -5,6 +5,7 @@ import { OPERATIONS, served } from '../operations.ts';
 import { recordProblems } from '../record-values.ts';
 import { expectEnvelope, expectLocked, expectStatus, rule } from '../rule.ts';
 import { configAttributes, configElementXml, elementTypeOf, envelope } from '../xml.ts';
+import { scratchRecord } from '../scratch.ts';
 
 const sameValues = (a: string[] = [], b: string[] = []) =>
   [...a].sort().join('\u0000') === [...b].sort().join('\u0000');
@@ -63,7 +64,7 @@ export const recordCreated = rule({
   destructive: true,
   faults: ['record-ignores-trusted', 'content-type-not-xml', 'record-key-algor-uppercase'],
   async check(t) {
-    const name = `${t.ctx.params.recordName}-rec`;
+    const name = scratchRecord(t.ctx.params, 'rec');
     await t.ctx.acquire(t);
     // Owner of "configElements is served": createRecord and getRecord report 404 (no route), 405, 501 as its finding.
     const created = await t.ctx.createRecord(t, name, { subject: true });
@@ -104,7 +105,7 @@ export const createNeedsLock = rule({
   judgesServerErrors: true,
   faults: ['configelements-without-lock', 'lock-messages-swapped'],
   async check(t) {
-    const name = `${t.ctx.params.recordName}-nolock`;
+    const name = scratchRecord(t.ctx.params, 'nolock');
     const before = await t.ctx.getRecord(name);
     if (before.attributes) recordExists(name);
     await t.ctx.ensureLockFree(t);
@@ -135,7 +136,7 @@ export const recordDeleted = rule({
   destructive: true,
   faults: ['record-delete-answers-200'],
   async check(t) {
-    const name = `${t.ctx.params.recordName}-del`;
+    const name = scratchRecord(t.ctx.params, 'del');
     await t.ctx.acquire(t);
     await t.ctx.createRecord(t, name);
     const res = served(

@@ -3,7 +3,7 @@ import { check, confirmServerError, show } from '../../../src/core/check.ts';
 import type { SbcClient } from '../client.ts';
 import { OPERATIONS, served } from '../operations.ts';
 import { expectStatus, rule } from '../rule.ts';
-import { envelope, text } from '../xml.ts';
+import { envelope, text, xmlAt } from '../xml.ts';
 
 async function supportedVersions(t: RuleRun<SbcClient>) {
   const res = served(await t.ctx.discovery('/rest/api/supportedversions'), OPERATIONS.discovery);
@@ -13,7 +13,7 @@ async function supportedVersions(t: RuleRun<SbcClient>) {
   const others = (
     (sv as { otherVersions?: { version?: unknown[] } } | undefined)?.otherVersions?.version ?? []
   ).map(String);
-  return { latest, others };
+  return { latest, others, res };
 }
 
 export const versionDiscovery = rule({
@@ -29,10 +29,11 @@ export const versionDiscovery = rule({
   unversioned: true,
   faults: ['versions-latest-missing'],
   async check(t) {
-    const { latest } = await supportedVersions(t);
+    const { latest, res } = await supportedVersions(t);
     check(
       latest !== undefined && /^v\d+\.\d+$/.test(latest),
       `supportedVersions/latestVersion: expected a version such as "v1.2", got ${show(latest)}`,
+      xmlAt(res, '/response/data/supportedVersions/latestVersion'),
     );
   },
 });

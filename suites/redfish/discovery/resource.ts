@@ -1,4 +1,12 @@
-import { broken, check, checkEqual, notApplicable, show, violation } from '../../../src/core/check.ts';
+import {
+  broken,
+  check,
+  checkEqual,
+  checkSchema,
+  notApplicable,
+  show,
+  violation,
+} from '../../../src/core/check.ts';
 import type { RuleRun } from '../../../src/core/api.ts';
 import { hasPrivateKey } from '../../../src/pki/pem.ts';
 import {
@@ -9,7 +17,7 @@ import {
   type Json,
   type RedfishCtx,
 } from '../context.ts';
-import { parseOdataType, validatePayload, validatePinned } from '../schemas.ts';
+import { parseOdataType, payloadProblems, pinnedProblems } from '../schemas.ts';
 import { rule } from '../rule.ts';
 
 /**
@@ -61,10 +69,10 @@ export const resourceRules = [
     ],
     async check(t) {
       for (const c of await everyCertificate(t)) {
-        const errors = validatePayload(c.body);
-        check(
-          errors.length === 0,
-          `${c.via} ${c.uri} (${show(c.body['@odata.type'])}) does not validate: ${errors.join('; ')}`,
+        checkSchema(
+          payloadProblems(c.body),
+          `${c.via} ${c.uri} (${show(c.body['@odata.type'])}) does not validate`,
+          c.body,
         );
       }
       await noneUnreadable(t);
@@ -194,8 +202,12 @@ export const resourceRules = [
       const cert = await primaryCert(t);
       const info = await actionInfoOf(t, cert);
       checkEqual(info.res.status, 200, `GET ${info.uri} status`);
-      const errors = validatePayload(info.body);
-      check(errors.length === 0, `${info.uri} does not validate as ActionInfo: ${errors.join('; ')}`);
+      checkSchema(
+        payloadProblems(info.body),
+        `${info.uri} does not validate as ActionInfo`,
+        info.body,
+        info.res,
+      );
       for (const p of (info.body.Parameters ?? []) as Json[]) {
         const expected = REKEY_PARAMETERS[p.Name];
         if (!expected)
@@ -226,13 +238,10 @@ export const resourceRules = [
     async check(t) {
       let checked = 0;
       for (const r of (await discover(t)).resources) {
-        const errors = validatePinned(r.body);
-        if (errors === undefined) continue;
+        const problems = pinnedProblems(r.body);
+        if (problems === undefined) continue;
         checked++;
-        check(
-          errors.length === 0,
-          `${r.uri} (${show(r.body?.['@odata.type'])}) does not validate: ${errors.join('; ')}`,
-        );
+        checkSchema(problems, `${r.uri} (${show(r.body?.['@odata.type'])}) does not validate`, r.body);
       }
       if (checked === 0) notApplicable('no service resource with a pinned schema was found');
       t.note(`${checked} service resource(s) validated`);

@@ -2,6 +2,7 @@ import type { RuleRun } from '../../../src/core/api.ts';
 import {
   check,
   checkEqual,
+  checkSchema,
   confirmServerError,
   notApplicable,
   readJson,
@@ -20,7 +21,7 @@ import {
 import { expectRedfishError, extendedInfo, messageIds, splitMessageId } from '../expect.ts';
 import { fingerprintOf, rekeyOnce, requireCsr, rsaBody, sweepBody, type RekeyOutcome } from '../rekey.ts';
 import { keyDescription } from '../../../src/pki/csr.ts';
-import { BASE_REGISTRY, validateError } from '../schemas.ts';
+import { BASE_REGISTRY, errorProblems } from '../schemas.ts';
 import { rule } from '../rule.ts';
 import { rekeyServed, requireRekeyServed, servedOrOwnFinding } from '../served.ts';
 
@@ -498,10 +499,11 @@ export const requestRules = [
         seen++;
         check(r.res.text.trim() !== '', `${what(r)}: ${r.res.status} without a body`);
         const body = r.res.json();
-        const errors = validateError(body);
-        check(
-          errors.length === 0,
-          `${what(r)}: error body does not validate against redfish-error.v1_0_2: ${errors.join('; ')}`,
+        checkSchema(
+          errorProblems(body),
+          `${what(r)}: error body does not validate against redfish-error.v1_0_2`,
+          body,
+          r.res,
         );
         for (const id of messageIds(body))
           check(

@@ -4,7 +4,7 @@ import { hasPrivateKey } from '../../../../src/pki/pem.ts';
 import { x509 } from '../../../../src/pki/x509.ts';
 import { csrOfResponse, csrTextOf, parseSbcCsr, sharedCsr } from '../../csr.ts';
 import { expectEnvelope, expectStatus, rule } from '../../rule.ts';
-import { envelope, text } from '../../xml.ts';
+import { envelope, text, xmlAt } from '../../xml.ts';
 
 const FOR_RECORD = {
   source: 'oracle-generate-request',
@@ -53,7 +53,12 @@ export const csrReturned = rule({
     // The data section is that of the documented envelope (the page's example response body).
     expectEnvelope(response, 'generateRequest answer');
     const echoed = text(envelope(response).data, 'CertificateRequest', 'recordName');
-    checkEqual(echoed, recordName, 'data/CertificateRequest/recordName');
+    checkEqual(
+      echoed,
+      recordName,
+      'data/CertificateRequest/recordName',
+      xmlAt(response, '/response/data/CertificateRequest/recordName'),
+    );
   },
 });
 

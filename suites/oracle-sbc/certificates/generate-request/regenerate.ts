@@ -4,11 +4,12 @@ import { pemBlocks } from '../../../../src/pki/pem.ts';
 import type { SbcClient } from '../../client.ts';
 import { csrOfResponse, csrTextOf, recordWithKey, refusesReissue } from '../../csr.ts';
 import { expectStatus, rule } from '../../rule.ts';
+import { scratchRecord } from '../../scratch.ts';
 
 /** A record with a first CSR, then generateRequest again with reGenerate=true (shared by the two rules). */
 function regenerated(t: RuleRun<SbcClient>) {
   return t.shared('regenerated-csr', async () => {
-    const name = `${t.ctx.params.recordName}-regen`;
+    const name = scratchRecord(t.ctx.params, 'regen');
     await t.ctx.acquire(t);
     await t.ctx.createRecord(t, name);
     const first = await t.ctx.generateRequest(t.ctx.admin, { recordName: name });
