@@ -5,42 +5,27 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { defineApi, ruleFactory, type AnyApi, type ApiId } from '../src/core/api.ts';
+import type { AnyApi } from '../src/core/api.ts';
 import { TransportError, UsageError } from '../src/core/errors.ts';
 import { runTarget, type Residue } from '../src/core/engine.ts';
 import { mockTarget } from '../src/core/targets.ts';
 import { Redactor } from '../src/http/redact.ts';
-import { listen } from '../src/mock/server.ts';
 import { repoPath } from '../src/paths.ts';
 import { OUT_LOCK } from '../src/report/out-lock.ts';
 import { runConformance } from '../src/run.ts';
 import { TOY_APIS } from './toy/api.ts';
 import { quiet, tempDir } from './helpers.ts';
+import { tinyApi, tinyRule } from './tiny-api.ts';
 
 /** Five rules that each register an undo the (dead) device never accepts. */
 function deadDeviceApi(attempts: { n: number }): AnyApi {
-  const rule = ruleFactory<object, 'doc', 'f', never>();
-  return defineApi<object, 'doc', 'f', 'plain', never>({
-    id: 'dead' as ApiId,
-    title: 'dead device',
-    rulePrefix: 'RF',
-    sources: { doc: { title: 'Doc' } },
-    capabilities: {},
-    faults: { f: { description: 'f' } },
-    variants: { plain: { description: 'plain', vendor: 'x' } },
-    defaultVariant: 'plain',
-    paramsSchema: { type: 'object' },
-    accountRoles: [],
-    notTested: [],
+  return tinyApi({
+    id: 'dead',
     rules: [1, 2, 3, 4, 5].map((i) =>
-      rule({
+      tinyRule({
         id: `DEAD-LOCK-00${i}`,
         title: 'takes a lock',
-        level: 'MUST',
-        cite: { source: 'doc', section: '§1', quote: 'q' },
-        faults: ['f'],
         async check(t) {
           t.cleanup('release the lock', () => {
             attempts.n++;
@@ -50,19 +35,7 @@ function deadDeviceApi(attempts: { n: number }): AnyApi {
         },
       }),
     ),
-    async startMock() {
-      return listen(Fastify(), { https: false });
-    },
-    mockTarget: (_v, mock) => ({
-      baseUrl: mock.url,
-      vendor: 'x',
-      tls: {},
-      auth: { scheme: 'none' },
-      accounts: {},
-      params: {},
-    }),
-    connect: async () => ({ ctx: {}, capability: async () => true, close: async () => undefined }),
-  }) as unknown as AnyApi;
+  });
 }
 
 describe('a device that dies mid-run', () => {

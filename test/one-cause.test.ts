@@ -1,101 +1,68 @@
-import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { defineApi, ruleFactory, type AnyApi, type ApiId, type Target } from '../src/core/api.ts';
+import type { Target } from '../src/core/api.ts';
 import { checkEqual, requireServed } from '../src/core/check.ts';
 import { runTarget, type RuleResult } from '../src/core/engine.ts';
 import { mockTarget } from '../src/core/targets.ts';
 import { Redactor } from '../src/http/redact.ts';
 import type { HttpClient } from '../src/http/client.ts';
-import { listen } from '../src/mock/server.ts';
 import { htmlReport } from '../src/report/html.ts';
 import { junitXml } from '../src/report/junit.ts';
 import { summaryMarkdown } from '../src/report/summary-md.ts';
 import { targetInfo, type RunRecord } from '../src/report/run.ts';
 import { summarize } from '../src/core/outcome.ts';
+import { tinyApi, tinyRule } from './tiny-api.ts';
 
 /**
  * One cause, one finding; optional is not missing; a read-only capture: the engine's part, on a tiny API whose
  * "reset" operation the mock serves, answers 405 to, or does not route at all.
  */
 type Fault = 'reset-405' | 'reset-404' | 'reset-501';
-const rule = ruleFactory<{ http: HttpClient }, 'doc', Fault, 'gadgets'>();
-const cite = { source: 'doc' as const, section: '§1', quote: 'An advertised reset shall be served.' };
 
 /** Every rule that needs the reset operation sends it through this, so a not-served reset has one owner. */
 const reset = async (http: HttpClient, body: unknown) =>
   requireServed(await http.post('/reset', { json: body }), 'reset', 'ONE-RESET-001');
 
-const api = defineApi<{ http: HttpClient }, 'doc', Fault, 'plain', 'gadgets'>({
-  id: 'one' as ApiId,
-  title: 'one cause',
-  rulePrefix: 'RF',
-  sources: { doc: { title: 'Doc' } },
+const api = tinyApi({
+  id: 'one',
+  faults: ['reset-405', 'reset-404', 'reset-501'],
   capabilities: { gadgets: 'the service has gadgets' },
   capabilityNames: { gadgets: 'Gadgets' },
-  faults: {
-    'reset-405': { description: 'reset answers 405' },
-    'reset-404': { description: 'reset is not routed' },
-    'reset-501': { description: 'reset answers 501' },
-  },
-  variants: { plain: { description: 'plain', vendor: 'x' } },
-  defaultVariant: 'plain',
-  paramsSchema: { type: 'object' },
-  accountRoles: [],
-  notTested: [],
+  capability: async () => 'not offered by this service (no gadget collection is linked)',
   rules: [
-    rule({
+    tinyRule({
       id: 'ONE-RESET-001',
       title: 'The advertised reset is served',
-      level: 'MUST',
-      cite,
       faults: ['reset-405', 'reset-404', 'reset-501'],
       async check({ ctx }) {
         await reset(ctx.http, {});
       },
     }),
-    rule({
+    tinyRule({
       id: 'ONE-RESET-002',
       title: 'A bad reset is refused with 400',
-      level: 'MUST',
-      cite,
-      faults: ['reset-405'],
       async check({ ctx }) {
         checkEqual((await reset(ctx.http, { bad: true })).status, 400, 'status');
       },
     }),
-    rule({
+    tinyRule({
       id: 'ONE-RESET-003',
       title: 'A shared reset answers 204',
       level: 'SHOULD',
-      cite,
-      faults: ['reset-405'],
       async check(t) {
         const res = await t.shared('reset', () => reset(t.ctx.http, {}));
         checkEqual(res.status, 204, 'status');
       },
     }),
-    rule({
-      id: 'ONE-GADGET-001',
-      title: 'Gadgets are listed',
-      level: 'MUST',
-      cite,
-      requires: ['gadgets'],
-      faults: ['reset-405'],
-      async check() {},
-    }),
-    rule({
+    tinyRule({ id: 'ONE-GADGET-001', title: 'Gadgets are listed', requires: ['gadgets'], async check() {} }),
+    tinyRule({
       id: 'ONE-READ-001',
       title: 'The status is readable',
-      level: 'MUST',
-      cite,
-      faults: ['reset-405'],
       async check({ ctx }) {
         checkEqual((await ctx.http.get('/status')).status, 200, 'status');
       },
     }),
   ],
-  async startMock({ faults }) {
-    const app = Fastify();
+  routes(app, faults) {
     app.get('/status', async () => ({ ok: true }));
     if (faults.includes('reset-405'))
       app.post('/reset', async (_req, reply) => reply.code(405).header('allow', 'GET').send());
@@ -104,24 +71,8 @@ const api = defineApi<{ http: HttpClient }, 'doc', Fault, 'plain', 'gadgets'>({
       app.post('/reset', async (req, reply) =>
         reply.code((req.body as { bad?: boolean }).bad ? 400 : 204).send(),
       );
-    return listen(app, { https: false });
   },
-  mockTarget: (_v, mock) => ({
-    baseUrl: mock.url,
-    vendor: 'x',
-    tls: {},
-    auth: { scheme: 'none' },
-    accounts: {},
-    params: {},
-  }),
-  async connect({ http }) {
-    return {
-      ctx: { http },
-      capability: async () => 'not offered by this service (no gadget collection is linked)',
-      close: async () => undefined,
-    };
-  },
-}) as unknown as AnyApi;
+});
 
 async function run(faults: Fault[], adjust: (t: Target) => void = () => undefined) {
   const mock = await api.startMock({ variant: 'plain', faults });

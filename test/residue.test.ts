@@ -1,22 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { APIS } from '../suites/index.ts';
-import { defineApi, ruleFactory, type AnyApi, type ApiId } from '../src/core/api.ts';
+import type { AnyApi } from '../src/core/api.ts';
 import { checkEqual, expectHelperStatus } from '../src/core/check.ts';
 import { runTarget } from '../src/core/engine.ts';
 import { Blocked } from '../src/core/errors.ts';
 import { mockTarget } from '../src/core/targets.ts';
 import { HttpClient } from '../src/http/client.ts';
 import { Redactor } from '../src/http/redact.ts';
-import { listen } from '../src/mock/server.ts';
 import { writeMockProfile } from '../src/mock/profile-out.ts';
 import { cleanupCommand } from '../src/cleanup.ts';
 import { runConformance } from '../src/run.ts';
 import { startSbcMock, type SbcMock } from '../mocks/oracle-sbc/server.ts';
 import { VARIANT_CONFIG } from '../mocks/oracle-sbc/variants.ts';
 import { tempDir } from './helpers.ts';
+import { tinyApi, tinyRule } from './tiny-api.ts';
 
 /**
  * Issue 21 item 2: a target state that prevents evaluation (a configuration lock another session holds, a busy
@@ -200,86 +199,47 @@ describe('what an earlier run left', () => {
 });
 
 describe('the engine: a target state is an error with a cause, never a fail or a skip', () => {
-  type Ctx = { http: HttpClient };
-  const rule = ruleFactory<Ctx, 'doc', 'f', never>();
-  const cite = { source: 'doc' as const, section: '§1', quote: 'q' };
-  const toy = defineApi<Ctx, 'doc', 'f', 'plain', never>({
-    id: 'toy-busy' as ApiId,
-    title: 'busy',
-    rulePrefix: 'RF',
-    sources: { doc: { title: 'Doc' } },
-    capabilities: {},
-    faults: { f: { description: 'f' } },
-    variants: { plain: { description: 'plain', vendor: 'x' } },
-    defaultVariant: 'plain',
-    paramsSchema: { type: 'object' },
-    accountRoles: [],
-    notTested: [],
+  const toy = tinyApi({
+    id: 'toy-busy',
     rules: [
-      rule({
+      tinyRule({
         id: 'BUSY-001',
         title: 'The status is 200',
-        level: 'MUST',
-        cite,
-        faults: ['f'],
         async check({ ctx }) {
           checkEqual((await ctx.http.get('/status')).status, 200, 'status');
         },
       }),
-      rule({
+      tinyRule({
         id: 'BUSY-002',
         title: 'A helper read',
-        level: 'MUST',
-        cite,
-        faults: ['f'],
         async check({ ctx }) {
           expectHelperStatus(await ctx.http.get('/status'), [200], 'reading the status');
         },
       }),
-      rule({
+      tinyRule({
         id: 'BUSY-003',
         title: 'A refusal is a 4xx',
-        level: 'MUST',
-        cite,
         judgesServerErrors: true,
-        faults: ['f'],
         async check({ ctx }) {
           const s = (await ctx.http.get('/status')).status;
           checkEqual(s >= 400 && s < 500, true, `refusal status ${s} is a 4xx`);
         },
       }),
-      rule({
+      tinyRule({
         id: 'BUSY-004',
         title: 'A lock is taken',
-        level: 'MUST',
-        cite,
-        faults: ['f'],
         async check() {
           throw new Blocked('lock held by another session', 'answered 423');
         },
       }),
     ],
-    async startMock() {
-      const app = Fastify();
-      // Busy past the client's retries: a 503 without Retry-After is not retried.
-      app.get('/status', async (_req, reply) => reply.code(503).send({ error: 'maintenance' }));
-      return listen(app, { https: false });
-    },
-    mockTarget: (_v, m) => ({
-      baseUrl: m.url,
-      vendor: 'x',
-      tls: {},
-      auth: { scheme: 'none' },
-      accounts: {},
-      params: {},
-    }),
-    async connect({ http }) {
-      return { ctx: { http }, capability: async () => true, close: async () => undefined };
-    },
+    // Busy past the client's retries: a 503 without Retry-After is not retried.
+    routes: (app) =>
+      app.get('/status', async (_req, reply) => reply.code(503).send({ error: 'maintenance' })),
   });
 
   it('a 503 is "target busy" and a Blocked setup its own cause; a rule judging refusals still judges it', async () => {
-    const api = toy as unknown as AnyApi;
+    const api = toy;
     const m = await api.startMock({ variant: 'plain', faults: [] });
     try {
       const results = await runTarget({
