@@ -27,7 +27,12 @@ const VALIDATOR_PACKAGES = [
   'python3-colorama',
 ];
 const CI = !!process.env.CI;
-const VARIANT_NAMES = Object.keys(VARIANTS) as Variant[];
+/**
+ * Every variant a client can walk whole with one login. `expiring-sessions` ends each session after 25 requests
+ * by design (the suite logs in again; DMTF's validator does not): its resources are those of `dmtf-sync`, walked
+ * there.
+ */
+const VARIANT_NAMES = (Object.keys(VARIANTS) as Variant[]).filter((v) => v !== 'expiring-sessions');
 /** A variant takes 3–15 s (the validator walks the whole service); the budget leaves room on a loaded CI box. */
 const VALIDATOR_MS = 180_000;
 
