@@ -124,21 +124,22 @@ export function expectHelperStatus(res: HttpResponse, allowed: readonly number[]
  * or was a 200 whose body does not parse. A read changes nothing, so one transient hiccup does not end the rule;
  * the superseded first answer stays in the evidence but is not taken for the device's answer.
  */
-export async function helperGet(
-  http: HttpClient,
-  path: string,
-  opts?: RequestOptions,
-): Promise<HttpResponse> {
+export function helperGet(http: HttpClient, path: string, opts?: RequestOptions): Promise<HttpResponse> {
+  return readTwiceOnHiccup(() => http.get(path, opts));
+}
+
+/** `helperGet` for a suite's own read (a client that adds its own headers or query): the same one re-send. */
+export async function readTwiceOnHiccup(read: () => Promise<HttpResponse>): Promise<HttpResponse> {
   let first: HttpResponse;
   try {
-    first = await http.get(path, opts);
+    first = await read();
   } catch (err) {
-    if (err instanceof TransportError) return http.get(path, opts);
+    if (err instanceof TransportError) return read();
     throw err;
   }
   if (first.status < 500 && (first.status !== 200 || parses(first.text))) return first;
   first.evidence.superseded = true;
-  return http.get(path, opts);
+  return read();
 }
 
 function parses(text: string): boolean {

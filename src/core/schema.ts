@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { escapePointer } from '../http/evidence.ts';
 
 // ajv-formats is CommonJS; under NodeNext its default export is the module object.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -30,4 +31,16 @@ export function firstError(errors: ErrorObject[] | null | undefined, root = ''):
     return `${path || 'value'}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
   }
   return `${path || 'value'}: ${e.message ?? 'invalid'}`;
+}
+
+/** Where an ajv error is in the answer: the member it names (an extra or a missing property), else its instance. */
+export function errorPointer(e: ErrorObject): string {
+  const params = e.params as { additionalProperty?: string; missingProperty?: string };
+  const member =
+    e.keyword === 'additionalProperties'
+      ? params.additionalProperty
+      : e.keyword === 'required'
+        ? params.missingProperty
+        : undefined;
+  return member === undefined ? e.instancePath : `${e.instancePath}/${escapePointer(member)}`;
 }

@@ -1,10 +1,9 @@
 import type { Account, Target } from '../../src/core/api.ts';
-import { describeAnswer } from '../../src/core/check.ts';
+import { describeAnswer, readTwiceOnHiccup } from '../../src/core/check.ts';
 import {
   CredentialsExpired,
   CredentialsRejected,
   NotServed,
-  TransportError,
   UndoImpossible,
   describeError,
 } from '../../src/core/errors.ts';
@@ -207,17 +206,8 @@ export class KfClient {
    * error, or was a 200 that does not parse. A read changes nothing, so one transient hiccup does not end the
    * rule; the superseded first answer stays in the evidence but is not taken for Command's answer.
    */
-  async read(path: string, opts?: KfRequest): Promise<HttpResponse> {
-    let first: HttpResponse;
-    try {
-      first = await this.get(path, opts);
-    } catch (err) {
-      if (err instanceof TransportError) return this.get(path, opts);
-      throw err;
-    }
-    if (first.status < 500 && (first.status !== 200 || safeJson(first.text) !== undefined)) return first;
-    first.evidence.superseded = true;
-    return this.get(path, opts);
+  read(path: string, opts?: KfRequest): Promise<HttpResponse> {
+    return readTwiceOnHiccup(() => this.get(path, opts));
   }
 
   async post(path: string, json: unknown, opts: KfRequest = {}): Promise<HttpResponse> {

@@ -1,9 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import type { SchemaProblem } from '../../src/core/check.ts';
 import { repoPath } from '../../src/paths.ts';
 import { cachedValidators } from '../../src/core/schema-cache.ts';
-import { escapePointer } from '../../src/http/evidence.ts';
+import { errorPointer } from '../../src/core/schema.ts';
 
 /**
  * ajv over the pinned DMTF schemas (specs/redfish/schemas), compiled once per process. The versioned
@@ -138,18 +138,6 @@ export function validateError(body: unknown): string[] {
 
 const texts = (problems: SchemaProblem[]) => problems.map((p) => p.text);
 
-/** Where an ajv error is: the member it names (an extra or a missing property), else its instance. */
-function pointerOf(e: ErrorObject): string {
-  const params = e.params as { additionalProperty?: string; missingProperty?: string };
-  const member =
-    e.keyword === 'additionalProperties'
-      ? params.additionalProperty
-      : e.keyword === 'required'
-        ? params.missingProperty
-        : undefined;
-  return member === undefined ? e.instancePath : `${e.instancePath}/${escapePointer(member)}`;
-}
-
 function problemsAt(body: unknown, ref: string): SchemaProblem[] {
   let validate = cache.get(ref);
   if (!validate) {
@@ -179,7 +167,7 @@ function problemsAt(body: unknown, ref: string): SchemaProblem[] {
         : e.keyword === 'enum'
           ? ` ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues).slice(0, 120)}`
           : '';
-    return { pointer: pointerOf(e), text: `${where} ${e.message ?? e.keyword}${extra}` };
+    return { pointer: errorPointer(e), text: `${where} ${e.message ?? e.keyword}${extra}` };
   });
 }
 

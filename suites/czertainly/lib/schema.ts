@@ -5,7 +5,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import type { SchemaProblem } from '../../../src/core/check.ts';
 import { cachedValidators } from '../../../src/core/schema-cache.ts';
-import { escapePointer } from '../../../src/http/evidence.ts';
+import { errorPointer } from '../../../src/core/schema.ts';
 import { repoPath } from '../../../src/paths.ts';
 import { SOURCES } from '../sources.ts';
 
@@ -116,18 +116,6 @@ function describe(e: ErrorObject): string {
   return `${at}: ${e.message ?? 'invalid'}`;
 }
 
-/** Where an error is in the answer: the member it names (a missing or an extra one), else its instance. */
-function pointerOf(e: ErrorObject): string {
-  const params = e.params as { missingProperty?: string; additionalProperty?: string };
-  const member =
-    e.keyword === 'required'
-      ? params.missingProperty
-      : e.keyword === 'additionalProperties'
-        ? params.additionalProperty
-        : undefined;
-  return member === undefined ? e.instancePath : `${e.instancePath}/${escapePointer(member)}`;
-}
-
 /**
  * The problems of `body` as a `dto` (empty when it conforms), each with the JSON pointer of its place in the
  * answer (null members are taken out before validating; the places are the same), at most `max` and a count.
@@ -140,7 +128,7 @@ export function dtoProblems(dto: Dto, body: unknown, max = 5): SchemaProblem[] {
   const byText = new Map<string, SchemaProblem>();
   for (const e of validate.errors ?? []) {
     const text = describe(e);
-    if (text && !byText.has(text)) byText.set(text, { pointer: pointerOf(e), text });
+    if (text && !byText.has(text)) byText.set(text, { pointer: errorPointer(e), text });
   }
   const all = [...byText.values()];
   return all.length > max

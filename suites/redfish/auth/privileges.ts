@@ -18,7 +18,7 @@ import {
   type Json,
 } from '../context.ts';
 import { expectRedfishError } from '../expect.ts';
-import { rekeyOnce, requireCsr, sweepBody } from '../rekey.ts';
+import { rekeyOnce, requireCsrOf, sweepBody } from '../rekey.ts';
 import { rule } from '../rule.ts';
 import { servedOrOwnFinding } from '../served.ts';
 
@@ -176,7 +176,7 @@ export const authRules = [
       const cert = await certOf(t, 'boot');
       const o = await rekeyOnce(t, cert, sweepBody(t), { client });
       checkOneOf(o.initial.status, [200, 202], `Rekey of the Boot certificate as Operator: status`);
-      requireCsr(o);
+      await requireCsrOf(t, o);
     },
   }),
   rule({

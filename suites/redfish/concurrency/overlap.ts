@@ -1,7 +1,7 @@
 import { check, show } from '../../../src/core/check.ts';
 import { primaryCert } from '../context.ts';
 import { messageIds } from '../expect.ts';
-import { rekeyOnce, requireCsr, sweepBody, type RekeyOutcome } from '../rekey.ts';
+import { rekeyOnce, requireCsr, requireCsrOf, sweepBody, type RekeyOutcome } from '../rekey.ts';
 import { rule } from '../rule.ts';
 
 /** A busy answer as DSP0266 describes it: 503 + Retry-After or 409, with an extended error. */
@@ -51,7 +51,7 @@ export const concurrencyRules = [
           [200, 202].includes(o.initial.status),
           `overlapping Rekey of ${cert.uri} answered ${o.initial.status} ${show(o.initial.text)}${o.initial.status >= 500 ? ' (a server error in each of 3 attempts)' : ''}`,
         );
-        requireCsr(o);
+        await requireCsrOf(t, o);
       }
       check(done.length > 0, `both overlapping Rekeys of ${cert.uri} were turned away`);
       if (done.length === 2)

@@ -14,7 +14,7 @@ import {
   waitForPeer,
   type HttpsTemplate,
 } from '../install.ts';
-import { certificateOf, rekeyOnce, requireCsr, sweepBody, uriReference } from '../rekey.ts';
+import { certificateOf, rekeyOnce, requireCsrOf, sweepBody, uriReference } from '../rekey.ts';
 import { rule } from '../rule.ts';
 
 interface Installed {
@@ -32,7 +32,7 @@ async function installSigned(t: RuleRun<RedfishCtx>): Promise<Installed> {
   const tpl = await httpsTemplate(t);
   return t.shared('e2eInstall', async () => {
     const o = await rekeyOnce(t, tpl.cert, sweepBody(t));
-    const csr = requireCsr(o);
+    const csr = await requireCsrOf(t, o);
     const ca = await TestCa.load();
     const issued = await ca.signCsr(csr.csr, {
       dnsNames: tpl.dnsNames,

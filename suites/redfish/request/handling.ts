@@ -19,7 +19,7 @@ import {
   type RedfishCtx,
 } from '../context.ts';
 import { expectRedfishError, extendedInfo, messageIds, splitMessageId } from '../expect.ts';
-import { fingerprintOf, rekeyOnce, requireCsr, rsaBody, sweepBody, type RekeyOutcome } from '../rekey.ts';
+import { fingerprintOf, rekeyOnce, requireCsrOf, rsaBody, sweepBody, type RekeyOutcome } from '../rekey.ts';
 import { keyDescription } from '../../../src/pki/csr.ts';
 import { BASE_REGISTRY, errorProblems } from '../schemas.ts';
 import { rule } from '../rule.ts';
@@ -187,7 +187,7 @@ export const requestRules = [
     faults: ['empty-body-rejected'],
     async check(t) {
       const o = await emptyBodyRekey(t);
-      requireCsr(o);
+      await requireCsrOf(t, o);
     },
   }),
   rule({
@@ -343,7 +343,7 @@ export const requestRules = [
       const o = await rekeyOnce(t, await primaryCert(t), sweepBody(t), {
         headers: { 'content-type': 'application/json;charset=utf-8' },
       });
-      requireCsr(o);
+      await requireCsrOf(t, o);
     },
   }),
   rule({
@@ -589,7 +589,11 @@ export const requestRules = [
       const range = (await actionInfoRange(t, cert))!;
       for (const bits of [...new Set([range.min, range.max])]) {
         const o = await rekeyOnce(t, cert, await rsaBody(t, cert, bits));
-        checkEqual(keyDescription(requireCsr(o).publicKey), `RSA ${bits}`, `CSR key for ${show(o.request)}`);
+        checkEqual(
+          keyDescription((await requireCsrOf(t, o)).publicKey),
+          `RSA ${bits}`,
+          `CSR key for ${show(o.request)}`,
+        );
       }
     },
   }),
