@@ -6,7 +6,9 @@ import { APIS } from '../suites/index.ts';
 import { API_IDS, type AnyApi, type ApiId } from './core/api.ts';
 import { UsageError, describeError } from './core/errors.ts';
 import { EXIT, STOP_SIGNALS, type StopSignal } from './core/outcome.ts';
-import { SELFTEST_PARTS, selftest, type SelftestPart } from './core/selftest.ts';
+import { SELFTEST_PARTS, selftest, type SelftestReport } from './core/selftest.ts';
+import { runShard, selftestInProcesses, type SelftestSelection } from './core/selftest-processes.ts';
+import { availableParallelism } from 'node:os';
 import { mockTarget } from './core/targets.ts';
 import { writeMockProfile } from './mock/profile-out.ts';
 import { mockupTarget, startMockup } from '../mocks/redfish/mockup/index.ts';
@@ -26,6 +28,11 @@ const print = (...lines: string[]) => {
   for (const l of lines) process.stdout.write(`${l}\n`);
 };
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+const atLeastOne = (v: string) => {
+  if (!/^\d+$/.test(v) || Number(v) < 1)
+    throw new InvalidArgumentError(`must be a whole number of at least 1, got "${v}"`);
+  return Number(v);
+};
 
 function apiOption() {
   return new Option('--api <id>', `only this API (repeatable): ${API_IDS.join(', ')}`).argParser(
@@ -285,11 +292,7 @@ export function buildCli(): Command {
     .option(
       '--parallel <n>',
       `targets run at once (default ${DEFAULT_PARALLEL}); requests to one target follow its profile`,
-      (v: string) => {
-        if (!/^\d+$/.test(v) || Number(v) < 1)
-          throw new InvalidArgumentError(`must be a whole number of at least 1, got "${v}"`);
-        return Number(v);
-      },
+      atLeastOne,
     );
   run.action(
     async (
@@ -535,56 +538,99 @@ export function buildCli(): Command {
         throw new InvalidArgumentError(`--seed must be a non-negative integer, got "${v}"`);
       return Number(v);
     })
-    .action(async (o: { api?: string[]; fault?: string[]; hostile?: boolean; seed?: number }) => {
-      let ok = true;
-      const apis = apisFrom(o.api);
-      for (const f of o.fault ?? []) {
-        if (!apis.some((api) => f in api.faults))
-          throw new UsageError(`--fault ${f}: no such fault in ${apis.map((a) => a.id).join(', ')}`);
-      }
-      const parts: SelftestPart[] = o.hostile
-        ? ['hostile']
-        : o.fault?.length
-          ? ['variants', 'faults']
-          : [...SELFTEST_PARTS];
-      for (const api of apis) {
-        const started = Date.now();
-        print(
-          `\n${api.title} (${api.id}): ${api.rules.length} rules, ${Object.keys(api.faults).length} faults, ${Object.keys(api.variants).length} variants`,
-        );
-        const faults = o.fault?.filter((f) => f in api.faults);
-        if (o.fault?.length && !faults?.length) continue;
-        const report = await selftest(api, {
-          parts,
-          ...(faults ? { faults } : {}),
+    .option(
+      '--processes <n>',
+      'how many processes share the checks (default: one per core, at most 4)',
+      atLeastOne,
+    )
+    .addOption(new Option('--shard <i/n>').argParser(parseShard).hideHelp())
+    .action(
+      async (o: {
+        api?: string[];
+        fault?: string[];
+        hostile?: boolean;
+        seed?: number;
+        processes?: number;
+        shard?: Shard;
+      }) => {
+        const apis = apisFrom(o.api);
+        for (const f of o.fault ?? []) {
+          if (!apis.some((api) => f in api.faults))
+            throw new UsageError(`--fault ${f}: no such fault in ${apis.map((a) => a.id).join(', ')}`);
+        }
+        const selection: SelftestSelection = {
+          parts: o.hostile ? ['hostile'] : o.fault?.length ? ['variants', 'faults'] : [...SELFTEST_PARTS],
+          ...(o.fault ? { faults: o.fault } : {}),
           ...(o.seed !== undefined ? { seed: o.seed } : {}),
-          onProgress: (line) => print(`  ${line}`),
-        });
-        for (const v of report.variants) for (const p of v.problems) print(`  [${v.variant}] ${p}`);
-        for (const c of report.coverage) print(`  coverage: ${c}`);
-        const caught = report.faults.filter((f) => f.caught && f.problems.length === 0).length;
-        const clean = report.variants.filter((v) => v.problems.length === 0).length;
-        const calm = report.hostile.filter((h) => h.problems.length === 0).length;
-        // Only the parts that ran: a --hostile run has no variants or faults to score.
-        const score = [
-          report.faults.length ? `${caught}/${report.faults.length} faults caught cleanly` : '',
-          report.variants.length ? `${clean}/${report.variants.length} variants clean` : '',
-          report.hostile.length
-            ? `${calm}/${report.hostile.length} hostile modes without a false verdict`
-            : '',
-          ...report.extra.map(
-            (e) => `${e.check}: ${e.problems.length ? `${e.problems.length} problem(s)` : 'ok'}`,
-          ),
-          `${report.coverage.length} coverage gaps`,
-        ].filter(Boolean);
-        print(`  score: ${score.join(', ')} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-        ok &&= report.ok;
-      }
-      print('', ok ? 'selftest: OK' : 'selftest: FAILED');
-      process.exitCode = ok ? EXIT.ok : EXIT.failed;
-    });
+        };
+        // A share of a parent's self-test: JSON lines for the parent, which judges.
+        if (o.shard) return runShard(apis, selection, o.shard);
+
+        const started = Date.now();
+        const processes = o.processes ?? Math.min(4, availableParallelism());
+        for (const api of apis)
+          print(
+            `${api.title} (${api.id}): ${api.rules.length} rules, ${Object.keys(api.faults).length} faults, ${Object.keys(api.variants).length} variants`,
+          );
+        print(`(${processes} process${processes > 1 ? 'es share' : ' runs'} the checks)`, '');
+        const onProgress = (api: string, line: string) => print(`  ${api}: ${line}`);
+        const reports =
+          processes > 1
+            ? await selftestInProcesses(apis, selection, processes, onProgress)
+            : await selftestHere(apis, selection, onProgress);
+        print('');
+        for (const report of reports) printSelftestScore(APIS[report.api as ApiId], report);
+        const ok = reports.every((r) => r.ok);
+        print('', `selftest: ${ok ? 'OK' : 'FAILED'} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+        process.exitCode = ok ? EXIT.ok : EXIT.failed;
+      },
+    );
 
   return program;
+}
+
+/** The self-test in this process, one API after the other. */
+async function selftestHere(
+  apis: AnyApi[],
+  selection: SelftestSelection,
+  onProgress: (api: string, line: string) => void,
+): Promise<SelftestReport[]> {
+  const reports: SelftestReport[] = [];
+  for (const api of apis) {
+    const faults = selection.faults?.filter((f) => f in api.faults);
+    if (selection.faults?.length && !faults?.length) continue;
+    reports.push(
+      await selftest(api, {
+        parts: selection.parts,
+        ...(faults ? { faults } : {}),
+        ...(selection.seed !== undefined ? { seed: selection.seed } : {}),
+        onProgress: (line) => onProgress(api.id, line),
+      }),
+    );
+  }
+  return reports;
+}
+
+/** An API's problems and score: only the parts that ran (a --hostile run has no variants or faults to score). */
+function printSelftestScore(api: AnyApi, report: SelftestReport): void {
+  print(`${api.title} (${api.id}):`);
+  for (const v of report.variants) for (const p of v.problems) print(`  [${v.variant}] ${p}`);
+  for (const f of report.faults) if (!f.caught && f.problems.length === 0) print(`  [${f.fault}] not caught`);
+  for (const f of report.faults) for (const p of f.problems) print(`  [${f.fault}] ${p}`);
+  for (const h of report.hostile) for (const p of h.problems) print(`  [hostile ${h.mode}] ${p}`);
+  for (const e of report.extra) for (const p of e.problems) print(`  [${e.check}] ${p}`);
+  for (const c of report.coverage) print(`  coverage: ${c}`);
+  const caught = report.faults.filter((f) => f.caught && f.problems.length === 0).length;
+  const clean = report.variants.filter((v) => v.problems.length === 0).length;
+  const calm = report.hostile.filter((h) => h.problems.length === 0).length;
+  const score = [
+    report.faults.length ? `${caught}/${report.faults.length} faults caught cleanly` : '',
+    report.variants.length ? `${clean}/${report.variants.length} variants clean` : '',
+    report.hostile.length ? `${calm}/${report.hostile.length} hostile modes without a false verdict` : '',
+    ...report.extra.map((e) => `${e.check}: ${e.problems.length ? `${e.problems.length} problem(s)` : 'ok'}`),
+    `${report.coverage.length} coverage gaps`,
+  ].filter(Boolean);
+  print(`  score: ${score.join(', ')}`);
 }
 
 export async function main(argv = process.argv): Promise<void> {

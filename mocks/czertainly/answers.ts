@@ -1,10 +1,27 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { spkiOf } from './requests.ts';
+import { remember } from '../../src/core/memo.ts';
 import type { Certificate, MockContext } from './world.ts';
 
 /** When the mock's platform keys were "created" (KeyDto.creationTime is required). */
 const CREATED = new Date().toISOString();
 const EC_BITS: Record<string, number> = { prime256v1: 256, secp384r1: 384, secp521r1: 521 };
+
+/** The algorithm and size a key DTO states for a SubjectPublicKeyInfo (remembered: every answer lists them). */
+const keyInfoOfSpki = remember(
+  (spki: Buffer): { algorithm: string; size: number } => {
+    let pub: KeyObject | undefined;
+    try {
+      pub = spki.length ? createPublicKey({ key: spki, format: 'der', type: 'spki' }) : undefined;
+    } catch {
+      pub = undefined;
+    }
+    if (pub?.asymmetricKeyType === 'ec')
+      return { algorithm: 'ECDSA', size: EC_BITS[pub.asymmetricKeyDetails?.namedCurve ?? ''] ?? 256 };
+    return { algorithm: 'RSA', size: pub?.asymmetricKeyDetails?.modulusLength ?? 0 };
+  },
+  (spki) => spki.toString('base64'),
+);
 
 /** The certificate bodies the platform answers: the data answer of an operation and the inventory detail. */
 export function createAnswers({ world, behaviour, fault }: MockContext) {
@@ -65,15 +82,7 @@ export function createAnswers({ world, behaviour, fault }: MockContext) {
 
   function publicKeyOf(c: Certificate): { algorithm: string; size: number } {
     const spki = c.cert ? spkiOf(c.cert.publicKey) : c.request?.spki;
-    let pub: KeyObject | undefined;
-    try {
-      pub = spki?.length ? createPublicKey({ key: spki, format: 'der', type: 'spki' }) : undefined;
-    } catch {
-      pub = undefined;
-    }
-    if (pub?.asymmetricKeyType === 'ec')
-      return { algorithm: 'ECDSA', size: EC_BITS[pub.asymmetricKeyDetails?.namedCurve ?? ''] ?? 256 };
-    return { algorithm: 'RSA', size: pub?.asymmetricKeyDetails?.modulusLength ?? 0 };
+    return keyInfoOfSpki(spki ?? Buffer.alloc(0));
   }
 
   /** A date-time as Jackson writes it; fault renewed-detail-bad-date writes a renewal's notAfter without the T and zone. */

@@ -1,3 +1,4 @@
+import { remember } from '../../src/core/memo.ts';
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import type { TestCa } from '../../src/pki/ca.ts';
 import { certPem } from '../../src/pki/ca.ts';
@@ -60,8 +61,13 @@ export async function heldKeyFromPem(privatePem: string): Promise<HeldKey> {
 }
 
 export function spkiOfPem(privatePem: string): Buffer {
-  return createPublicKey(privatePem).export({ format: 'der', type: 'spki' });
+  return Buffer.from(spkiOfPemOnce(privatePem));
 }
+
+const spkiOfPemOnce = remember(
+  (privatePem: string) => createPublicKey(privatePem).export({ format: 'der', type: 'spki' }),
+  (privatePem) => privatePem,
+);
 
 export interface CsrOptions {
   subject: string;

@@ -16,7 +16,8 @@ import { REPORT_FILES, writeReports } from '../report/write.ts';
 import { TOOL } from '../tool.ts';
 import { loadExpectations } from './expectations.ts';
 import { mockTarget } from './targets.ts';
-import { runPool } from '../fleet/pool.ts';
+import { Slots } from '../fleet/pool.ts';
+import type { Shard } from '../fleet/shard.ts';
 import { Redactor } from '../http/redact.ts';
 import { repoPath } from '../paths.ts';
 import type { Status } from './outcome.ts';
@@ -149,6 +150,7 @@ export interface HostileCheck {
 export async function selftest(
   api: AnyApi,
   opts: {
+    /** One line per check as it ends (in the order they end). */
     onProgress?: (line: string) => void;
     faults?: string[];
     /** Which checks to run (default: all). */
@@ -160,11 +162,143 @@ export async function selftest(
      * checks are the same; only the waiting (timeouts, slow answers, the hostile modes' withheld answers) overlaps.
      */
     jobs?: number;
+    /** Only this share of the checks, every kind dealt round-robin (a process of `certconform selftest`). */
+    shard?: Shard;
+    /** Slots shared with the self-tests of other APIs in this process (instead of `jobs` of its own). */
+    slots?: Slots;
   } = {},
 ): Promise<SelftestReport> {
   const parts = new Set(opts.parts ?? SELFTEST_PARTS);
-  const jobs = Math.max(1, opts.jobs ?? SELFTEST_JOBS);
-  const say = ordered(opts.onProgress);
+  const say = (line: string) => opts.onProgress?.(line);
+  const coverage = coverageGaps(api);
+
+  // Every check of every kind is dealt to the shards in turn, so each gets a like share of each kind.
+  let dealt = 0;
+  const mine = () => !opts.shard || dealt++ % opts.shard.count === opts.shard.index - 1;
+  const myVariants = parts.has('variants') ? Object.keys(api.variants).filter(mine) : [];
+  const myFaults = Object.entries(api.faults).filter(
+    ([fault]) => parts.has('faults') && (!opts.faults || opts.faults.includes(fault)) && mine(),
+  );
+  const myModes = parts.has('hostile') ? HOSTILE_MODES.filter(mine) : [];
+  const checkCredentials = parts.has('credentials') && mine();
+  const checkConcurrency = parts.has('concurrency') && mine();
+
+  const variants: VariantCheck[] = [];
+  const faults: FaultCheck[] = [];
+  const hostile: HostileCheck[] = [];
+  const extra: Array<{ check: string; problems: string[] }> = [];
+  // Every check is one suite pass in a slot; its line says how long it took.
+  const slots = opts.slots ?? new Slots(Math.max(1, opts.jobs ?? SELFTEST_JOBS));
+  const inSlot = (check: () => Promise<string | undefined>) =>
+    slots.run(async () => {
+      const started = performance.now();
+      const line = await check();
+      if (line) say(`${line} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    });
+  const tasks: Array<Promise<void>> = [];
+
+  // The hostile modes first: they wait most (withheld and slow answers) and need no baseline.
+  for (const mode of myModes)
+    tasks.push(
+      inSlot(async () => {
+        const check = await hostileCheck(api, mode, opts.seed ?? 1);
+        hostile.push(check);
+        return `hostile ${mode}: ${check.hits} requests hit; ${countsLine(check.counts)}${check.problems.length ? `; ${check.problems.length} problem(s): ${check.problems.join('; ')}` : ''}`;
+      }),
+    );
+
+  // The clean run of a variant is its check and the baseline of its faults; a baseline this share needs but
+  // does not report (its variant was dealt to another share, or the variants part is off) runs all the same.
+  const baselineVariants = new Set([
+    ...myVariants,
+    ...myFaults.map(([, spec]) => spec.variant ?? api.defaultVariant),
+    ...(checkConcurrency ? [api.defaultVariant] : []),
+  ]);
+  const baselines = new Map<string, Promise<Map<string, Status>>>();
+  for (const variant of baselineVariants) {
+    let verdicts = new Map<string, Status>();
+    const clean = inSlot(async () => {
+      const check = await cleanVariant(api, variant);
+      verdicts = new Map(check.results.map((r) => [r.rule, r.status]));
+      if (!myVariants.includes(variant)) return undefined;
+      variants.push(check);
+      return `variant ${variant}: ${check.problems.length === 0 ? 'clean' : `${check.problems.length} problem(s)`}`;
+    });
+    tasks.push(clean);
+    const baseline = clean.then(() => verdicts);
+    baseline.catch(() => undefined); // a failed clean run is its own task's error, even when no fault waits on it
+    baselines.set(variant, baseline);
+  }
+
+  // A fault asks for a slot once its baseline is there.
+  for (const [fault, spec] of myFaults) {
+    const variant = spec.variant ?? api.defaultVariant;
+    tasks.push(
+      baselines.get(variant)!.then((baseline) =>
+        inSlot(async () => {
+          const check = await faultCheck(api, fault, variant, baseline);
+          faults.push(check);
+          return `fault ${fault} (${variant}): ${check.problems.length === 0 ? `caught by ${check.rules.join(', ')}` : check.problems.join('; ')}`;
+        }),
+      ),
+    );
+  }
+  if (checkCredentials)
+    tasks.push(
+      inSlot(async () => {
+        const { problems, counts } = await credentialsCheck(api);
+        extra.push({ check: 'wrong credentials', problems });
+        return `wrong credentials: ${countsLine(counts)}${problems.length ? `; ${problems.join('; ')}` : ''}`;
+      }),
+    );
+  if (checkConcurrency)
+    tasks.push(
+      baselines.get(api.defaultVariant)!.then((baseline) =>
+        inSlot(async () => {
+          const problems = await concurrencyCheck(api, baseline);
+          extra.push({ check: 'concurrency 4', problems });
+          return `concurrency 4: ${problems.length === 0 ? 'same verdicts as concurrency 1' : problems.join('; ')}`;
+        }),
+      ),
+    );
+  // Every check ends (its mock closed) before a harness error is thrown.
+  const failed = (await Promise.allSettled(tasks)).find((t) => t.status === 'rejected');
+  if (failed) throw failed.reason;
+
+  const checked = inReportOrder(api, { variants, faults, hostile, extra, coverage });
+  return { api: api.id, ...checked, ok: reportOk(checked) };
+}
+
+type Checks = Omit<SelftestReport, 'api' | 'ok'>;
+
+/** The checks in the order of the API's vocabularies, whatever order they ended in. */
+export function inReportOrder(api: AnyApi, c: Checks): Checks {
+  const by = <T>(items: T[], key: (t: T) => string, keys: readonly string[]) =>
+    [...items].sort((a, b) => keys.indexOf(key(a)) - keys.indexOf(key(b)));
+  return {
+    variants: by(c.variants, (v) => v.variant, Object.keys(api.variants)),
+    faults: by(c.faults, (f) => f.fault, Object.keys(api.faults)),
+    hostile: by(c.hostile, (h) => h.mode, HOSTILE_MODES),
+    extra: by(c.extra, (e) => e.check, EXTRA_CHECKS),
+    coverage: c.coverage,
+  };
+}
+
+/** The names of the checks besides variants, faults and hostile modes, in report order. */
+export const EXTRA_CHECKS = ['wrong credentials', 'concurrency 4'] as const;
+
+export function reportOk(r: Checks): boolean {
+  return (
+    r.coverage.length === 0 &&
+    r.variants.every((v) => v.problems.length === 0) &&
+    r.faults.every((f) => f.problems.length === 0 && f.caught) &&
+    r.hostile.every((h) => h.problems.length === 0) &&
+    r.extra.every((e) => e.problems.length === 0)
+  );
+}
+
+/** Vocabulary problems: a rule no fault makes fail, a fault no rule claims, a claimed fault that does not exist. */
+function coverageGaps(api: AnyApi): string[] {
   const coverage: string[] = [];
   const claimed = new Set(api.rules.flatMap((r) => r.faults));
   for (const r of api.rules)
@@ -172,177 +306,101 @@ export async function selftest(
   for (const f of Object.keys(api.faults))
     if (!claimed.has(f)) coverage.push(`fault "${f}" is tied to no rule`);
   for (const f of claimed) if (!(f in api.faults)) coverage.push(`unknown fault "${f}"`);
+  return coverage;
+}
 
-  const baselines = new Map<string, Map<string, Status>>();
-  const variants: VariantCheck[] = [];
-  const selectedFaults = Object.entries(api.faults).filter(
-    ([fault]) => parts.has('faults') && (!opts.faults || opts.faults.includes(fault)),
-  );
-  // The clean run of a variant is its check and the baseline of its faults. Without the variants part, only the
-  // baselines the faults and the concurrency check compare with are run (and not reported as variant checks).
-  const baselineVariants = parts.has('variants')
-    ? Object.keys(api.variants)
-    : [
-        ...new Set([
-          ...selectedFaults.map(([, spec]) => spec.variant ?? api.defaultVariant),
-          ...(parts.has('concurrency') ? [api.defaultVariant] : []),
-        ]),
-      ];
-  const checked = await inPool(baselineVariants, jobs, async (variant, i) => {
-    const { results, residue, leftOnMock } = await runAgainstMock(api, variant, []);
-    baselines.set(variant, new Map(results.map((r) => [r.rule, r.status])));
-    if (!parts.has('variants')) return say(i, undefined);
-    const problems = results
-      .filter((r) => BAD_ON_CLEAN.includes(r.status))
-      .map((r) => `${r.rule} ${r.status}: ${r.message ?? ''}`);
-    problems.push(...residueProblems(residue, leftOnMock));
-    // A rule that needs only capabilities this variant has must run on it, not skip.
-    const has = new Set<string>(api.variants[variant]?.capabilities ?? []);
-    for (const r of results) {
-      const cap = /^target lacks capability "([^"]+)"/.exec(r.reason ?? '')?.[1];
-      if (r.status === 'skip' && cap && has.has(cap))
-        problems.push(`${r.rule} skipped although the variant has "${cap}": ${r.reason}`);
-    }
-    say(i, `variant ${variant}: ${problems.length === 0 ? 'clean' : `${problems.length} problem(s)`}`);
-    return { variant, problems, results };
-  });
-  if (parts.has('variants')) variants.push(...(checked as VariantCheck[]));
-  say.next();
+/** A variant with no fault: no rule may fail, warn, error or xpass, nothing may be left behind. */
+async function cleanVariant(api: AnyApi, variant: string): Promise<VariantCheck> {
+  const { results, residue, leftOnMock } = await runAgainstMock(api, variant, []);
+  const problems = results
+    .filter((r) => BAD_ON_CLEAN.includes(r.status))
+    .map((r) => `${r.rule} ${r.status}: ${r.message ?? ''}`);
+  problems.push(...residueProblems(residue, leftOnMock));
+  // A rule that needs only capabilities this variant has must run on it, not skip.
+  const has = new Set<string>(api.variants[variant]?.capabilities ?? []);
+  for (const r of results) {
+    const cap = /^target lacks capability "([^"]+)"/.exec(r.reason ?? '')?.[1];
+    if (r.status === 'skip' && cap && has.has(cap))
+      problems.push(`${r.rule} skipped although the variant has "${cap}": ${r.reason}`);
+  }
+  return { variant, problems, results };
+}
 
-  const faults: FaultCheck[] = await inPool(selectedFaults, jobs, async ([fault, spec], i) => {
-    const variant = spec.variant ?? api.defaultVariant;
-    const tied = new Set(api.rules.filter((r) => r.faults.includes(fault)).map((r) => r.id));
-    const baseline = baselines.get(variant)!;
-    const { results } = await runAgainstMock(api, variant, [fault]);
-    const problems: string[] = [];
-    for (const r of results) {
-      const before = baseline.get(r.rule);
-      if (tied.has(r.rule)) {
-        if (r.status !== 'fail' && r.status !== 'warn')
-          problems.push(
-            `${r.rule} should fail but is ${r.status}${r.message ? `: ${r.message}` : r.reason ? `: ${r.reason}` : ''}`,
-          );
-      } else if (r.status === 'error' && r.cause?.owner && tied.has(r.cause.owner)) {
-        // One cause, one finding: an operation the fault stops serving leaves the rules that needed it not
-        // evaluated; only its owner (tied to the fault) fails.
-      } else if (r.status !== before) {
-        problems.push(`${r.rule} changed from ${before} to ${r.status}${r.message ? `: ${r.message}` : ''}`);
-      }
-    }
-    const caught =
-      tied.size > 0 &&
-      [...tied].every((id) => ['fail', 'warn'].includes(results.find((r) => r.rule === id)?.status ?? ''));
-    say(
-      i,
-      `fault ${fault} (${variant}): ${problems.length === 0 ? `caught by ${[...tied].join(', ')}` : problems.join('; ')}`,
-    );
-    return { fault, variant, rules: [...tied], caught, problems };
-  });
-  say.next();
-
-  const hostile: HostileCheck[] = await inPool(
-    parts.has('hostile') ? HOSTILE_MODES : [],
-    jobs,
-    async (mode, i) => {
-      const dir = mkdtempSync(join(tmpdir(), `certconform-hostile-${mode}-`));
-      try {
-        const run = await runAgainstMock(api, api.defaultVariant, [], {
-          hostile: { mode, seed: opts.seed ?? 1, spare: 12 },
-          // Only answers withheld on purpose need a shorter request timeout (each costs one); it stays long enough
-          // that a busy machine's pauses are not taken for one (1.5 s was: a loaded run's connect timed out).
-          // Every other mode keeps the mock's own timeouts.
-          adjust: (t) => {
-            if (mode === 'no-answer') t.timeouts = { ...t.timeouts, requestMs: NO_ANSWER_REQUEST_MS };
-          },
-          writeReportsTo: dir,
-        });
-        const problems = falseVerdicts(run.results);
-        problems.push(...residueProblems([], run.leftOnMock));
-        if (run.hostileHits === 0) problems.push('the hostile layer hit no request');
-        if (!run.reportsOk) problems.push('the reports were not written completely');
-        const counts = summarize(run.results.map((r) => r.status));
-        say(
-          i,
-          `hostile ${mode}: ${run.hostileHits} requests hit; ${countsLine(counts)}${problems.length ? `; ${problems.length} problem(s): ${problems.join('; ')}` : ''}`,
+/** One fault: every rule tied to it fails (or warns); every other rule keeps its baseline outcome. */
+async function faultCheck(
+  api: AnyApi,
+  fault: string,
+  variant: string,
+  baseline: Map<string, Status>,
+): Promise<FaultCheck> {
+  const tied = new Set(api.rules.filter((r) => r.faults.includes(fault)).map((r) => r.id));
+  const { results } = await runAgainstMock(api, variant, [fault]);
+  const problems: string[] = [];
+  for (const r of results) {
+    const before = baseline.get(r.rule);
+    if (tied.has(r.rule)) {
+      if (r.status !== 'fail' && r.status !== 'warn')
+        problems.push(
+          `${r.rule} should fail but is ${r.status}${r.message ? `: ${r.message}` : r.reason ? `: ${r.reason}` : ''}`,
         );
-        return { mode, hits: run.hostileHits, counts, problems };
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-  );
-  say.next();
+    } else if (r.status === 'error' && r.cause?.owner && tied.has(r.cause.owner)) {
+      // One cause, one finding: an operation the fault stops serving leaves the rules that needed it not
+      // evaluated; only its owner (tied to the fault) fails.
+    } else if (r.status !== before) {
+      problems.push(`${r.rule} changed from ${before} to ${r.status}${r.message ? `: ${r.message}` : ''}`);
+    }
+  }
+  const caught =
+    tied.size > 0 &&
+    [...tied].every((id) => ['fail', 'warn'].includes(results.find((r) => r.rule === id)?.status ?? ''));
+  return { fault, variant, rules: [...tied], caught, problems };
+}
 
-  const extra: Array<{ check: string; problems: string[] }> = [];
-  if (parts.has('credentials')) {
-    const run = await runAgainstMock(api, api.defaultVariant, [], { adjust: wrongCredentials });
+/** A hostile mode: rules may error or skip, never claim a violation; the reports are still written whole. */
+async function hostileCheck(api: AnyApi, mode: HostileMode, seed: number): Promise<HostileCheck> {
+  const dir = mkdtempSync(join(tmpdir(), `certconform-hostile-${mode}-`));
+  try {
+    const run = await runAgainstMock(api, api.defaultVariant, [], {
+      hostile: { mode, seed, spare: 12 },
+      // Only answers withheld on purpose need a shorter request timeout (each costs one); it stays long enough
+      // that a busy machine's pauses are not taken for one (1.5 s was: a loaded run's connect timed out).
+      // Every other mode keeps the mock's own timeouts.
+      adjust: (t) => {
+        if (mode === 'no-answer') t.timeouts = { ...t.timeouts, requestMs: NO_ANSWER_REQUEST_MS };
+      },
+      writeReportsTo: dir,
+    });
     const problems = falseVerdicts(run.results);
     problems.push(...residueProblems([], run.leftOnMock));
-    if (!run.results.some((r) => r.status === 'error'))
-      problems.push('no rule reported the rejected credentials as an error');
-    extra.push({ check: 'wrong credentials', problems });
-    opts.onProgress?.(
-      `wrong credentials: ${countsLine(summarize(run.results.map((r) => r.status)))}${problems.length ? `; ${problems.join('; ')}` : ''}`,
-    );
+    if (run.hostileHits === 0) problems.push('the hostile layer hit no request');
+    if (!run.reportsOk) problems.push('the reports were not written completely');
+    return { mode, hits: run.hostileHits, counts: summarize(run.results.map((r) => r.status)), problems };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  if (parts.has('concurrency')) {
-    const baseline = baselines.get(api.defaultVariant)!;
-    const run = await runAgainstMock(api, api.defaultVariant, [], { adjust: (t) => (t.concurrency = 4) });
-    const problems = run.results
-      .filter((r) => r.status !== baseline.get(r.rule))
-      .map(
-        (r) =>
-          `${r.rule} is ${r.status} at concurrency 4 but ${baseline.get(r.rule)} at 1${r.message ? `: ${r.message}` : ''}`,
-      );
-    problems.push(...residueProblems(run.residue, run.leftOnMock));
-    extra.push({ check: 'concurrency 4', problems });
-    opts.onProgress?.(
-      `concurrency 4: ${problems.length === 0 ? 'same verdicts as concurrency 1' : problems.join('; ')}`,
-    );
-  }
-
-  const ok =
-    coverage.length === 0 &&
-    variants.every((v) => v.problems.length === 0) &&
-    faults.every((f) => f.problems.length === 0 && f.caught) &&
-    hostile.every((h) => h.problems.length === 0) &&
-    extra.every((e) => e.problems.length === 0);
-  return { api: api.id, variants, faults, hostile, extra, coverage, ok };
 }
 
-/** Maps `items` through `fn` with at most `jobs` at once; the results keep the order of `items`. */
-async function inPool<T, R>(
-  items: readonly T[],
-  jobs: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  await runPool(items.length, jobs, async (i) => {
-    out[i] = await fn(items[i]!, i);
-  });
-  return out;
+/** Wrong credentials: the target must say so (some rule errors), and no rule may claim a violation. */
+async function credentialsCheck(api: AnyApi): Promise<{ problems: string[]; counts: Summary }> {
+  const run = await runAgainstMock(api, api.defaultVariant, [], { adjust: wrongCredentials });
+  const problems = falseVerdicts(run.results);
+  problems.push(...residueProblems([], run.leftOnMock));
+  if (!run.results.some((r) => r.status === 'error'))
+    problems.push('no rule reported the rejected credentials as an error');
+  return { problems, counts: summarize(run.results.map((r) => r.status)) };
 }
 
-/**
- * Progress lines of checks that may finish out of order, printed in their order: `say(i, line)` for check i of
- * the current group (undefined: nothing to print), `say.next()` when the group is over.
- */
-function ordered(onProgress?: (line: string) => void) {
-  let lines: Array<string | undefined | null> = [];
-  let printed = 0;
-  const say = (i: number, line: string | undefined): undefined => {
-    lines[i] = line ?? null;
-    while (printed < lines.length && lines[printed] !== undefined) {
-      const l = lines[printed++];
-      if (l) onProgress?.(l);
-    }
-    return undefined;
-  };
-  say.next = () => {
-    lines = [];
-    printed = 0;
-  };
-  return say;
+/** Concurrency 4: the same verdicts as one request at a time, and nothing left behind. */
+async function concurrencyCheck(api: AnyApi, baseline: Map<string, Status>): Promise<string[]> {
+  const run = await runAgainstMock(api, api.defaultVariant, [], { adjust: (t) => (t.concurrency = 4) });
+  const problems = run.results
+    .filter((r) => r.status !== baseline.get(r.rule))
+    .map(
+      (r) =>
+        `${r.rule} is ${r.status} at concurrency 4 but ${baseline.get(r.rule)} at 1${r.message ? `: ${r.message}` : ''}`,
+    );
+  problems.push(...residueProblems(run.residue, run.leftOnMock));
+  return problems;
 }
 
 /**

@@ -29,3 +29,26 @@ export async function runPool(
   await Promise.all(Array.from({ length: Math.min(limit, count) }, lane));
   if (failed) throw first;
 }
+
+/**
+ * At most `limit` tasks at once, shared by callers that do not know of each other (the self-tests of several APIs
+ * in one process); waiting tasks start in the order they asked.
+ */
+export class Slots {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limit) await new Promise<void>((start) => this.waiting.push(start));
+    else this.running++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+}

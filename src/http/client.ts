@@ -9,7 +9,7 @@ import {
   TransportError,
   Violation,
 } from '../core/errors.ts';
-import { answered, currentEvidence, currentRule, excerpt, type Evidence } from './evidence.ts';
+import { answered, currentEvidence, currentRule, excerpt, lazyExcerpt, type Evidence } from './evidence.ts';
 import { proxyCredentials, proxyFor, proxyLabel, targetAgent, type AgentTls } from './proxy.ts';
 import type { Redactor } from './redact.ts';
 
@@ -408,7 +408,8 @@ export class HttpClient {
     const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs;
     const started = Date.now();
     const record: Evidence = { method, url: url.href, status: null, durationMs: 0 };
-    if (body) record.request = excerpt(this.options.redactor.text(body.toString('utf8')));
+    const redactor = this.options.redactor;
+    if (body) lazyExcerpt(record, 'request', () => excerpt(redactor.text(body.toString('utf8'))));
     currentEvidence()?.push(record);
 
     try {
@@ -425,7 +426,8 @@ export class HttpClient {
       if (replay && res.header(REPLAY_MISS_HEADER))
         throw new TransportError(`${method} ${url.href}: not in the recording (${res.text})`);
       record.status = res.status;
-      record.response = excerpt(this.options.redactor.text(res.text));
+      const text = res.text;
+      lazyExcerpt(record, 'response', () => excerpt(redactor.text(text)));
       res.evidence = record;
       recorder?.exchange({
         ...exchange(started, rule, method, url, headers, body),

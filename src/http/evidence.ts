@@ -33,6 +33,23 @@ export function currentEvidence(): Evidence[] | undefined {
   return scope.getStore();
 }
 
+/**
+ * Sets `record[field]` to the excerpt `make` returns, made when first read: most exchanges belong to rules that
+ * pass, whose evidence is dropped unread, and redacting every body as it arrives cost a fifth of a run's CPU.
+ * Reading it later is no weaker: the redactor only learns more secrets as the run goes on.
+ */
+export function lazyExcerpt(record: Evidence, field: 'request' | 'response', make: () => string): void {
+  let value: string | undefined;
+  Object.defineProperty(record, field, {
+    enumerable: true,
+    configurable: true,
+    get: () => (value ??= make()),
+    set: (v: string) => {
+      value = v;
+    },
+  });
+}
+
 /** How much of a body evidence keeps: enough for a whole Redfish resource, pretty-printed. */
 export const EXCERPT_CHARS = 6000;
 /** A string value longer than this is shortened in excerpts (a CSR, a certificate): the members after it stay. */

@@ -349,10 +349,24 @@ export class Redactor {
    * never turn a secret into a form the final pass over the text would miss.
    */
   deep<T>(value: T): T {
+    // The reports of a run mask the same record twice (the files, then Allure): the copy stands while no secret
+    // was added since.
+    const last = this.lastDeep;
+    if (last && last.of === value && last.secrets === this.escaped.size + this.opaque.size)
+      return last.copy as T;
+    const copy = this.deepCopy(value);
+    if (value && typeof value === 'object')
+      this.lastDeep = { of: value, secrets: this.escaped.size + this.opaque.size, copy };
+    return copy;
+  }
+
+  private lastDeep?: { of: unknown; secrets: number; copy: unknown };
+
+  private deepCopy<T>(value: T): T {
     if (typeof value === 'string') return this.text(value) as T;
-    if (Array.isArray(value)) return value.map((v: unknown) => this.deep(v)) as T;
+    if (Array.isArray(value)) return value.map((v: unknown) => this.deepCopy(v)) as T;
     if (value && typeof value === 'object' && !Buffer.isBuffer(value))
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.deep(v)])) as T;
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.deepCopy(v)])) as T;
     return value;
   }
 

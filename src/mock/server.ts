@@ -1,3 +1,4 @@
+import { remember } from '../core/memo.ts';
 import type { FastifyInstance } from 'fastify';
 import type { HostileOptions, RunningMock } from '../core/api.ts';
 import { installHostile } from './hostile.ts';
@@ -12,7 +13,17 @@ export interface TlsCredentials {
 }
 
 /** A server certificate for 127.0.0.1/localhost signed by the test CA, with a key from the pool. */
-export async function loopbackTls(commonName: string, pool = new KeyPool()): Promise<TlsCredentials> {
+export function loopbackTls(commonName: string): Promise<TlsCredentials> {
+  return loopbackIdentity(commonName);
+}
+
+/** One TLS identity per name and process (signing one per mock start cost a self-test seconds). */
+const loopbackIdentity = remember(
+  (commonName: string) => issueLoopbackTls(commonName),
+  (commonName) => commonName,
+);
+
+async function issueLoopbackTls(commonName: string, pool = new KeyPool()): Promise<TlsCredentials> {
   const ca = await TestCa.load();
   const key = await pool.take(2048);
   const cert = await ca.issue({

@@ -1,6 +1,7 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { harnessNow, seededBytes } from '../core/random.ts';
+import { remember } from '../core/memo.ts';
 import { repoPath } from '../paths.ts';
 import { importPkcs8, type SigningAlgorithm } from './keys.ts';
 import { toPem } from './pem.ts';
@@ -34,7 +35,12 @@ export class TestCa {
     readonly signingAlgorithm: SigningAlgorithm,
   ) {}
 
-  static async load(name: TestCaName = 'test-ca'): Promise<TestCa> {
+  /** The committed CA of that name (loaded once per process: every mock start asks for it). */
+  static load(name: TestCaName = 'test-ca'): Promise<TestCa> {
+    return loadCa(name);
+  }
+
+  static async read(name: TestCaName): Promise<TestCa> {
     const dir = repoPath('fixtures/pki/ca');
     const keyPem = readFileSync(`${dir}/${name}.key.pem`, 'utf8');
     const cert = new x509.X509Certificate(readFileSync(`${dir}/${name}.cert.pem`, 'utf8'));
@@ -53,7 +59,7 @@ export class TestCa {
         opts.keyUsages ?? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
         true,
       ),
-      await x509.AuthorityKeyIdentifierExtension.create(this.cert, false),
+      await this.authorityKeyId(),
     ];
     const sans = [
       ...(opts.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
@@ -75,6 +81,13 @@ export class TestCa {
       signingKey: this.keys.privateKey,
       extensions,
     });
+  }
+
+  private aki?: Promise<x509.AuthorityKeyIdentifierExtension>;
+
+  /** The same for every certificate it issues (hashing the CA's key each time cost a self-test seconds). */
+  private authorityKeyId(): Promise<x509.AuthorityKeyIdentifierExtension> {
+    return (this.aki ??= x509.AuthorityKeyIdentifierExtension.create(this.cert, false));
   }
 
   /** Signs a PKCS#10 request: the certificate carries the request's subject and public key. */
@@ -116,3 +129,8 @@ export function spkiOfCert(cert: x509.X509Certificate): Buffer {
 export function publicKeyOfCert(cert: x509.X509Certificate) {
   return createPublicKey({ key: spkiOfCert(cert), format: 'der', type: 'spki' });
 }
+
+const loadCa = remember(
+  (name: TestCaName) => TestCa.read(name),
+  (name) => name,
+);

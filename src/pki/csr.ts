@@ -1,3 +1,4 @@
+import { remember } from '../core/memo.ts';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { Violation } from '../core/errors.ts';
 import { hasPrivateKey, pemBlocks } from './pem.ts';
@@ -47,7 +48,13 @@ export function parseCsrPem(text: unknown, what = 'CSR'): ParsedCsr {
   return parseCsrDer(requests[0]!.der, what);
 }
 
-export function parseCsrDer(der: Buffer, what = 'CSR'): ParsedCsr {
+/** A CSR's DER parsed (remembered: rules and mocks parse the same CSR many times). */
+export const parseCsrDer = remember<[der: Buffer, what?: string], ParsedCsr>(
+  (der, what = 'CSR') => readCsrDer(der, what),
+  (der) => der.toString('base64'),
+);
+
+function readCsrDer(der: Buffer, what: string): ParsedCsr {
   let csr: x509.Pkcs10CertificateRequest;
   try {
     csr = new x509.Pkcs10CertificateRequest(der);

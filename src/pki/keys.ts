@@ -1,3 +1,4 @@
+import { remember } from '../core/memo.ts';
 import { createECDH, createPublicKey, createPrivateKey, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
@@ -41,7 +42,13 @@ function poolFiles(spec: number | PoolCurve): string[] {
     .sort();
 }
 
-export async function importRsaPkcs8(pem: string): Promise<CryptoKeyPair> {
+/** An RSA PKCS#8 PEM as a WebCrypto key pair (remembered per PEM: the pool's keys are imported again and again). */
+export const importRsaPkcs8 = remember(
+  (pem: string) => readRsaPkcs8(pem),
+  (pem) => pem,
+);
+
+async function readRsaPkcs8(pem: string): Promise<CryptoKeyPair> {
   const priv = createPrivateKey(pem);
   const pkcs8 = priv.export({ format: 'der', type: 'pkcs8' });
   const spki = createPublicKey(priv).export({ format: 'der', type: 'spki' });
@@ -51,7 +58,12 @@ export async function importRsaPkcs8(pem: string): Promise<CryptoKeyPair> {
 }
 
 /** A PKCS#8 RSA or EC (P-256, P-384, P-521) key as a WebCrypto key pair for signing, and how it signs. */
-export async function importPkcs8(pem: string): Promise<{
+export const importPkcs8 = remember(
+  (pem: string) => readPkcs8(pem),
+  (pem) => pem,
+);
+
+async function readPkcs8(pem: string): Promise<{
   keys: CryptoKeyPair;
   signingAlgorithm: typeof RSA_SHA256 | typeof ECDSA_SHA256 | typeof ECDSA_SHA384;
 }> {

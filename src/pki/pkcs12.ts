@@ -1,3 +1,4 @@
+import { remember } from '../core/memo.ts';
 import {
   createCipheriv,
   createDecipheriv,
@@ -133,8 +134,17 @@ function bmpPassword(password: string): Buffer {
   return out;
 }
 
-/** The PKCS#12 key derivation (RFC 7292 Appendix B.2): id 1 key, 2 IV, 3 MAC key. */
-function pkcs12Kdf(
+/**
+ * The PKCS#12 key derivation (RFC 7292 Appendix B.2): id 1 key, 2 IV, 3 MAC key. Thousands of hashes each, and
+ * the same archive is read more than once: remembered (the key must not be changed by the caller).
+ */
+const pkcs12Kdf = remember(readPkcs12Kdf, (digest, password, salt, id, iterations, length) =>
+  [digest.hash, password.toString('hex'), Buffer.from(salt).toString('hex'), id, iterations, length].join(
+    ' ',
+  ),
+);
+
+function readPkcs12Kdf(
   digest: { hash: string; v: number },
   password: Buffer,
   salt: Uint8Array,

@@ -15,7 +15,8 @@ import {
 import type { HttpResponse } from '../../src/http/client.ts';
 import { escapePointer } from '../../src/http/evidence.ts';
 import { nameParts } from '../../src/pki/csr.ts';
-import { x509 } from '../../src/pki/x509.ts';
+import type { x509 } from '../../src/pki/x509.ts';
+import { certificateFromDer } from '../../src/pki/x509.ts';
 import type { Fault } from '../../mocks/keyfactor/faults.ts';
 import type { Capability } from './capabilities.ts';
 import { isNotFound, type KfClient } from './client.ts';
@@ -173,7 +174,7 @@ export async function findCertificate(
   const der = Buffer.from(content, 'base64');
   let cert: x509.X509Certificate;
   try {
-    cert = new x509.X509Certificate(der);
+    cert = certificateFromDer(der);
   } catch (err) {
     broken(`${what}: ContentBytes is not a DER certificate (${(err as Error).message})`);
   }

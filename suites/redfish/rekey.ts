@@ -13,7 +13,8 @@ import type { HttpClient, HttpResponse, RequestOptions } from '../../src/http/cl
 import { retryAfterMs } from '../../src/http/client.ts';
 import { parseCsrDer, type ParsedCsr } from '../../src/pki/csr.ts';
 import { pemBlocks } from '../../src/pki/pem.ts';
-import { x509 } from '../../src/pki/x509.ts';
+import type { x509 } from '../../src/pki/x509.ts';
+import { certificateFromDer } from '../../src/pki/x509.ts';
 import {
   CERT_KINDS,
   actionInfoAllows,
@@ -457,7 +458,7 @@ export function certificateOf(body: Json): x509.X509Certificate {
   check(typeof pem === 'string', `certificate ${show(body?.['@odata.id'])} has no CertificateString`);
   const block = pemBlocks(pem).find((b) => b.label === 'CERTIFICATE');
   check(block, `certificate ${show(body?.['@odata.id'])}: CertificateString holds no PEM CERTIFICATE`);
-  return new x509.X509Certificate(block.der);
+  return certificateFromDer(block.der);
 }
 
 /** The certificate fields that change when a certificate is replaced. */

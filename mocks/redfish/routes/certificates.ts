@@ -1,5 +1,6 @@
 import { pemBlocks } from '../../../src/pki/pem.ts';
-import { x509 } from '../../../src/pki/x509.ts';
+import type { x509 } from '../../../src/pki/x509.ts';
+import { certificateFromDer } from '../../../src/pki/x509.ts';
 import { certificateOem, ldapCollectionOem, lighttpdAccepts } from '../ami.ts';
 import { collection, ref, type Answer } from '../answers.ts';
 import { certificateProperties, heldKeyFromPem, type HeldKey } from '../certs.ts';
@@ -158,7 +159,7 @@ export function registerCertificates(ctx: RedfishContext): void {
     if (!certBlock) return bad();
     let leaf: x509.X509Certificate;
     try {
-      leaf = new x509.X509Certificate(certBlock.der);
+      leaf = certificateFromDer(certBlock.der);
     } catch {
       return bad();
     }

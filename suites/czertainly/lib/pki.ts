@@ -3,7 +3,7 @@ import { SCRATCH_PREFIX } from '../../../src/core/scratch.ts';
 import { Violation } from '../../../src/core/errors.ts';
 import { nameParts } from '../../../src/pki/csr.ts';
 import { KeyPool, RSA_SHA256 } from '../../../src/pki/keys.ts';
-import { subtle, x509, type CryptoKeyPair } from '../../../src/pki/x509.ts';
+import { certificateFromDer, subtle, x509, type CryptoKeyPair } from '../../../src/pki/x509.ts';
 import type { Ctx } from '../context.ts';
 
 /** A key pair the suite holds, so it can sign CSRs for issue, renew and rekey. */
@@ -69,7 +69,7 @@ export function parseCertificate(base64: unknown, what: string): x509.X509Certif
   if (typeof base64 !== 'string' || base64 === '')
     throw new Violation(`${what}: expected Base64 certificate content, got ${JSON.stringify(base64)}`);
   try {
-    return new x509.X509Certificate(Buffer.from(base64, 'base64'));
+    return certificateFromDer(Buffer.from(base64, 'base64'));
   } catch (err) {
     throw new Violation(`${what}: not a DER X.509 certificate (${(err as Error).message})`);
   }

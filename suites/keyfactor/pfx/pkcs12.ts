@@ -3,7 +3,7 @@ import { PreconditionFailed, Violation } from '../../../src/core/errors.ts';
 import { publicKeyOfCert } from '../../../src/pki/ca.ts';
 import { keyDescription, sameKeyPair } from '../../../src/pki/keys.ts';
 import { Pkcs12Error, Pkcs12Unsupported, readPkcs12 } from '../../../src/pki/pkcs12.ts';
-import { x509 } from '../../../src/pki/x509.ts';
+import { certificateFromDer, x509 } from '../../../src/pki/x509.ts';
 
 export interface OpenedPfx {
   /** The private keys (RSA, RSA-PSS or EC). */
@@ -36,7 +36,7 @@ export function openPfx(der: Buffer, password: string): OpenedPfx {
 export function certificatesOf(opened: OpenedPfx): x509.X509Certificate[] {
   return opened.certs.map((der, i) => {
     try {
-      return new x509.X509Certificate(der);
+      return certificateFromDer(der);
     } catch (err) {
       throw new Violation(
         `Pkcs12Blob: its certificate #${i + 1} is not an X.509 certificate (${(err as Error).message})`,
