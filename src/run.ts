@@ -9,7 +9,7 @@ import { harnessClocks, randomSeed, setHarnessSeed } from './core/random.ts';
 import { Redactor } from './http/redact.ts';
 import { repoPath } from './paths.ts';
 import { checkRulesMatch, preflight, ruleMatchers } from './preflight.ts';
-import { runPool } from './fleet/pool.ts';
+import { Slots, runPool } from './fleet/pool.ts';
 import { shardRules, shardTargets, type Shard } from './fleet/shard.ts';
 import { loadProfile, mockOverrides, targetFromProfile, type LoadedProfile } from './profile/load.ts';
 import { loadCommandLineTarget, type CommandLineTarget } from './profile/command-line.ts';
@@ -249,7 +249,13 @@ export async function runConformance(
     run.summary = summarize(run.results.map((r) => r.status));
   };
 
-  const runOne = async (i: number): Promise<void> => {
+  const mockSlots = new Slots(MOCK_PARALLEL);
+  const runOne = (i: number): Promise<void> => {
+    const mock = mine[i]!.mock;
+    const inThisProcess = mock && !mock.loaded?.profile.mock?.runtime;
+    return inThisProcess ? mockSlots.run(() => judge(i)) : judge(i);
+  };
+  const judge = async (i: number): Promise<void> => {
     const p = mine[i]!;
     const slot = slots[i]!;
     const say = ordered.progress(i);
@@ -362,8 +368,17 @@ export async function runConformance(
   return { run, exitCode, outDir };
 }
 
-/** How many targets run at once by default: devices are independent; the harness's own work is small. */
-export const DEFAULT_PARALLEL = 8;
+/**
+ * How many targets run at once by default. A device is judged at its own pace (its requests one at a time, as its
+ * profile says) and the harness's own work per target is small, so a fleet behind a slow network runs at once.
+ */
+export const DEFAULT_PARALLEL = 100;
+
+/**
+ * A bundled mock started by the run serves in this process: its work is this machine's CPU, not a device's time,
+ * so only a few run at once whatever --parallel says (more would only slow each mock's answers).
+ */
+export const MOCK_PARALLEL = 4;
 
 /** What the run keeps of one target. */
 interface Slot {

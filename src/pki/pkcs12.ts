@@ -363,7 +363,14 @@ function collect(bags: pkijs.SafeBag[], password: string, out: Pick<Pkcs12Conten
 }
 
 /** Opens a PKCS#12 archive with its password: its certificates (in order) and private keys. */
-export function readPkcs12(der: Buffer, password: string): Pkcs12Contents {
+export const readPkcs12 = remember(
+  (der: Buffer, password: string) => openPkcs12(der, password),
+  // Several rules open the same archive: remembered (its contents must not be changed by a caller).
+  (der, password) => `${password.length}:${password}:${der.toString('base64')}`,
+  32,
+);
+
+function openPkcs12(der: Buffer, password: string): Pkcs12Contents {
   const pfx = parse('the archive (not PKCS#12)', () => {
     const node = asn1js.fromBER(new Uint8Array(der));
     if (node.offset === -1) throw new Error(node.result.error);
