@@ -245,6 +245,47 @@ export function redactWithAll(text: string): string {
   return any ? out : new Redactor().text(out);
 }
 
+/**
+ * Whether a text may hold any of a set of strings, in one pass: a bitmap of the hashes of every string's first
+ * four characters, tried at every position of the text. No means none is there; yes means look (a hash can
+ * collide). A report is redacted tens of thousands of times; each string sought one by one made that quadratic.
+ */
+export class QuadScreen {
+  private readonly bits = new Uint8Array(1 << 19); // 2^22 bits
+  private readonly always: boolean;
+
+  constructor(needles: Iterable<string>) {
+    let short = false;
+    for (const n of needles) {
+      if (n.length < 4) short = true;
+      else this.mark(QuadScreen.hash(n.charCodeAt(0), n.charCodeAt(1), n.charCodeAt(2), n.charCodeAt(3)));
+    }
+    this.always = short; // a string under four characters cannot be screened: always look
+  }
+
+  private static hash(a: number, b: number, c: number, d: number): number {
+    return (Math.imul(Math.imul(Math.imul(a, 31) + b, 31) + c, 31) + d) & 0x3fffff;
+  }
+
+  private mark(h: number): void {
+    this.bits[h >>> 3]! |= 1 << (h & 7);
+  }
+
+  mayHoldAny(text: string): boolean {
+    if (this.always) return true;
+    for (let i = 0; i + 3 < text.length; i++) {
+      const h = QuadScreen.hash(
+        text.charCodeAt(i),
+        text.charCodeAt(i + 1),
+        text.charCodeAt(i + 2),
+        text.charCodeAt(i + 3),
+      );
+      if (this.bits[h >>> 3]! & (1 << (h & 7))) return true;
+    }
+    return false;
+  }
+}
+
 export class Redactor {
   constructor() {
     everyRedactor.add(new WeakRef(this));
@@ -253,7 +294,11 @@ export class Redactor {
   private readonly escaped = new Map<string, SecretForms>();
   /** Base64 forms, and the secret each one encodes (none for a Basic credential pair). */
   private readonly opaque = new Map<string, string | undefined>();
-  private order?: { escaped: Array<[string, SecretForms]>; opaque: Array<[string, string | undefined]> };
+  private order?: {
+    escaped: Array<[string, SecretForms]>;
+    opaque: Array<[string, string | undefined]>;
+    screen: QuadScreen;
+  };
   private needles?: BinaryNeedles;
 
   /** Registers a value that must never appear in output. Very short values are ignored (they would mask noise). */
@@ -287,6 +332,7 @@ export class Redactor {
     this.order ??= {
       escaped: [...this.escaped].sort(([, a], [, b]) => b.forms[0]!.length - a.forms[0]!.length),
       opaque: [...this.opaque].sort(([a], [b]) => b.length - a.length),
+      screen: new QuadScreen([...[...this.escaped.values()].flatMap((e) => e.forms), ...this.opaque.keys()]),
     };
     const mask = (value: string | undefined) => {
       const label = value === undefined ? undefined : opts.labels?.get(value);
@@ -294,12 +340,15 @@ export class Redactor {
     };
     const keep = (value: string) => !!opts.keep?.has(value) || PLACEHOLDER_ONLY.test(value);
     let out = this.escaped.size ? this.maskInsideBase64(input, opts.labels) : input;
-    for (const [value, { anchor, forms }] of this.order.escaped) {
+    // One pass over the text says whether any registered form can be in it (most texts hold none).
+    const registered = this.order.screen.mayHoldAny(out);
+    for (const [value, { anchor, forms }] of registered ? this.order.escaped : []) {
       // Cheap test first: a text without the secret's letters holds none of its forms (reports are megabytes).
       if (anchor && !out.includes(anchor)) continue;
       for (const s of forms) if (out.includes(s)) out = out.split(s).join(mask(value));
     }
-    for (const [s, value] of this.order.opaque) if (out.includes(s)) out = out.split(s).join(mask(value));
+    for (const [s, value] of registered ? this.order.opaque : [])
+      if (out.includes(s)) out = out.split(s).join(mask(value));
     const fields = ANY_SECRET_FIELD.test(out);
     if (fields) for (let level = 0; level < JSON_LEVELS; level++) out = maskJsonFields(out, level, keep);
     for (const [pattern, masked] of fields ? PATTERNS : SHAPE_PATTERNS)

@@ -61,28 +61,30 @@ function plainWriter(dir: string): FileSystemWriter {
  */
 export function writeAllure(
   dir: string,
-  raw: RunRecord,
+  run: RunRecord,
   redactor: Redactor,
   opts: { durable?: boolean } = {},
 ): void {
-  // Masked before Allure writes: environment.properties escapes what it holds (a secret would slip through).
-  const run = redactor.deep(raw);
   const blocked = errorCauses(run.results).filter((g) => g.blocked);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const inner = opts.durable === false ? plainWriter(dir) : new FileSystemWriter({ resultsDir: dir });
   const runtime = new ReporterRuntime({
     writer: redactingWriter(inner, redactor),
+    // Masked before Allure writes it: environment.properties escapes what it holds (a secret would slip through).
+    // Results and attachments are JSON, whose escapings the writer's mask knows.
     environmentInfo: Object.fromEntries(
-      run.targets.flatMap((t) => [
-        [`target ${t.name}`, `${t.api} ${t.baseUrl} (${t.vendor})`],
-        // The headline: what kept rules from being evaluated (the target's state), what the target does not offer
-        // (optional is not missing).
-        ...blocked
-          .filter((g) => g.target === t.name)
-          .map((g, i) => [`target ${t.name} not evaluated ${i + 1}`, causeLine(g)]),
-        ...absentHeadlines(t).map((l, i) => [`target ${t.name} not offered ${i + 1}`, l]),
-      ]),
+      redactor.deep(
+        run.targets.flatMap((t) => [
+          [`target ${t.name}`, `${t.api} ${t.baseUrl} (${t.vendor})`],
+          // The headline: what kept rules from being evaluated (the target's state), what the target does not offer
+          // (optional is not missing).
+          ...blocked
+            .filter((g) => g.target === t.name)
+            .map((g, i) => [`target ${t.name} not evaluated ${i + 1}`, causeLine(g)]),
+          ...absentHeadlines(t).map((l, i) => [`target ${t.name} not offered ${i + 1}`, l]),
+        ]),
+      ),
     ),
   });
   const start = Date.parse(run.startedAt);

@@ -172,7 +172,14 @@ function problemsAt(body: unknown, ref: string): SchemaProblem[] {
 }
 
 /** Namespaces whose payloads the suite validates (by whatever version a service names). */
-const VALIDATED = ['Certificate', 'Task', 'TaskService', 'CertificateService', 'ActionInfo'];
+const VALIDATED = [
+  'Certificate',
+  'CertificateLocations',
+  'Task',
+  'TaskService',
+  'CertificateService',
+  'ActionInfo',
+];
 
 /**
  * Compiles every validator the suite can need, once, before any target is contacted (ApiDefinition.prepare):
