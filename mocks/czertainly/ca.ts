@@ -104,10 +104,10 @@ export function createCa({ world, behaviour, fault }: MockContext) {
 
   async function processIssue(c: Certificate): Promise<void> {
     if (fault('state-unknown-value')) {
-      // The undocumented state lasts until a client has read it (at most 5 s), so the fault does not hinge on
-      // a poll landing in a short window on a busy machine.
+      // The undocumented state lasts until a client has read it (at most the mock profile's 20 s operation
+      // timeout), so the fault does not hinge on a poll landing in a short window on a busy machine.
       c.state = 'processing';
-      for (let waited = 0; waited < 5000 && !seenProcessing.has(c.uuid); waited += 20) await sleep(20);
+      for (let waited = 0; waited < 20_000 && !seenProcessing.has(c.uuid); waited += 20) await sleep(20);
     }
     await approval(c);
     try {

@@ -1,3 +1,8 @@
+/**
+ * `certconform selftest` on several cores: one process is one event loop, and a self-test is mostly CPU (keys,
+ * certificates, parsing), so the checks are dealt to `processes` child processes (`selftest --shard i/n`), each
+ * running its share of every API, and their reports are merged. Each child prints JSON lines on stdout.
+ */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { AnyApi } from './api.ts';
@@ -11,11 +16,7 @@ import { Slots } from '../fleet/pool.ts';
  */
 export const SHARD_SLOTS = 6;
 
-/**
- * `certconform selftest` on several cores: one process is one event loop, and a self-test is mostly CPU (keys,
- * certificates, parsing), so the checks are dealt to `processes` child processes (`selftest --shard i/n`), each
- * running its share of every API, and their reports are merged. Each child prints JSON lines on stdout.
- */
+/** What to self-test: the parts, and the faults and hostile seed when the command line names them. */
 export interface SelftestSelection {
   parts: readonly SelftestPart[];
   faults?: string[];
@@ -86,6 +87,7 @@ function shardProcess(
     'selftest',
     ...apis.flatMap((a) => ['--api', a.id]),
     ...(selection.faults ?? []).flatMap((f) => ['--fault', f]),
+    // The options the selection came from (the child derives the same parts from them).
     ...(selection.parts.length === 1 && selection.parts[0] === 'hostile' ? ['--hostile'] : []),
     ...(selection.seed !== undefined ? ['--seed', String(selection.seed)] : []),
     '--shard',
