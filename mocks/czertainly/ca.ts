@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { generateCertificate } from '../../src/pki/generate.ts';
 import { RSA_SHA256 } from '../../src/pki/keys.ts';
 import { subtle, x509, type CryptoKeyPair } from '../../src/pki/x509.ts';
 import { newUuid } from './model.ts';
@@ -34,7 +35,7 @@ export async function createEcCa(): Promise<Signer> {
     cert,
     async issue(opts) {
       const from = new Date(Date.now() - 60_000);
-      return x509.X509CertificateGenerator.create({
+      return generateCertificate({
         serialNumber: opts.serialNumber ?? '01' + randomBytes(15).toString('hex'),
         subject: opts.subject,
         issuer: cert.subject,
@@ -71,7 +72,7 @@ export function createCa({ world, behaviour, fault }: MockContext) {
     if (v2 && fault('duplicate-serials')) serialNumber = world.fixedSerial ??= '0badc0de0badc0de';
     if (fault('sign-with-rogue-ca')) {
       const notBefore = new Date(Date.now() - 60_000);
-      return x509.X509CertificateGenerator.create({
+      return generateCertificate({
         serialNumber: serialNumber ?? '01' + newUuid().replace(/-/g, '').slice(0, 30),
         subject,
         issuer: ca.cert.subject,

@@ -1,8 +1,10 @@
+import { generateCertificate } from '../../src/pki/generate.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { TestCa, sha1Thumbprint, type TestCaName } from '../../src/pki/ca.ts';
 import { KeyPool, RSA_SHA256, type PoolCurve } from '../../src/pki/keys.ts';
 import type { Pkcs12ProtectionName } from '../../src/pki/pkcs12.ts';
-import { x509, type CryptoKey, type CryptoKeyPair } from '../../src/pki/x509.ts';
+import type { x509 } from '../../src/pki/x509.ts';
+import { type CryptoKey, type CryptoKeyPair } from '../../src/pki/x509.ts';
 import type { Variant } from './variants.ts';
 
 /** Fixed, TEST ONLY credentials of the mock's two users. */
@@ -393,7 +395,7 @@ export class Inventory {
     issuer = this.ca.cert.subject,
   ): Promise<x509.X509Certificate> {
     this.rogue ??= (await new KeyPool(3).take(2048)).keys;
-    return x509.X509CertificateGenerator.create({
+    return generateCertificate({
       serialNumber: '01' + randomBytes(15).toString('hex'),
       subject,
       issuer,

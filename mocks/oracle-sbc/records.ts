@@ -1,3 +1,4 @@
+import { generateCsr } from '../../src/pki/generate.ts';
 import { RSA_SHA256, type KeyPool } from '../../src/pki/keys.ts';
 import { toPem } from '../../src/pki/pem.ts';
 import { subtle, x509, type CryptoKeyPair } from '../../src/pki/x509.ts';
@@ -177,7 +178,7 @@ export async function buildCsr(
 
   const hash = DIGESTS[one(rec, 'digest-algor')] ?? 'SHA-256';
   const signingAlgorithm = key.algorithm === 'ecdsa' ? { name: 'ECDSA', hash } : { ...RSA_SHA256, hash };
-  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
+  const csr = await generateCsr({
     name: subject,
     keys: key.keys,
     signingAlgorithm,

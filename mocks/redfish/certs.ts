@@ -1,3 +1,4 @@
+import { generateCsr } from '../../src/pki/generate.ts';
 import { remember } from '../../src/core/memo.ts';
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import type { TestCa } from '../../src/pki/ca.ts';
@@ -76,7 +77,7 @@ export interface CsrOptions {
 }
 
 export async function makeCsr(opts: CsrOptions): Promise<string> {
-  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
+  const csr = await generateCsr({
     name: opts.subject,
     keys: opts.key.keys,
     // ECDSA with the hash of the curve's size (P-384: SHA-384), as devices sign; RSA with SHA-256.

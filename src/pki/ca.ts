@@ -4,6 +4,7 @@ import { harnessNow, seededBytes } from '../core/random.ts';
 import { remember } from '../core/memo.ts';
 import { repoPath } from '../paths.ts';
 import { importPkcs8, type SigningAlgorithm } from './keys.ts';
+import { generateCertificate } from './generate.ts';
 import { toPem } from './pem.ts';
 import { x509, type CryptoKey, type CryptoKeyPair } from './x509.ts';
 
@@ -54,23 +55,16 @@ export class TestCa {
 
   async issue(opts: IssueOptions): Promise<x509.X509Certificate> {
     const extensions: x509.Extension[] = [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(
-        opts.keyUsages ?? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
-        true,
-      ),
+      NOT_A_CA,
+      keyUsage(opts.keyUsages ?? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment),
       await this.authorityKeyId(),
     ];
-    const sans = [
-      ...(opts.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
-      ...(opts.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
-    ];
-    if (sans.length) extensions.push(new x509.SubjectAlternativeNameExtension(sans));
-    if (opts.extendedKeyUsages?.length)
-      extensions.push(new x509.ExtendedKeyUsageExtension(opts.extendedKeyUsages));
+    if (opts.dnsNames?.length || opts.ipAddresses?.length)
+      extensions.push(subjectAltName(opts.dnsNames ?? [], opts.ipAddresses ?? []));
+    if (opts.extendedKeyUsages?.length) extensions.push(extendedKeyUsage(opts.extendedKeyUsages));
     // The harness's values are seeded (a replay signs the same bytes); a mock's are random (no rule scope).
     const notBefore = opts.notBefore ?? new Date(harnessNow().getTime() - 60_000);
-    return x509.X509CertificateGenerator.create({
+    return generateCertificate({
       serialNumber: opts.serialNumber ?? '01' + seededBytes(15).toString('hex'),
       subject: opts.subject,
       issuer: this.cert.subject,
@@ -129,6 +123,25 @@ export function spkiOfCert(cert: x509.X509Certificate): Buffer {
 export function publicKeyOfCert(cert: x509.X509Certificate) {
   return createPublicKey({ key: spkiOfCert(cert), format: 'der', type: 'spki' });
 }
+
+// The extensions a CA puts in what it issues, made once per content (each costs a trip through ASN.1).
+const NOT_A_CA = new x509.BasicConstraintsExtension(false, undefined, true);
+const keyUsage = remember(
+  (flags: number) => new x509.KeyUsagesExtension(flags, true),
+  (flags) => String(flags),
+);
+const subjectAltName = remember(
+  (dns: string[], ips: string[]) =>
+    new x509.SubjectAlternativeNameExtension([
+      ...dns.map((value) => ({ type: 'dns' as const, value })),
+      ...ips.map((value) => ({ type: 'ip' as const, value })),
+    ]),
+  (dns, ips) => JSON.stringify([dns, ips]),
+);
+const extendedKeyUsage = remember(
+  (usages: string[]) => new x509.ExtendedKeyUsageExtension(usages),
+  (usages) => usages.join(),
+);
 
 const loadCa = remember(
   (name: TestCaName) => TestCa.read(name),

@@ -1,9 +1,11 @@
+import { generateCsr } from '../../../src/pki/generate.ts';
 import { seededBytes, seededP256Jwk } from '../../../src/core/random.ts';
 import { SCRATCH_PREFIX } from '../../../src/core/scratch.ts';
 import { Violation } from '../../../src/core/errors.ts';
 import { nameParts } from '../../../src/pki/csr.ts';
 import { KeyPool, RSA_SHA256 } from '../../../src/pki/keys.ts';
-import { certificateFromDer, subtle, x509, type CryptoKeyPair } from '../../../src/pki/x509.ts';
+import type { x509 } from '../../../src/pki/x509.ts';
+import { certificateFromDer, subtle, type CryptoKeyPair } from '../../../src/pki/x509.ts';
 import type { Ctx } from '../context.ts';
 
 /** A key pair the suite holds, so it can sign CSRs for issue, renew and rekey. */
@@ -52,7 +54,7 @@ export function commonName(subject: string): string | undefined {
 }
 
 export async function makeCsr(key: SuiteKey, subject: string): Promise<SuiteCsr> {
-  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
+  const csr = await generateCsr({
     name: subject,
     keys: key.keys,
     signingAlgorithm: key.algorithm,

@@ -1,3 +1,4 @@
+import { generateCsr } from '../../../../src/pki/generate.ts';
 import type { RuleRun } from '../../../../src/core/api.ts';
 import {
   check,
@@ -9,7 +10,7 @@ import {
 import { TestCa, certPem } from '../../../../src/pki/ca.ts';
 import type { ParsedCsr } from '../../../../src/pki/csr.ts';
 import { KeyPool, RSA_SHA256 } from '../../../../src/pki/keys.ts';
-import { subtle, x509 } from '../../../../src/pki/x509.ts';
+import { subtle } from '../../../../src/pki/x509.ts';
 import { MESSAGES, type SbcClient } from '../../client.ts';
 import { checkSameKey, csrOfResponse, recordWithGeneratedKey, recordWithKey, storedKey } from '../../csr.ts';
 import { expectEnvelope, expectLocked, expectStatus, rule } from '../../rule.ts';
@@ -55,7 +56,7 @@ async function foreignCertificate(t: RuleRun<SbcClient>, csr: ParsedCsr): Promis
     i++
   )
     key = await pool.take(bits);
-  const forged = await x509.Pkcs10CertificateRequestGenerator.create({
+  const forged = await generateCsr({
     name: csr.csr.subject,
     keys: key.keys,
     signingAlgorithm: RSA_SHA256,
