@@ -8,6 +8,7 @@ import { UsageError, describeError } from './core/errors.ts';
 import { EXIT, STOP_SIGNALS, type StopSignal } from './core/outcome.ts';
 import { SELFTEST_PARTS, selftest, type SelftestReport } from './core/selftest.ts';
 import { runShard, selftestInProcesses, type SelftestSelection } from './core/selftest-processes.ts';
+import { loadDurations, saveDurations } from './core/selftest-durations.ts';
 import { availableParallelism } from 'node:os';
 import { mockTarget } from './core/targets.ts';
 import { writeMockProfile } from './mock/profile-out.ts';
@@ -578,6 +579,7 @@ export function buildCli(): Command {
           processes > 1
             ? await selftestInProcesses(apis, selection, processes, onProgress)
             : await selftestHere(apis, selection, onProgress);
+        saveDurations(reports);
         print('');
         for (const report of reports) printSelftestScore(APIS[report.api as ApiId], report);
         const ok = reports.every((r) => r.ok);
@@ -596,6 +598,7 @@ async function selftestHere(
   onProgress: (api: string, line: string) => void,
 ): Promise<SelftestReport[]> {
   const reports: SelftestReport[] = [];
+  const durations = loadDurations();
   for (const api of apis) {
     const faults = selection.faults?.filter((f) => f in api.faults);
     if (selection.faults?.length && !faults?.length) continue;
@@ -604,6 +607,7 @@ async function selftestHere(
         parts: selection.parts,
         ...(faults ? { faults } : {}),
         ...(selection.seed !== undefined ? { seed: selection.seed } : {}),
+        durations,
         onProgress: (line) => onProgress(api.id, line),
       }),
     );

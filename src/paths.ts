@@ -7,3 +7,6 @@ export const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export function repoPath(...parts: string[]): string {
   return resolve(REPO_ROOT, ...parts);
 }
+
+/** What the tool keeps between its runs on this machine (compiled validators, the self-test's timings). */
+export const CACHE_DIR = repoPath('node_modules/.cache/certconform');

@@ -46,8 +46,8 @@ describe('certconform selftest in processes', () => {
     const [f1, f2] = Object.keys(api.faults);
     const share = (variant: string, fault: string, problems: string[]): SelftestReport => ({
       api: api.id,
-      variants: [{ variant, problems: [], results: [] }],
-      faults: [{ fault, variant: api.defaultVariant, rules: [], caught: true, problems }],
+      variants: [{ variant, problems: [], results: [], seconds: 1 }],
+      faults: [{ fault, variant: api.defaultVariant, rules: [], caught: true, problems, seconds: 2 }],
       hostile: [],
       extra: [],
       coverage: [],

@@ -3,7 +3,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Ajv, ValidateFunction } from 'ajv';
-import { repoPath } from '../paths.ts';
+import { CACHE_DIR } from '../paths.ts';
 
 const require = createRequire(import.meta.url);
 // ajv's standalone module is CommonJS: module.exports is the function.
@@ -13,7 +13,7 @@ const standaloneCode = require('ajv/dist/standalone/index.js') as (
 ) => string;
 const AJV_VERSION = (require('ajv/package.json') as { version: string }).version;
 
-export const SCHEMA_CACHE_DIR = repoPath('node_modules/.cache/certconform');
+export const SCHEMA_CACHE_DIR = CACHE_DIR;
 
 /**
  * Validators for `refs`, compiled once per machine. Compiling a large schema set takes seconds (the Redfish

@@ -19,20 +19,31 @@ import { mockTarget } from './targets.ts';
 import { Slots } from '../fleet/pool.ts';
 import type { Shard } from '../fleet/shard.ts';
 import { Redactor } from '../http/redact.ts';
+import { checkKey, type CheckKind, type Durations } from './selftest-durations.ts';
 import { repoPath } from '../paths.ts';
 import type { Status } from './outcome.ts';
 
-export interface VariantCheck {
+/** What every check says besides its findings: how long its suite pass took (it orders the next self-test). */
+interface Timed {
+  seconds: number;
+}
+
+export interface VariantCheck extends Timed {
   variant: string;
   problems: string[];
   results: RuleResult[];
 }
 
-export interface FaultCheck {
+export interface FaultCheck extends Timed {
   fault: string;
   variant: string;
   rules: string[];
   caught: boolean;
+  problems: string[];
+}
+
+export interface ExtraCheck extends Timed {
+  check: (typeof EXTRA_CHECKS)[number];
   problems: string[];
 }
 
@@ -42,7 +53,7 @@ export interface SelftestReport {
   faults: FaultCheck[];
   hostile: HostileCheck[];
   /** Wrong credentials and concurrency 4. */
-  extra: Array<{ check: string; problems: string[] }>;
+  extra: ExtraCheck[];
   /** Vocabulary problems: rules without faults, faults no rule claims. */
   coverage: string[];
   ok: boolean;
@@ -136,7 +147,7 @@ function writeAndVerify(
   }
 }
 
-export interface HostileCheck {
+export interface HostileCheck extends Timed {
   mode: HostileMode;
   hits: number;
   counts: Summary;
@@ -166,98 +177,111 @@ export async function selftest(
     shard?: Shard;
     /** Slots shared with the self-tests of other APIs in this process (instead of `jobs` of its own). */
     slots?: Slots;
+    /** The timings of earlier self-tests: the longest checks are dealt and started first. */
+    durations?: Durations;
   } = {},
 ): Promise<SelftestReport> {
   const parts = new Set(opts.parts ?? SELFTEST_PARTS);
   const say = (line: string) => opts.onProgress?.(line);
   const coverage = coverageGaps(api);
 
-  // Every check of every kind is dealt to the shards in turn, so each gets a like share of each kind.
-  let dealt = 0;
-  const mine = () => !opts.shard || dealt++ % opts.shard.count === opts.shard.index - 1;
-  const myVariants = parts.has('variants') ? Object.keys(api.variants).filter(mine) : [];
-  const myFaults = Object.entries(api.faults).filter(
-    ([fault]) => parts.has('faults') && (!opts.faults || opts.faults.includes(fault)) && mine(),
-  );
-  const myModes = parts.has('hostile') ? HOSTILE_MODES.filter(mine) : [];
-  const checkCredentials = parts.has('credentials') && mine();
-  const checkConcurrency = parts.has('concurrency') && mine();
+  const took = timings(api, opts.durations);
+  const mine = dealChecks(api, parts, opts);
+  const myOf = (kind: CheckKind) => mine.filter((c) => c.kind === kind).map((c) => c.name);
+  const myVariants = myOf('variant');
+  const myFaults = myOf('fault');
+  const myModes = myOf('hostile') as HostileMode[];
+  const myExtras = myOf('extra');
 
   const variants: VariantCheck[] = [];
   const faults: FaultCheck[] = [];
   const hostile: HostileCheck[] = [];
-  const extra: Array<{ check: string; problems: string[] }> = [];
-  // Every check is one suite pass in a slot; its line says how long it took.
+  const extra: ExtraCheck[] = [];
+  // Every check is one suite pass in a slot, the longest first; its line says how long it took.
   const slots = opts.slots ?? new Slots(Math.max(1, opts.jobs ?? SELFTEST_JOBS));
-  const inSlot = (check: () => Promise<string | undefined>) =>
+  const inSlot = <C extends Timed>(
+    priority: number,
+    run: () => Promise<C>,
+    report?: { keep: (c: C) => void; line: (c: C) => string },
+  ) =>
     slots.run(async () => {
       const started = performance.now();
-      const line = await check();
-      if (line) say(`${line} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
-    });
-  const tasks: Array<Promise<void>> = [];
+      const check = await run();
+      check.seconds = Math.round((performance.now() - started) / 100) / 10;
+      if (report) {
+        report.keep(check);
+        say(`${report.line(check)} (${check.seconds.toFixed(1)} s)`);
+      }
+      return check;
+    }, priority);
+  const tasks: Array<Promise<unknown>> = [];
 
-  // The hostile modes first: they wait most (withheld and slow answers) and need no baseline.
   for (const mode of myModes)
     tasks.push(
-      inSlot(async () => {
-        const check = await hostileCheck(api, mode, opts.seed ?? 1);
-        hostile.push(check);
-        return `hostile ${mode}: ${check.hits} requests hit; ${countsLine(check.counts)}${check.problems.length ? `; ${check.problems.length} problem(s): ${check.problems.join('; ')}` : ''}`;
+      inSlot(took('hostile', mode), () => hostileCheck(api, mode, opts.seed ?? 1), {
+        keep: (c) => hostile.push(c),
+        line: (c) =>
+          `hostile ${mode}: ${c.hits} requests hit; ${countsLine(c.counts)}${c.problems.length ? `; ${c.problems.length} problem(s): ${c.problems.join('; ')}` : ''}`,
       }),
     );
 
   // The clean run of a variant is its check and the baseline of its faults; a baseline this share needs but
-  // does not report (its variant was dealt to another share, or the variants part is off) runs all the same.
-  const baselineVariants = new Set([
-    ...myVariants,
-    ...myFaults.map(([, spec]) => spec.variant ?? api.defaultVariant),
-    ...(checkConcurrency ? [api.defaultVariant] : []),
-  ]);
+  // does not report (its variant was dealt to another share, or the variants part is off) runs all the same,
+  // as early as the longest check that waits for it.
+  const variantOf = (fault: string) => api.faults[fault]?.variant ?? api.defaultVariant;
+  const waiting = new Map<string, number>();
+  const needs = (variant: string, priority: number) =>
+    waiting.set(variant, Math.max(waiting.get(variant) ?? 0, priority));
+  for (const v of myVariants) needs(v, took('variant', v));
+  for (const f of myFaults) needs(variantOf(f), took('fault', f));
+  if (myExtras.includes('concurrency 4')) needs(api.defaultVariant, took('extra', 'concurrency 4'));
   const baselines = new Map<string, Promise<Map<string, Status>>>();
-  for (const variant of baselineVariants) {
-    let verdicts = new Map<string, Status>();
-    const clean = inSlot(async () => {
-      const check = await cleanVariant(api, variant);
-      verdicts = new Map(check.results.map((r) => [r.rule, r.status]));
-      if (!myVariants.includes(variant)) return undefined;
-      variants.push(check);
-      return `variant ${variant}: ${check.problems.length === 0 ? 'clean' : `${check.problems.length} problem(s)`}`;
-    });
+  for (const [variant, priority] of waiting) {
+    const clean = inSlot(
+      priority,
+      () => cleanVariant(api, variant),
+      myVariants.includes(variant)
+        ? {
+            keep: (c) => variants.push(c),
+            line: (c) =>
+              `variant ${variant}: ${c.problems.length === 0 ? 'clean' : `${c.problems.length} problem(s)`}`,
+          }
+        : undefined,
+    );
     tasks.push(clean);
-    const baseline = clean.then(() => verdicts);
+    const baseline = clean.then((c) => new Map(c.results.map((r) => [r.rule, r.status])));
     baseline.catch(() => undefined); // a failed clean run is its own task's error, even when no fault waits on it
     baselines.set(variant, baseline);
   }
 
   // A fault asks for a slot once its baseline is there.
-  for (const [fault, spec] of myFaults) {
-    const variant = spec.variant ?? api.defaultVariant;
+  for (const fault of myFaults) {
+    const variant = variantOf(fault);
     tasks.push(
       baselines.get(variant)!.then((baseline) =>
-        inSlot(async () => {
-          const check = await faultCheck(api, fault, variant, baseline);
-          faults.push(check);
-          return `fault ${fault} (${variant}): ${check.problems.length === 0 ? `caught by ${check.rules.join(', ')}` : check.problems.join('; ')}`;
+        inSlot(took('fault', fault), () => faultCheck(api, fault, variant, baseline), {
+          keep: (c) => faults.push(c),
+          line: (c) =>
+            `fault ${fault} (${variant}): ${c.problems.length === 0 ? `caught by ${c.rules.join(', ')}` : c.problems.join('; ')}`,
         }),
       ),
     );
   }
-  if (checkCredentials)
+  if (myExtras.includes('wrong credentials'))
     tasks.push(
-      inSlot(async () => {
-        const { problems, counts } = await credentialsCheck(api);
-        extra.push({ check: 'wrong credentials', problems });
-        return `wrong credentials: ${countsLine(counts)}${problems.length ? `; ${problems.join('; ')}` : ''}`;
+      inSlot(took('extra', 'wrong credentials'), () => credentialsCheck(api), {
+        keep: ({ counts: _, ...c }) => extra.push(c),
+        line: (c) =>
+          `wrong credentials: ${countsLine(c.counts)}${c.problems.length ? `; ${c.problems.join('; ')}` : ''}`,
       }),
     );
-  if (checkConcurrency)
+  if (myExtras.includes('concurrency 4'))
     tasks.push(
       baselines.get(api.defaultVariant)!.then((baseline) =>
-        inSlot(async () => {
-          const problems = await concurrencyCheck(api, baseline);
-          extra.push({ check: 'concurrency 4', problems });
-          return `concurrency 4: ${problems.length === 0 ? 'same verdicts as concurrency 1' : problems.join('; ')}`;
+        inSlot(took('extra', 'concurrency 4'), () => concurrencyCheck(api, baseline), {
+          keep: (c) => extra.push(c),
+          line: (c) =>
+            `concurrency 4: ${c.problems.length === 0 ? 'same verdicts as concurrency 1' : c.problems.join('; ')}`,
         }),
       ),
     );
@@ -323,7 +347,7 @@ async function cleanVariant(api: AnyApi, variant: string): Promise<VariantCheck>
     if (r.status === 'skip' && cap && has.has(cap))
       problems.push(`${r.rule} skipped although the variant has "${cap}": ${r.reason}`);
   }
-  return { variant, problems, results };
+  return { variant, problems, results, seconds: 0 };
 }
 
 /** One fault: every rule tied to it fails (or warns); every other rule keeps its baseline outcome. */
@@ -353,7 +377,7 @@ async function faultCheck(
   const caught =
     tied.size > 0 &&
     [...tied].every((id) => ['fail', 'warn'].includes(results.find((r) => r.rule === id)?.status ?? ''));
-  return { fault, variant, rules: [...tied], caught, problems };
+  return { fault, variant, rules: [...tied], caught, problems, seconds: 0 };
 }
 
 /** A hostile mode: rules may error or skip, never claim a violation; the reports are still written whole. */
@@ -374,24 +398,35 @@ async function hostileCheck(api: AnyApi, mode: HostileMode, seed: number): Promi
     problems.push(...residueProblems([], run.leftOnMock));
     if (run.hostileHits === 0) problems.push('the hostile layer hit no request');
     if (!run.reportsOk) problems.push('the reports were not written completely');
-    return { mode, hits: run.hostileHits, counts: summarize(run.results.map((r) => r.status)), problems };
+    return {
+      mode,
+      hits: run.hostileHits,
+      counts: summarize(run.results.map((r) => r.status)),
+      problems,
+      seconds: 0,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /** Wrong credentials: the target must say so (some rule errors), and no rule may claim a violation. */
-async function credentialsCheck(api: AnyApi): Promise<{ problems: string[]; counts: Summary }> {
+async function credentialsCheck(api: AnyApi): Promise<ExtraCheck & { counts: Summary }> {
   const run = await runAgainstMock(api, api.defaultVariant, [], { adjust: wrongCredentials });
   const problems = falseVerdicts(run.results);
   problems.push(...residueProblems([], run.leftOnMock));
   if (!run.results.some((r) => r.status === 'error'))
     problems.push('no rule reported the rejected credentials as an error');
-  return { problems, counts: summarize(run.results.map((r) => r.status)) };
+  return {
+    check: 'wrong credentials',
+    problems,
+    counts: summarize(run.results.map((r) => r.status)),
+    seconds: 0,
+  };
 }
 
 /** Concurrency 4: the same verdicts as one request at a time, and nothing left behind. */
-async function concurrencyCheck(api: AnyApi, baseline: Map<string, Status>): Promise<string[]> {
+async function concurrencyCheck(api: AnyApi, baseline: Map<string, Status>): Promise<ExtraCheck> {
   const run = await runAgainstMock(api, api.defaultVariant, [], { adjust: (t) => (t.concurrency = 4) });
   const problems = run.results
     .filter((r) => r.status !== baseline.get(r.rule))
@@ -400,7 +435,7 @@ async function concurrencyCheck(api: AnyApi, baseline: Map<string, Status>): Pro
         `${r.rule} is ${r.status} at concurrency 4 but ${baseline.get(r.rule)} at 1${r.message ? `: ${r.message}` : ''}`,
     );
   problems.push(...residueProblems(run.residue, run.leftOnMock));
-  return problems;
+  return { check: 'concurrency 4', problems, seconds: 0 };
 }
 
 /**
@@ -439,4 +474,43 @@ function countsLine(s: Summary): string {
 function wrongCredentials(t: Target): void {
   const spoil = (v: string | undefined) => (v ? `${v.slice(0, -1)}${v.endsWith('x') ? 'y' : 'x'}` : v);
   t.auth = { ...t.auth, password: spoil(t.auth.password), token: spoil(t.auth.token) };
+}
+
+/** Longest first, the unknown (Infinity) before all. */
+function descending(a: number, b: number): number {
+  return a === b ? 0 : a > b ? -1 : 1;
+}
+
+/**
+ * The checks of one share: every check of the selected parts, the longest first by the timings of earlier
+ * self-tests (unknown ones first, hostile modes before the rest), dealt to the shares in turn. Each share gets a
+ * like load, and no long wait starts last.
+ */
+export function dealChecks(
+  api: AnyApi,
+  parts: ReadonlySet<SelftestPart>,
+  opts: { faults?: string[]; durations?: Durations; shard?: Shard },
+): Array<{ kind: CheckKind; name: string }> {
+  const took = timings(api, opts.durations);
+  const all: Array<{ kind: CheckKind; name: string }> = [
+    ...(parts.has('hostile') ? HOSTILE_MODES.map((name) => ({ kind: 'hostile' as const, name })) : []),
+    ...(parts.has('variants')
+      ? Object.keys(api.variants).map((name) => ({ kind: 'variant' as const, name }))
+      : []),
+    ...(parts.has('faults')
+      ? Object.keys(api.faults)
+          .filter((f) => !opts.faults || opts.faults.includes(f))
+          .map((name) => ({ kind: 'fault' as const, name }))
+      : []),
+    ...(parts.has('credentials') ? [{ kind: 'extra' as const, name: EXTRA_CHECKS[0] }] : []),
+    ...(parts.has('concurrency') ? [{ kind: 'extra' as const, name: EXTRA_CHECKS[1] }] : []),
+  ];
+  return all
+    .sort((a, b) => descending(took(a.kind, a.name), took(b.kind, b.name)))
+    .filter((_, i) => !opts.shard || i % opts.shard.count === opts.shard.index - 1);
+}
+
+/** How long a check of this API took last time (Infinity when unknown). */
+function timings(api: AnyApi, durations: Durations | undefined) {
+  return (kind: CheckKind, name: string) => durations?.[checkKey(api.id, kind, name)] ?? Infinity;
 }

@@ -38,4 +38,20 @@ describe('Slots', () => {
       'fulfilled',
     ]);
   });
+
+  it('starts the waiting tasks highest priority first, in the order they asked among equals', async () => {
+    const slots = new Slots(1);
+    let release!: () => void;
+    const first = slots.run(() => new Promise<void>((r) => (release = r)));
+    const started: string[] = [];
+    const waiting = [
+      ['short', 1],
+      ['unknown', Infinity],
+      ['long', 20],
+      ['also short', 1],
+    ].map(([name, priority]) => slots.run(async () => void started.push(name as string), priority as number));
+    release();
+    await Promise.all([first, ...waiting]);
+    expect(started).toEqual(['unknown', 'long', 'short', 'also short']);
+  });
 });

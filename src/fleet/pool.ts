@@ -32,22 +32,26 @@ export async function runPool(
 
 /**
  * At most `limit` tasks at once, shared by callers that do not know of each other (the self-tests of several APIs
- * in one process); waiting tasks start in the order they asked.
+ * in one process); waiting tasks start highest priority first, and in the order they asked among equals.
  */
 export class Slots {
   private running = 0;
-  private readonly waiting: Array<() => void> = [];
+  private readonly waiting: Array<{ priority: number; start: () => void }> = [];
 
   constructor(private readonly limit: number) {}
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running >= this.limit) await new Promise<void>((start) => this.waiting.push(start));
+  async run<T>(task: () => Promise<T>, priority = 0): Promise<T> {
+    if (this.running >= this.limit)
+      await new Promise<void>((start) => {
+        const at = this.waiting.findIndex((w) => w.priority < priority);
+        this.waiting.splice(at === -1 ? this.waiting.length : at, 0, { priority, start });
+      });
     else this.running++;
     try {
       return await task();
     } finally {
       const next = this.waiting.shift();
-      if (next) next();
+      if (next) next.start();
       else this.running--;
     }
   }

@@ -124,10 +124,30 @@ const exported = new WeakMap<CryptoKey, Promise<ArrayBuffer>>();
 
 /** SEQUENCE { tbs, algorithm, BIT STRING signature }: ECDSA's signature DER-encoded (RFC 5480 §2.2.3). */
 function signed(tbs: Buffer, algorithm: { name: string; hash: string }, key: CryptoKey): Buffer {
-  const digest = algorithm.hash.replace('-', '').toLowerCase();
-  const signature = sign(digest, tbs, { key: KeyObject.from(key), dsaEncoding: 'der' });
+  const signature = signerOf(key, algorithm)(tbs);
   return sequence(tbs, algorithmIdentifier(algorithm), ber(new asn1js.BitString({ valueHex: signature })));
 }
+
+/**
+ * How a key signs with a hash. RSASSA-PKCS1-v1_5 signatures are a function of key and bytes (RFC 8017 §8.2),
+ * so they are remembered: a self-test's passes sign the same requests with the same pooled keys again and again.
+ */
+function signerOf(key: CryptoKey, algorithm: { name: string; hash: string }): (tbs: Buffer) => Buffer {
+  const id = `${algorithm.name}/${algorithm.hash}`;
+  let byAlgorithm = signers.get(key);
+  if (!byAlgorithm) signers.set(key, (byAlgorithm = new Map()));
+  let signer = byAlgorithm.get(id);
+  if (!signer) {
+    const digest = algorithm.hash.replace('-', '').toLowerCase();
+    const keyObject = KeyObject.from(key);
+    const signOnce = (tbs: Buffer) => sign(digest, tbs, { key: keyObject, dsaEncoding: 'der' });
+    signer =
+      algorithm.name === 'RSASSA-PKCS1-v1_5' ? remember(signOnce, (tbs) => tbs.toString('base64')) : signOnce;
+    byAlgorithm.set(id, signer);
+  }
+  return signer;
+}
+const signers = new WeakMap<CryptoKey, Map<string, (tbs: Buffer) => Buffer>>();
 
 /** X.509 Time: UTCTime through 2049, GeneralizedTime after (RFC 5280 §4.1.2.5), whole seconds. */
 function time(date: Date): Bytes {
