@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MASK, Redactor, redactingWrite, redactWithAll, secretEncodings } from './redact.ts';
+import { MASK, QuadScreen, Redactor, redactingWrite, redactWithAll, secretEncodings } from './redact.ts';
 
 describe('Redactor', () => {
   const r = new Redactor();
@@ -190,5 +190,14 @@ describe('redactWithAll (the last-resort internal error line)', () => {
     expect(redactWithAll('failed: only-this-run-knows-it {"password":"p4ss"}')).toBe(
       'failed: *** {"password":"***"}',
     );
+  });
+});
+
+describe('QuadScreen', () => {
+  it('finds exactly the strings a text holds, short ones and ones sharing their first four characters', () => {
+    const screen = new QuadScreen(['abc', 'secret-one', 'secret-two', 'eyJhbGciOi.token', 'absent-value']);
+    const text = 'x abc y secret-two z eyJhbGciOi.other eyJhbGciOi.token secret-';
+    expect([...screen.present(text)].sort()).toEqual(['abc', 'eyJhbGciOi.token', 'secret-two']);
+    expect(screen.present('nothing here').size).toBe(0);
   });
 });

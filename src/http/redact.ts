@@ -207,7 +207,6 @@ function base64s(bytes: Buffer): string[] {
 
 /** The escaped forms of one secret, and a run of its letters and digits that every one of them contains. */
 interface SecretForms {
-  anchor?: string;
   forms: string[];
 }
 
@@ -246,33 +245,36 @@ export function redactWithAll(text: string): string {
 }
 
 /**
- * Whether a text may hold any of a set of strings, in one pass: a bitmap of the hashes of every string's first
- * four characters, tried at every position of the text. No means none is there; yes means look (a hash can
- * collide). A report is redacted tens of thousands of times; each string sought one by one made that quadratic.
+ * Which of a set of strings a text holds, in one pass: a bitmap of the hashes of every string's first four
+ * characters is tried at every position of the text, and only where it says yes are the strings that start with
+ * those four characters compared. A report is redacted tens of thousands of times; each string sought through
+ * the whole text one by one made that quadratic.
  */
 export class QuadScreen {
   private readonly bits = new Uint8Array(1 << 19); // 2^22 bits
-  private readonly always: boolean;
+  private readonly byQuad = new Map<string, string[]>();
+  /** Strings under four characters cannot be screened: each is sought on its own. */
+  private readonly short: string[] = [];
 
   constructor(needles: Iterable<string>) {
-    let short = false;
-    for (const n of needles) {
-      if (n.length < 4) short = true;
-      else this.mark(QuadScreen.hash(n.charCodeAt(0), n.charCodeAt(1), n.charCodeAt(2), n.charCodeAt(3)));
+    for (const n of new Set(needles)) {
+      if (n.length < 4) {
+        this.short.push(n);
+        continue;
+      }
+      const h = QuadScreen.hash(n.charCodeAt(0), n.charCodeAt(1), n.charCodeAt(2), n.charCodeAt(3));
+      this.bits[h >>> 3]! |= 1 << (h & 7);
+      const quad = n.slice(0, 4);
+      this.byQuad.set(quad, [...(this.byQuad.get(quad) ?? []), n]);
     }
-    this.always = short; // a string under four characters cannot be screened: always look
   }
 
   private static hash(a: number, b: number, c: number, d: number): number {
     return (Math.imul(Math.imul(Math.imul(a, 31) + b, 31) + c, 31) + d) & 0x3fffff;
   }
 
-  private mark(h: number): void {
-    this.bits[h >>> 3]! |= 1 << (h & 7);
-  }
-
-  mayHoldAny(text: string): boolean {
-    if (this.always) return true;
+  present(text: string): Set<string> {
+    const found = new Set(this.short.filter((n) => text.includes(n)));
     for (let i = 0; i + 3 < text.length; i++) {
       const h = QuadScreen.hash(
         text.charCodeAt(i),
@@ -280,9 +282,11 @@ export class QuadScreen {
         text.charCodeAt(i + 2),
         text.charCodeAt(i + 3),
       );
-      if (this.bits[h >>> 3]! & (1 << (h & 7))) return true;
+      if (!(this.bits[h >>> 3]! & (1 << (h & 7)))) continue;
+      for (const n of this.byQuad.get(text.slice(i, i + 4)) ?? [])
+        if (!found.has(n) && text.startsWith(n, i)) found.add(n);
     }
-    return false;
+    return found;
   }
 }
 
@@ -304,9 +308,8 @@ export class Redactor {
   /** Registers a value that must never appear in output. Very short values are ignored (they would mask noise). */
   add(value: string | undefined | null): void {
     if (!value || value.length < 4 || this.escaped.has(value)) return;
-    const anchor = value.match(/[A-Za-z0-9]{3,}/g)?.sort((a, b) => b.length - a.length)[0];
     const forms = textEncodings(value).sort((a, b) => b.length - a.length);
-    this.escaped.set(value, { ...(anchor ? { anchor } : {}), forms });
+    this.escaped.set(value, { forms });
     this.needles = undefined;
     for (const b of base64s(Buffer.from(value, 'utf8'))) this.opaque.set(b, value);
     this.order = undefined;
@@ -340,15 +343,13 @@ export class Redactor {
     };
     const keep = (value: string) => !!opts.keep?.has(value) || PLACEHOLDER_ONLY.test(value);
     let out = this.escaped.size ? this.maskInsideBase64(input, opts.labels) : input;
-    // One pass over the text says whether any registered form can be in it (most texts hold none).
-    const registered = this.order.screen.mayHoldAny(out);
-    for (const [value, { anchor, forms }] of registered ? this.order.escaped : []) {
-      // Cheap test first: a text without the secret's letters holds none of its forms (reports are megabytes).
-      if (anchor && !out.includes(anchor)) continue;
-      for (const s of forms) if (out.includes(s)) out = out.split(s).join(mask(value));
-    }
-    for (const [s, value] of registered ? this.order.opaque : [])
-      if (out.includes(s)) out = out.split(s).join(mask(value));
+    // One pass over the text finds the registered forms in it (most texts hold none); a mask never makes one, so
+    // only those are replaced, longest first (a form inside a longer one may be gone by its turn).
+    const present = this.order.screen.present(out);
+    for (const [value, { forms }] of present.size ? this.order.escaped : [])
+      for (const s of forms) if (present.has(s) && out.includes(s)) out = out.split(s).join(mask(value));
+    for (const [s, value] of present.size ? this.order.opaque : [])
+      if (present.has(s) && out.includes(s)) out = out.split(s).join(mask(value));
     const fields = ANY_SECRET_FIELD.test(out);
     if (fields) for (let level = 0; level < JSON_LEVELS; level++) out = maskJsonFields(out, level, keep);
     for (const [pattern, masked] of fields ? PATTERNS : SHAPE_PATTERNS)
