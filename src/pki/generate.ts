@@ -1,7 +1,7 @@
 import { KeyObject, sign } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import { remember } from '../core/memo.ts';
-import { parseCsrDer } from './csr.ts';
+import { OID_EXTENSION_REQUEST, parseCsrDer } from './csr.ts';
 import { certificateFromDer, subtle, x509, type CryptoKey, type CryptoKeyPair } from './x509.ts';
 
 /**
@@ -72,8 +72,6 @@ export async function generateCsr(p: CsrParams): Promise<x509.Pkcs10CertificateR
   );
   return parseCsrDer(signed(info, algorithm, p.keys.privateKey)).csr;
 }
-
-const OID_EXTENSION_REQUEST = '1.2.840.113549.1.9.14';
 
 /** The hash a signature uses: the key's own (a WebCrypto RSA key carries one) over the one asked for. */
 function signatureAlgorithm(asked: Signing, key: CryptoKey): { name: string; hash: string } {
@@ -175,16 +173,10 @@ const SET = 0x31;
 
 /** One DER element around parts already encoded: its tag, its definite length (X.690 §8.1.3), the parts. */
 function der(tag: number, ...parts: Bytes[]): Buffer {
-  const content = Buffer.concat(parts.map((p) => new Uint8Array(p)));
-  const n = content.length;
-  const length =
-    n < 0x80
-      ? [n]
-      : n < 0x100
-        ? [0x81, n]
-        : n < 0x10000
-          ? [0x82, n >> 8, n & 0xff]
-          : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
+  const content = Buffer.concat(parts.map((p) => (p instanceof Uint8Array ? p : new Uint8Array(p))));
+  const long: number[] = [];
+  for (let n = content.length; n > 0; n = Math.floor(n / 256)) long.unshift(n % 256);
+  const length = content.length < 0x80 ? [content.length] : [0x80 | long.length, ...long];
   return Buffer.concat([Buffer.from([tag, ...length]), content]);
 }
 
