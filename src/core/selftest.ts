@@ -173,7 +173,7 @@ export async function selftest(
      * checks are the same; only the waiting (timeouts, slow answers, the hostile modes' withheld answers) overlaps.
      */
     jobs?: number;
-    /** Only this share of the checks, every kind dealt round-robin (a process of `certconform selftest`). */
+    /** Only this share of the checks, dealt longest first (a process of `certconform selftest`; see dealChecks). */
     shard?: Shard;
     /** Slots shared with the self-tests of other APIs in this process (instead of `jobs` of its own). */
     slots?: Slots;
