@@ -9,8 +9,11 @@
 /** Runs long enough to hold a DER structure: base64 characters and line breaks (real or JSON-escaped), with optional padding. */
 const RUN = /(?:[A-Za-z0-9+/]|\\r\\n|\\n|\r\n|\n){64,}={0,2}/g;
 
-/** The characters a run can hold (`\\` only as part of an escaped line break, `=` only at its end). */
-const RUN_CHAR = new Uint8Array(128);
+/**
+ * The characters a run can hold (`\\` only as part of an escaped line break, `=` only at its end), indexed by any
+ * UTF-16 code unit: a lookup past the end of a shorter table is a slow path in V8.
+ */
+const RUN_CHAR = new Uint8Array(0x10000);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/\\\r\n')
   RUN_CHAR[c.charCodeAt(0)] = 1;
 

@@ -193,11 +193,44 @@ describe('redactWithAll (the last-resort internal error line)', () => {
   });
 });
 
+describe('Redactor memory', () => {
+  it('masks a text it has masked before again once a secret was added since', () => {
+    const r = new Redactor();
+    r.add('first-secret');
+    const text = 'a first-secret and a later-secret';
+    expect(r.text(text)).toBe(`a ${MASK} and a later-secret`);
+    r.add('later-secret');
+    expect(r.text(text)).toBe(`a ${MASK} and a ${MASK}`);
+    r.addBasic('user', 'basic-secret');
+    expect(r.text('basic-secret')).toBe(MASK);
+  });
+
+  it('does not answer from memory for a call with options (labels of generated secrets)', () => {
+    const r = new Redactor();
+    r.add('generated-1');
+    expect(r.text('x generated-1')).toBe(`x ${MASK}`);
+    expect(r.text('x generated-1', { labels: new Map([['generated-1', 'rule:1']]) })).toBe(
+      'x {{harness secret rule:1}}',
+    );
+  });
+});
+
 describe('QuadScreen', () => {
   it('finds exactly the strings a text holds, short ones and ones sharing their first four characters', () => {
     const screen = new QuadScreen(['abc', 'secret-one', 'secret-two', 'eyJhbGciOi.token', 'absent-value']);
     const text = 'x abc y secret-two z eyJhbGciOi.other eyJhbGciOi.token secret-';
     expect([...screen.present(text)].sort()).toEqual(['abc', 'eyJhbGciOi.token', 'secret-two']);
     expect(screen.present('nothing here').size).toBe(0);
+  });
+
+  it('finds a string at the very start and the very end, in one-byte and two-byte texts', () => {
+    const screen = new QuadScreen(['sEcR', 'pässwörd-1', 'tail-end']);
+    expect([...screen.present('sEcR')]).toEqual(['sEcR']);
+    expect([...screen.present('pässwörd-1 … tail-end')].sort()).toEqual(['pässwörd-1', 'tail-end']);
+    expect(screen.present('sEc').size).toBe(0);
+    // Every position of a long text, each string placed once at each offset.
+    const filler = 'x'.repeat(40);
+    for (let at = 0; at <= filler.length; at++)
+      expect([...screen.present(filler.slice(0, at) + 'tail-end' + filler.slice(at))]).toEqual(['tail-end']);
   });
 });

@@ -210,13 +210,18 @@ interface SecretForms {
   forms: string[];
 }
 
-/** The byte forms of the secrets (UTF-8, UTF-16BE), longest first, by their first two bytes. */
+/**
+ * The byte forms of the secrets (UTF-8, UTF-16BE), longest first, by their first two bytes; `starts` marks those
+ * two-byte starts (a table lookup per byte, where a Map lookup per byte cost more than the rest of the mask).
+ */
 interface BinaryNeedles {
   byStart: Map<number, Array<{ value: string; bytes: Buffer; utf16: boolean }>>;
+  starts: Uint8Array;
 }
 
 function binaryNeedles(values: readonly string[]): BinaryNeedles {
   const byStart: BinaryNeedles['byStart'] = new Map();
+  const starts = new Uint8Array(0x10000);
   const all = values.flatMap((value) => [
     { value, bytes: Buffer.from(value, 'utf8'), utf16: false },
     { value, bytes: Buffer.from(value, 'utf16le').swap16(), utf16: true },
@@ -224,8 +229,9 @@ function binaryNeedles(values: readonly string[]): BinaryNeedles {
   for (const n of all.sort((a, b) => b.bytes.length - a.bytes.length)) {
     const key = (n.bytes[0]! << 8) | n.bytes[1]!;
     byStart.set(key, [...(byStart.get(key) ?? []), n]);
+    starts[key] = 1;
   }
-  return { byStart };
+  return { byStart, starts };
 }
 
 /** Every redactor of this process: a last-resort error line (a harness bug) is masked by all of them. */
@@ -248,10 +254,11 @@ export function redactWithAll(text: string): string {
  * Which of a set of strings a text holds, in one pass: a bitmap of the hashes of every string's first four
  * characters is tried at every position of the text, and only where it says yes are the strings that start with
  * those four characters compared. A report is redacted tens of thousands of times; each string sought through
- * the whole text one by one made that quadratic.
+ * the whole text one by one made that quadratic. The hash rolls (one character in, one out per position) and the
+ * bitmap is 8 kB, so it stays in the processor's first-level cache: a bigger one made every lookup a cache miss.
  */
 export class QuadScreen {
-  private readonly bits = new Uint8Array(1 << 19); // 2^22 bits
+  private readonly bits = new Uint8Array(1 << 13); // 2^16 bits
   private readonly byQuad = new Map<string, string[]>();
   /** Strings under four characters cannot be screened: each is sought on its own. */
   private readonly short: string[] = [];
@@ -262,33 +269,38 @@ export class QuadScreen {
         this.short.push(n);
         continue;
       }
-      const h = QuadScreen.hash(n.charCodeAt(0), n.charCodeAt(1), n.charCodeAt(2), n.charCodeAt(3));
+      const h = QuadScreen.hash(n, 0) & 0xffff;
       this.bits[h >>> 3]! |= 1 << (h & 7);
       const quad = n.slice(0, 4);
       this.byQuad.set(quad, [...(this.byQuad.get(quad) ?? []), n]);
     }
   }
 
-  private static hash(a: number, b: number, c: number, d: number): number {
-    return (Math.imul(Math.imul(Math.imul(a, 31) + b, 31) + c, 31) + d) & 0x3fffff;
+  /** The polynomial hash (base 31, 32 bits) of the four characters of `text` from `i`. */
+  private static hash(text: string, i: number): number {
+    const [a, b, c, d] = [0, 1, 2, 3].map((k) => text.charCodeAt(i + k)) as [number, number, number, number];
+    return (Math.imul(Math.imul(Math.imul(a, 31) + b, 31) + c, 31) + d) | 0;
   }
 
   present(text: string): Set<string> {
     const found = new Set(this.short.filter((n) => text.includes(n)));
-    for (let i = 0; i + 3 < text.length; i++) {
-      const h = QuadScreen.hash(
-        text.charCodeAt(i),
-        text.charCodeAt(i + 1),
-        text.charCodeAt(i + 2),
-        text.charCodeAt(i + 3),
-      );
-      if (!(this.bits[h >>> 3]! & (1 << (h & 7)))) continue;
-      for (const n of this.byQuad.get(text.slice(i, i + 4)) ?? [])
-        if (!found.has(n) && text.startsWith(n, i)) found.add(n);
+    if (text.length < 4) return found;
+    const bits = this.bits;
+    for (let i = 0, h = QuadScreen.hash(text, 0); ; i++) {
+      const m = h & 0xffff;
+      if (bits[m >>> 3]! & (1 << (m & 7)))
+        for (const n of this.byQuad.get(text.slice(i, i + 4)) ?? [])
+          if (!found.has(n) && text.startsWith(n, i)) found.add(n);
+      if (i + 4 >= text.length) return found;
+      // The next position's hash: the first character out (31^3 = 29791), the next one in.
+      h = (Math.imul(h - Math.imul(text.charCodeAt(i), 29791), 31) + text.charCodeAt(i + 4)) | 0;
     }
-    return found;
   }
 }
+
+/** How many characters (texts and their masked copies) a redactor remembers at most, and the longest text. */
+const REMEMBERED_CHARS = 16 * 1024 * 1024;
+const REMEMBERED_TEXT = 256 * 1024;
 
 export class Redactor {
   constructor() {
@@ -304,6 +316,12 @@ export class Redactor {
     screen: QuadScreen;
   };
   private needles?: BinaryNeedles;
+  /**
+   * Texts already masked, while no secret was added since: a run's reports mask the same strings again and again
+   * (an exchange's body in the journal, the progress file and each report), a third of their volume. Bounded.
+   */
+  private masked = new Map<string, string>();
+  private maskedChars = 0;
 
   /** Registers a value that must never appear in output. Very short values are ignored (they would mask noise). */
   add(value: string | undefined | null): void {
@@ -312,7 +330,7 @@ export class Redactor {
     this.escaped.set(value, { forms });
     this.needles = undefined;
     for (const b of base64s(Buffer.from(value, 'utf8'))) this.opaque.set(b, value);
-    this.order = undefined;
+    this.changed();
   }
 
   /** A password, and the Basic credentials `user:password` it travels in (UTF-8, and Latin-1 where it fits). */
@@ -322,7 +340,7 @@ export class Redactor {
     const encoded = [Buffer.from(pair, 'utf8')];
     if ([...pair].every((c) => c.charCodeAt(0) <= 0xff)) encoded.push(Buffer.from(pair, 'latin1'));
     for (const b of encoded) for (const e of base64s(b)) if (e.length >= 4) this.opaque.set(e, undefined);
-    this.order = undefined;
+    this.changed();
   }
 
   /** The registered secrets (a recording tries them as the passwords of archives it must sanitize). */
@@ -330,7 +348,31 @@ export class Redactor {
     return [...this.escaped.keys()];
   }
 
-  text(input: string, opts: RedactOptions = {}): string {
+  /** A secret was added: the screens are built again, and what was masked before may now show it. */
+  private changed(): void {
+    this.order = undefined;
+    this.forget();
+  }
+
+  private forget(): void {
+    this.masked.clear();
+    this.maskedChars = 0;
+  }
+
+  text(input: string, opts?: RedactOptions): string {
+    // A whole report is masked once: not worth remembering.
+    if (opts || input.length > REMEMBERED_TEXT) return this.mask(input, opts ?? {});
+    let out = this.masked.get(input);
+    if (out === undefined) {
+      out = this.mask(input, {});
+      if (this.maskedChars > REMEMBERED_CHARS) this.forget();
+      this.masked.set(input, out);
+      this.maskedChars += input.length + out.length;
+    }
+    return out;
+  }
+
+  private mask(input: string, opts: RedactOptions): string {
     // Longest first so a secret containing another (or an encoding containing the raw value) is masked whole.
     this.order ??= {
       escaped: [...this.escaped].sort(([, a], [, b]) => b.forms[0]!.length - a.forms[0]!.length),
@@ -372,9 +414,9 @@ export class Redactor {
       let changed = false;
       // One pass over the bytes; a table of the needles' first two bytes keeps it cheap (reports are megabytes).
       for (let i = 0; i + 1 < bytes.length; i++) {
-        const candidates = needles.byStart.get((bytes[i]! << 8) | bytes[i + 1]!);
-        if (!candidates) continue;
-        for (const n of candidates) {
+        const start = (bytes[i]! << 8) | bytes[i + 1]!;
+        if (!needles.starts[start]) continue;
+        for (const n of needles.byStart.get(start)!) {
           if (
             i + n.bytes.length > bytes.length ||
             bytes.compare(n.bytes, 0, n.bytes.length, i, i + n.bytes.length)
