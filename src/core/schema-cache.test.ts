@@ -2,7 +2,7 @@ import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cachedValidators, SCHEMA_CACHE_DIR } from './schema-cache.ts';
+import { cachedJson, cachedValidators, SCHEMA_CACHE_DIR } from './schema-cache.ts';
 
 const name = `test-${process.pid}-${Date.now()}`;
 const schema = {
@@ -58,5 +58,21 @@ describe('cachedValidators', () => {
     )!;
     expect(builds).toBe(3);
     expect(v({ id: 'a' })).toBe(true);
+  });
+});
+
+describe('cachedJson', () => {
+  afterEach(() => {
+    for (const f of mine()) rmSync(join(SCHEMA_CACHE_DIR, f));
+  });
+
+  it('computes once per sources, then reads the kept value; a damaged entry is computed again', () => {
+    let computed = 0;
+    const compute = () => ({ n: ++computed, list: [1, 'two'] });
+    expect(cachedJson(name, [Buffer.from('a')], compute)).toEqual({ n: 1, list: [1, 'two'] });
+    expect(cachedJson(name, [Buffer.from('a')], compute)).toEqual({ n: 1, list: [1, 'two'] });
+    expect(cachedJson(name, [Buffer.from('b')], compute)).toEqual({ n: 2, list: [1, 'two'] });
+    for (const f of mine()) writeFileSync(join(SCHEMA_CACHE_DIR, f), '{ not json');
+    expect(cachedJson(name, [Buffer.from('a')], compute).n).toBe(3);
   });
 });

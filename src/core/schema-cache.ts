@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Ajv, ValidateFunction } from 'ajv';
@@ -59,4 +59,29 @@ export function cachedValidators(
     rmSync(`${file}.${process.pid}.tmp`, { force: true });
   }
   return compiled;
+}
+
+/**
+ * A JSON value derived from `sources` (parsed YAML, say), computed once per machine and then read from
+ * node_modules/.cache/certconform like the validators. A cache that cannot be read or written only costs `compute`.
+ */
+export function cachedJson<T>(name: string, sources: readonly Buffer[], compute: () => T): T {
+  const hash = createHash('sha256').update(name);
+  for (const s of sources) hash.update(s);
+  const file = join(SCHEMA_CACHE_DIR, `${name}-${hash.digest('hex').slice(0, 20)}.json`);
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    // Not cached yet, or a damaged file: computed and written again.
+  }
+  const value = compute();
+  try {
+    mkdirSync(SCHEMA_CACHE_DIR, { recursive: true });
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, JSON.stringify(value));
+    renameSync(partial, file);
+  } catch {
+    rmSync(`${file}.${process.pid}.tmp`, { force: true });
+  }
+  return value;
 }

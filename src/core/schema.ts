@@ -1,15 +1,32 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { escapePointer } from '../http/evidence.ts';
+import { cachedValidators } from './schema-cache.ts';
 
 // ajv-formats is CommonJS; under NodeNext its default export is the module object.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
-const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
-addFormats(ajv);
+const validators = new Map<string, ValidateFunction>();
 
+/**
+ * The validator of a JSON Schema (the profile's, the expectations file's, an API's params). Compiled once per
+ * machine: later processes load the code ajv generated (src/core/schema-cache.ts), a start-up cost of a few
+ * milliseconds where compiling took tens.
+ */
 export function validatorFor(schema: object): ValidateFunction {
-  return ajv.compile(schema);
+  const text = JSON.stringify(schema);
+  let validate = validators.get(text);
+  if (!validate) {
+    const build = () => {
+      const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, code: { source: true } });
+      addFormats(ajv);
+      ajv.addSchema(schema, 'schema');
+      return ajv;
+    };
+    validate = cachedValidators('schema', build, ['schema'], [Buffer.from(text)]).get('schema')!;
+    validators.set(text, validate);
+  }
+  return validate;
 }
 
 /** One line naming the field: `tls.caFile: must be string`, `unknown field "foo"`. */

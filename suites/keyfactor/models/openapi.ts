@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { SchemaProblem } from '../../../src/core/check.ts';
 import { repoPath } from '../../../src/paths.ts';
+import { cachedJson } from '../../../src/core/schema-cache.ts';
 
 /**
  * The response models of the pinned Keyfactor-v1 OpenAPI (specs/keyfactor), and a validator for the part of
@@ -54,8 +55,24 @@ function component(name: string): Schema {
   return schema;
 }
 
-/** Reads every model (and what it references) once, before any target is contacted. */
+/**
+ * Reads every model (and what it references) once, before any target is contacted; the parsed schemas are kept
+ * between processes (src/core/schema-cache.ts), since the YAML takes tens of milliseconds to parse.
+ */
 export function loadModels(): void {
+  if (components.size) return;
+  const parsed = cachedJson(
+    'keyfactor-models',
+    [readFileSync(SPEC), Buffer.from(JSON.stringify(MODELS))],
+    () => {
+      parseModels();
+      return Object.fromEntries(components);
+    },
+  );
+  for (const [name, schema] of Object.entries(parsed)) components.set(name, schema);
+}
+
+function parseModels(): void {
   const visit = (s: Schema | boolean | undefined): void => {
     if (!s || typeof s !== 'object') return;
     if (s.$ref) {
