@@ -5,7 +5,7 @@
  * --parallel against one, the harness's CPU and memory per extra target, and the devices per hour that follow);
  * the self-test; and, when the DMTF Redfish Service Validator is vendored, its walk of the same Redfish mock beside
  * the Redfish suite. Usage: npm run bench [-- --quick] [-- --only default|fleet|rtt|selftest|validator]
- * (--quick: no self-test, one default run).
+ * (--quick: no self-test, one default run). BENCH_PROF=DIR also writes a CPU profile of every CLI run measured.
  */
 import { bundleIsCurrent } from '../bin/bundle.js';
 import { spawn } from 'node:child_process';
@@ -64,7 +64,12 @@ function measure(cmd: string, args: string[], opts: { node?: boolean } = {}): Pr
   );
 }
 
-const cli = (...args: string[]) => measure('node', [CLI, ...args]);
+const cli = (...args: string[]) =>
+  measure('node', [
+    ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []),
+    CLI,
+    ...args,
+  ]);
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rows: Array<[string, string, string, string]> = [];
