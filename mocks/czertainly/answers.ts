@@ -1,7 +1,8 @@
-import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import { spkiOf } from './requests.ts';
 import { remember } from '../../src/core/memo.ts';
 import type { Certificate, MockContext } from './world.ts';
+import { publicKeyOfSpki } from '../../src/pki/keys.ts';
 
 /** When the mock's platform keys were "created" (KeyDto.creationTime is required). */
 const CREATED = new Date().toISOString();
@@ -12,7 +13,7 @@ const keyInfoOfSpki = remember(
   (spki: Buffer): { algorithm: string; size: number } => {
     let pub: KeyObject | undefined;
     try {
-      pub = spki.length ? createPublicKey({ key: spki, format: 'der', type: 'spki' }) : undefined;
+      pub = spki.length ? publicKeyOfSpki(spki) : undefined;
     } catch {
       pub = undefined;
     }

@@ -1,9 +1,9 @@
-import { createPublicKey } from 'node:crypto';
 import { KeyPool, type PooledKey } from '../../src/pki/keys.ts';
 import { subtle, type x509, type CryptoKey, type CryptoKeyPair } from '../../src/pki/x509.ts';
 import type { Fault } from './faults.ts';
 import { IDS, newUuid } from './model.ts';
 import type { VariantBehaviour } from './variants.ts';
+import { spkiOfPrivatePem } from '../../src/pki/keys.ts';
 
 export interface RaProfile {
   uuid: string;
@@ -127,7 +127,7 @@ export async function createWorld(ca: Signer, ecKeys = false): Promise<World> {
       return;
     }
     const pooled = await pool.take(2048);
-    const spki = createPublicKey(pooled.privatePem).export({ format: 'der', type: 'spki' });
+    const spki = spkiOfPrivatePem(pooled.privatePem);
     keys.set(uuid, {
       uuid,
       tokenProfileUuid,

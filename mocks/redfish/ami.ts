@@ -2,11 +2,12 @@
  * What an AMI MegaRAC BMC does beyond the DMTF schemas, as its documents (the seed) say: the Oem.Ami objects,
  * the Messages of a synchronous Rekey, and lighttpd's limits on the HTTPS certificate it installs.
  */
-import { createPublicKey, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { PemBlock } from '../../src/pki/pem.ts';
 import type { x509 } from '../../src/pki/x509.ts';
 import { ref } from './answers.ts';
 import type { Fault } from './faults.ts';
+import { publicKeyOfSpki } from '../../src/pki/keys.ts';
 
 type Has = (f: Fault) => boolean;
 
@@ -71,11 +72,7 @@ export function lighttpdAccepts(
   if (keyBlock && keyBlock.text.length > LIGHTTPD_MAX_BYTES && !has('https-accepts-oversize-key'))
     return false;
   if (encrypted && !has('https-accepts-encrypted-key')) return false;
-  const leafKey = createPublicKey({
-    key: Buffer.from(leaf.publicKey.rawData),
-    format: 'der',
-    type: 'spki',
-  });
+  const leafKey = publicKeyOfSpki(Buffer.from(leaf.publicKey.rawData));
   const bits = leafKey.asymmetricKeyDetails?.modulusLength ?? 0;
   // Not documented, but seen on AMI BMCs: the HTTPS certificate takes RSA keys only.
   if (leafKey.asymmetricKeyType !== 'rsa') return false;

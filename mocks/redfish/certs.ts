@@ -1,12 +1,12 @@
 import { generateCsr } from '../../src/pki/generate.ts';
-import { remember } from '../../src/core/memo.ts';
-import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
+import { createHash, createPrivateKey } from 'node:crypto';
 import type { TestCa } from '../../src/pki/ca.ts';
 import { certPem } from '../../src/pki/ca.ts';
 import type { KeyPool } from '../../src/pki/keys.ts';
 import { RSA_SHA256, importPkcs8 } from '../../src/pki/keys.ts';
 import { toPem } from '../../src/pki/pem.ts';
 import { subtle, x509, type CryptoKeyPair } from '../../src/pki/x509.ts';
+import { spkiOfPrivatePem } from '../../src/pki/keys.ts';
 
 export type Curve = 'P-256' | 'P-384';
 
@@ -62,13 +62,8 @@ export async function heldKeyFromPem(privatePem: string): Promise<HeldKey> {
 }
 
 export function spkiOfPem(privatePem: string): Buffer {
-  return Buffer.from(spkiOfPemOnce(privatePem));
+  return Buffer.from(spkiOfPrivatePem(privatePem));
 }
-
-const spkiOfPemOnce = remember(
-  (privatePem: string) => createPublicKey(privatePem).export({ format: 'der', type: 'spki' }),
-  (privatePem) => privatePem,
-);
 
 export interface CsrOptions {
   subject: string;

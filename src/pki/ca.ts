@@ -1,4 +1,4 @@
-import { createHash, createPublicKey } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { harnessNow, seededBytes } from '../core/random.ts';
 import { remember } from '../core/memo.ts';
@@ -7,6 +7,7 @@ import { importPkcs8, type SigningAlgorithm } from './keys.ts';
 import { generateCertificate } from './generate.ts';
 import { toPem } from './pem.ts';
 import { x509, type CryptoKey, type CryptoKeyPair } from './x509.ts';
+import { publicKeyOfSpki } from './keys.ts';
 
 export interface IssueOptions {
   subject: string;
@@ -121,7 +122,7 @@ export function spkiOfCert(cert: x509.X509Certificate): Buffer {
 }
 
 export function publicKeyOfCert(cert: x509.X509Certificate) {
-  return createPublicKey({ key: spkiOfCert(cert), format: 'der', type: 'spki' });
+  return publicKeyOfSpki(spkiOfCert(cert));
 }
 
 // The extensions a CA puts in what it issues, made once per content (each costs a trip through ASN.1).

@@ -1,8 +1,9 @@
 import { remember } from '../core/memo.ts';
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { type KeyObject } from 'node:crypto';
 import { Violation } from '../core/errors.ts';
 import { hasPrivateKey, pemBlocks } from './pem.ts';
 import { x509 } from './x509.ts';
+import { publicKeyOfSpki } from './keys.ts';
 
 // The CSR rules name a key the way keys.ts does.
 export { keyDescription } from './keys.ts';
@@ -66,7 +67,7 @@ function readCsrDer(der: Buffer, what: string): ParsedCsr {
   const spki = Buffer.from(csr.publicKey.rawData);
   let publicKey: KeyObject;
   try {
-    publicKey = createPublicKey({ key: spki, format: 'der', type: 'spki' });
+    publicKey = publicKeyOfSpki(spki);
   } catch (err) {
     throw new Violation(`${what}: its SubjectPublicKeyInfo does not parse (${(err as Error).message})`);
   }

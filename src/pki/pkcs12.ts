@@ -6,7 +6,6 @@ import {
   createHmac,
   hash as hashOnce,
   createPrivateKey,
-  createPublicKey,
   pbkdf2Sync,
   randomBytes,
   timingSafeEqual,
@@ -17,6 +16,7 @@ import * as pkijs from 'pkijs';
 import { sameKeyPair } from './keys.ts';
 import { rc2CbcDecrypt, rc2CbcEncrypt } from './rc2.ts';
 import { x509 } from './x509.ts';
+import { publicKeyOfSpki } from './keys.ts';
 
 /**
  * PKCS#12 archives (RFC 7292): reading what a device answers, writing what a mock answers and a recording keeps.
@@ -497,11 +497,7 @@ export function writePkcs12(
     typeof opts.protection === 'object' ? opts.protection : PROTECTIONS[opts.protection ?? 'aes256-sha256'];
   const { password, friendlyName } = opts;
   const certKeys = certs.map((der) =>
-    createPublicKey({
-      key: Buffer.from(new x509.X509Certificate(der).publicKey.rawData),
-      format: 'der',
-      type: 'spki',
-    }),
+    publicKeyOfSpki(Buffer.from(new x509.X509Certificate(der).publicKey.rawData)),
   );
   const idOf = (pkcs8: Buffer): Buffer | undefined => {
     const key = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });

@@ -1,4 +1,3 @@
-import { createPublicKey } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RuleRun } from '../../src/core/api.ts';
 import { check, helperGet, notApplicable, readJson, show } from '../../src/core/check.ts';
@@ -27,6 +26,7 @@ import {
   type RedfishCtx,
 } from './context.ts';
 import { requireRekeyServed } from './served.ts';
+import { publicKeyOfSpki } from '../../src/pki/keys.ts';
 
 export const TERMINAL_TASK_STATES = ['Completed', 'Killed', 'Exception', 'Cancelled'];
 
@@ -479,7 +479,7 @@ export function rekeyBitsOf(parsed: ParsedCsr): number | undefined {
 export function currentKeyType(body: Json): string | undefined {
   try {
     const spki = Buffer.from(certificateOf(body).publicKey.rawData);
-    return createPublicKey({ key: spki, format: 'der', type: 'spki' }).asymmetricKeyType;
+    return publicKeyOfSpki(spki).asymmetricKeyType;
   } catch {
     return undefined;
   }
