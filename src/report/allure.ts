@@ -1,12 +1,7 @@
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Status as AllureStatus, type Label } from 'allure-js-commons';
-import {
-  FileSystemWriter,
-  ReporterRuntime,
-  stringifyEnvInfo,
-  type Writer,
-} from 'allure-js-commons/sdk/reporter';
+import { ReporterRuntime, stringifyEnvInfo, type Writer } from 'allure-js-commons/sdk/reporter';
 import type { Status } from '../core/outcome.ts';
 import type { Redactor } from '../http/redact.ts';
 import { absentHeadlines, causeLine, errorCauses, type RunRecord } from './run.ts';
@@ -23,54 +18,37 @@ const STATUS: Record<Status, AllureStatus> = {
   xfail: AllureStatus.SKIPPED,
 };
 
-/** Wraps allure's file writer so every result and attachment passes through the redactor first. */
-function redactingWriter(inner: FileSystemWriter, redactor: Redactor): Writer {
+/**
+ * Allure's writer, writing into `dir` with every result and attachment passed through the redactor first (an
+ * attachment writeAllure made from text it masked itself is written as it is). Allure's own writer flushes every
+ * file to disk (an fsync per result and attachment: most of a run's report-writing time); the folder is swapped in
+ * whole once written (writeDirAtomic), so plain writes suffice.
+ */
+function maskingWriter(dir: string, redactor: Redactor, masked: WeakSet<Buffer>): Writer {
+  const put = (name: string, data: string | Buffer) => writeFileSync(join(dir, name), data);
   return {
-    writeResult: (r) => inner.writeResult(JSON.parse(redactor.text(JSON.stringify(r)))),
-    writeGroup: (g) => inner.writeGroup(g),
+    writeResult: (r) => put(`${r.uuid}-result.json`, redactor.text(JSON.stringify(r))),
+    writeGroup: (g) => put(`${g.uuid}-container.json`, JSON.stringify(g)),
     writeAttachment: (name, content) =>
-      inner.writeAttachment(name, Buffer.from(redactor.text(content.toString('utf8')))),
-    writeAttachmentFromPath: (name, from) => inner.writeAttachmentFromPath(name, from),
-    writeEnvironmentInfo: (info) => inner.writeEnvironmentInfo(info),
-    writeCategoriesDefinitions: (c) => inner.writeCategoriesDefinitions(c),
-    writeGlobals: (name, g) => inner.writeGlobals(name, g),
+      put(name, masked.has(content) ? content : redactor.text(content.toString('utf8'))),
+    writeAttachmentFromPath: (name, from) => put(name, redactor.text(readFileSync(from, 'utf8'))),
+    writeEnvironmentInfo: (info) => put('environment.properties', stringifyEnvInfo(info)),
+    writeCategoriesDefinitions: (c) => put('categories.json', JSON.stringify(c)),
+    writeGlobals: (name, g) => put(name, JSON.stringify(g)),
   };
 }
 
 /**
- * Allure's own writer flushes every file to disk (an fsync per result and per attachment: most of a run's
- * report-writing time). Into a folder that is swapped in whole afterwards (writeDirAtomic), plain writes suffice:
- * the folder is complete before it replaces the old one.
- */
-function plainWriter(dir: string): FileSystemWriter {
-  const put = (name: string, data: string | Buffer) => writeFileSync(join(dir, name), data);
-  return {
-    writeResult: (r) => put(`${r.uuid}-result.json`, JSON.stringify(r)),
-    writeGroup: (g) => put(`${g.uuid}-container.json`, JSON.stringify(g)),
-    writeAttachment: (name, content) => put(name, content),
-    writeAttachmentFromPath: (name, from) => copyFileSync(from, join(dir, name)),
-    writeEnvironmentInfo: (info) => put('environment.properties', stringifyEnvInfo(info)),
-    writeCategoriesDefinitions: (c) => put('categories.json', JSON.stringify(c)),
-    writeGlobals: (name, g) => put(name, JSON.stringify(g)),
-  } as FileSystemWriter;
-}
-
-/**
  * Allure results (render with `npx allure generate`): one test per (target, rule), evidence attached as JSON.
- * `durable: false` skips the per-file flush, for a folder that is swapped in whole once written.
+ * Written into a fresh folder the caller swaps in whole (writeDirAtomic).
  */
-export function writeAllure(
-  dir: string,
-  run: RunRecord,
-  redactor: Redactor,
-  opts: { durable?: boolean } = {},
-): void {
+export function writeAllure(dir: string, run: RunRecord, redactor: Redactor): void {
   const blocked = errorCauses(run.results).filter((g) => g.blocked);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const inner = opts.durable === false ? plainWriter(dir) : new FileSystemWriter({ resultsDir: dir });
+  const masked = new WeakSet<Buffer>();
   const runtime = new ReporterRuntime({
-    writer: redactingWriter(inner, redactor),
+    writer: maskingWriter(dir, redactor, masked),
     // Masked before Allure writes it: environment.properties escapes what it holds (a secret would slip through).
     // Results and attachments are JSON, whose escapings the writer's mask knows.
     environmentInfo: Object.fromEntries(
@@ -126,9 +104,9 @@ export function writeAllure(
       if (message) t.statusDetails = { message };
     });
     if (r.evidence.length) {
-      runtime.writeAttachment(uuid, null, 'evidence', Buffer.from(JSON.stringify(r.evidence, null, 2)), {
-        contentType: 'application/json',
-      });
+      const evidence = Buffer.from(redactor.text(JSON.stringify(r.evidence, null, 2)));
+      masked.add(evidence);
+      runtime.writeAttachment(uuid, null, 'evidence', evidence, { contentType: 'application/json' });
     }
     runtime.stopTest(uuid, { stop: start + r.durationMs });
     runtime.writeTest(uuid);

@@ -36,7 +36,7 @@ export const REPORT_FILES = [
 export function writeReports(dir: string, run: RunRecord, redactor: Redactor): void {
   mkdirSync(dir, { recursive: true });
   writeFileReports(dir, run, redactor);
-  writeDirAtomic(join(dir, 'allure-results'), (tmp) => writeAllure(tmp, run, redactor, { durable: false }));
+  writeDirAtomic(join(dir, 'allure-results'), (tmp) => writeAllure(tmp, run, redactor));
 }
 
 /** The four single-file reports (results.json, junit.xml, summary.md, report.html), rendered and masked. */
@@ -70,7 +70,7 @@ export function writeMergedReports(
   mkdirSync(dir, { recursive: true });
   writeFileReports(dir, run, redactor);
   writeDirAtomic(join(dir, 'allure-results'), (tmp) => {
-    writeAllure(tmp, { ...run, results: [] }, redactor, { durable: false });
+    writeAllure(tmp, { ...run, results: [] }, redactor);
     for (const from of allureDirs) {
       if (!existsSync(from)) continue;
       for (const f of readdirSync(from))
@@ -130,7 +130,7 @@ export class ReportSpool {
       mkdirSync(this.stage, { recursive: true });
     }
     const own = join(this.stage, `.t${this.staged++}`);
-    writeAllure(own, part, this.redactor, { durable: false });
+    writeAllure(own, part, this.redactor);
     for (const f of readdirSync(own))
       if (f !== 'environment.properties') renameSync(join(own, f), join(this.stage, f));
     rmSync(own, { recursive: true, force: true });
@@ -145,7 +145,7 @@ export class ReportSpool {
     if (this.staged === 0) mkdirSync(this.stage, { recursive: true });
     // The environment of the whole run (every target), as writeAllure writes it.
     const env = join(this.stage, '.env');
-    writeAllure(env, { ...run, results: [] }, this.redactor, { durable: false });
+    writeAllure(env, { ...run, results: [] }, this.redactor);
     for (const f of readdirSync(env)) renameSync(join(env, f), join(this.stage, f));
     rmSync(env, { recursive: true, force: true });
     writeDirAtomic(join(this.dir, 'allure-results'), (tmp) => renameSync(this.stage, tmp));
