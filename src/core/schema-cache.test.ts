@@ -30,7 +30,8 @@ describe('cachedValidators', () => {
     const sources = [Buffer.from(JSON.stringify(schema))];
     const first = cachedValidators(name, ajv, refs, sources);
     expect(builds).toBe(1);
-    expect(mine()).toHaveLength(1);
+    // The index and the one ref's module.
+    expect(mine()).toHaveLength(2);
     const again = cachedValidators(name, ajv, refs, sources);
     expect(builds).toBe(1);
     // A ref the schemas do not hold is left out, both times.
@@ -51,13 +52,49 @@ describe('cachedValidators', () => {
     cachedValidators(name, ajv, refs, [Buffer.from('one')]);
     cachedValidators(name, ajv, refs, [Buffer.from('two')]);
     expect(builds).toBe(2);
-    expect(mine()).toHaveLength(2);
+    expect(mine()).toHaveLength(4);
     for (const f of mine()) writeFileSync(join(SCHEMA_CACHE_DIR, f), 'this is not javascript {');
     const v = cachedValidators(name, ajv, refs, [Buffer.from('one')]).get(
       'https://certconform.test/widget.json',
     )!;
     expect(builds).toBe(3);
     expect(v({ id: 'a' })).toBe(true);
+  });
+
+  it('keeps a recursive schema too (a tree of nodes), and loads it back', () => {
+    const tree = () => {
+      const a = new Ajv({ allErrors: true, code: { source: true } });
+      a.addSchema({
+        $id: 'https://certconform.test/node.json',
+        type: 'object',
+        properties: { name: { type: 'string' }, children: { type: 'array', items: { $ref: '#' } } },
+      });
+      return a;
+    };
+    const ref = ['https://certconform.test/node.json'];
+    cachedValidators(name, tree, ref, [Buffer.from('tree')]);
+    expect(mine().filter((f) => f.endsWith('.json'))).toHaveLength(1);
+    const v = cachedValidators(name, () => expect.fail('compiled again'), ref, [Buffer.from('tree')]).get(
+      ref[0]!,
+    )!;
+    expect(v({ name: 'a', children: [{ name: 'b', children: [] }] })).toBe(true);
+    expect(v({ name: 'a', children: [{ name: 1 }] })).toBe(false);
+    expect(v.errors?.[0]).toMatchObject({ instancePath: '/children/0/name' });
+  });
+
+  it('loads a module when its validator is first called; a damaged module is compiled in its place', () => {
+    builds = 0;
+    const sources = [Buffer.from('lazy')];
+    cachedValidators(name, ajv, refs, sources);
+    for (const f of mine())
+      if (f.endsWith('.cjs')) writeFileSync(join(SCHEMA_CACHE_DIR, f), 'not javascript {');
+    const v = cachedValidators(name, ajv, refs, sources).get('https://certconform.test/widget.json')!;
+    expect(builds).toBe(1);
+    expect(v({ id: 1 })).toBe(false);
+    expect(builds).toBe(2);
+    expect(v.errors?.[0]).toMatchObject({ instancePath: '/id', keyword: 'type' });
+    expect(v({ id: 'a' })).toBe(true);
+    expect(v.errors).toBeNull();
   });
 });
 
