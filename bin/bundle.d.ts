@@ -1,5 +1,7 @@
 export const ROOT: string;
 export const BUNDLE: string;
 export const INPUTS: string;
+export function codeCacheFor(command?: string): string;
 export function digest(file: string): string;
 export function bundleIsCurrent(inputsFile?: string): boolean;
+export function loadBundle(bundle?: string, codeCache?: string): { main(): Promise<void> };

@@ -1,11 +1,10 @@
 #!/usr/bin/env node
 // Runs the bundle `npm ci` built when it matches the sources (bin/bundle.js); otherwise the TypeScript sources,
 // through tsx. CERTCONFORM_FROM_SOURCE=1 always takes the sources.
-import { bundleIsCurrent, BUNDLE } from './bundle.js';
+import { bundleIsCurrent, loadBundle } from './bundle.js';
 
 if (process.env.CERTCONFORM_FROM_SOURCE !== '1' && bundleIsCurrent()) {
-  const { main } = await import(BUNDLE);
-  await main();
+  await loadBundle().main();
 } else {
   const { register } = await import('tsx/esm/api');
   register();

@@ -19,11 +19,9 @@ export const SCHEMA_CACHE_DIR = CACHE_DIR;
 /**
  * Validators for `refs`, compiled once per machine. Compiling a large schema set takes seconds (the Redfish
  * schemas: 1.5 to 3 s), loading the code ajv generated for it (its standalone mode) a tenth of one. So that code is
- * written to node_modules/.cache/certconform, one module per ref, keyed by the schema sources, the refs and the ajv
- * version, and later runs load a ref's module when it is first used (a run against one device uses a few of the
- * Redfish schema versions: loading all of them took 80 ms). A cache that cannot be written (a read-only install)
- * or read only costs the compile. `ajv` must keep the generated code (`code: { source: true }`) and is only called
- * when the cache misses.
+ * written to node_modules/.cache/certconform, keyed by the schema sources, the refs and the ajv version, and later
+ * runs load it. A cache that cannot be written (a read-only install) or read only costs the compile.
+ * `ajv` must keep the generated code (`code: { source: true }`) and is only called when the cache misses.
  */
 export function cachedValidators(
   name: string,
@@ -33,75 +31,35 @@ export function cachedValidators(
 ): Map<string, ValidateFunction> {
   const hash = createHash('sha256').update(`${AJV_VERSION}\0${name}\0${refs.join('\0')}`);
   for (const s of sources) hash.update(s);
-  const base = join(SCHEMA_CACHE_DIR, `${name}-${hash.digest('hex').slice(0, 20)}`);
-  // The index (the refs that have a module) is written last: it is there only when every module is.
-  const index = `${base}.json`;
-  const moduleOf = (i: number) => `${base}-v${i}.cjs`;
-  let instance: Ajv | undefined;
-  const compile = (ref: string) => (instance ??= ajv()).getSchema(ref);
+  const file = join(SCHEMA_CACHE_DIR, `${name}-${hash.digest('hex').slice(0, 20)}.cjs`);
+  const exportName = (i: number) => `v${i}`;
   try {
-    const kept = JSON.parse(readFileSync(index, 'utf8')) as number[];
-    return new Map(
-      kept.map((i) => {
-        const ref = refs[i]!;
-        // A damaged module is compiled again, in this process only.
-        return [
-          ref,
-          lazyValidator(
-            () => attempt(() => (require(moduleOf(i)) as { v: ValidateFunction }).v) ?? compile(ref)!,
-          ),
-        ];
-      }),
-    );
+    const loaded = require(file) as Record<string, ValidateFunction | undefined>;
+    return new Map(refs.flatMap((ref, i) => (loaded[exportName(i)] ? [[ref, loaded[exportName(i)]!]] : [])));
   } catch {
-    // Not cached yet, or a damaged index: compiled and written again below.
+    // Not cached yet, or a damaged file: compiled and written again below.
   }
   // A ref the schemas do not hold is left out (its caller reports it when it asks for it).
+  const instance = ajv();
   const compiled = new Map<string, ValidateFunction>();
-  const kept: number[] = [];
+  const exported: Record<string, string> = {};
   refs.forEach((ref, i) => {
-    const validate = compile(ref);
+    const validate = instance.getSchema(ref);
     if (!validate) return;
     compiled.set(ref, validate);
-    kept.push(i);
+    exported[exportName(i)] = ref;
   });
-  const written: string[] = [];
-  // Whole or not at all: processes running side by side may write the same files.
-  const write = (file: string, text: string) => {
-    const partial = `${file}.${process.pid}.tmp`;
-    written.push(partial);
-    writeFileSync(partial, text);
-    renameSync(partial, file);
-  };
   try {
+    const code = standaloneCode(instance, exported);
     mkdirSync(SCHEMA_CACHE_DIR, { recursive: true });
-    for (const i of kept) write(moduleOf(i), standaloneCode(instance!, { v: refs[i]! }));
-    write(index, JSON.stringify(kept));
+    // Whole or not at all: processes running side by side may write the same file.
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, code);
+    renameSync(partial, file);
   } catch {
-    for (const partial of written) rmSync(partial, { force: true });
+    rmSync(`${file}.${process.pid}.tmp`, { force: true });
   }
   return compiled;
-}
-
-/** What `load` returns, or undefined when it throws. */
-function attempt<T>(load: () => T): T | undefined {
-  try {
-    return load();
-  } catch {
-    return undefined;
-  }
-}
-
-/** A validator whose code is loaded when it is first called; its errors are those of the last call. */
-function lazyValidator(load: () => ValidateFunction): ValidateFunction {
-  let loaded: ValidateFunction | undefined;
-  const validate = ((data: unknown) => {
-    loaded ??= load();
-    const valid = loaded(data) as boolean;
-    validate.errors = loaded.errors;
-    return valid;
-  }) as ValidateFunction;
-  return validate;
 }
 
 /**
