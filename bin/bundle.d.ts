@@ -5,3 +5,4 @@ export function codeCacheFor(command?: string): string;
 export function digest(file: string): string;
 export function bundleIsCurrent(inputsFile?: string): boolean;
 export function loadBundle(bundle?: string, codeCache?: string): { main(): Promise<void> };
+export function loadWithCodeCache(file: string, codeCache: string): unknown;

@@ -2,7 +2,7 @@
 // source file it was built from still has the same content; and how to run it. Plain JavaScript: it runs before
 // any loader.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, URL } from 'node:url';
@@ -37,27 +37,38 @@ export function bundleIsCurrent(inputsFile = INPUTS) {
 
 /**
  * The bundle's exports, compiled with V8's code cache when there is one: compiling 5 MB of JavaScript, and each
- * function as it is first called, costs a command 0.15 to 0.3 s. A process that found no cache for its command (or
- * one V8 turned down: another bundle, another Node) leaves one as it exits, with every function it compiled.
+ * function as it is first called, costs a command 0.15 to 0.3 s.
  */
 export function loadBundle(bundle = BUNDLE, codeCache = codeCacheFor()) {
-  const source = readFileSync(bundle, 'utf8');
+  return loadWithCodeCache(bundle, codeCache);
+}
+
+/**
+ * A CommonJS file's exports, compiled with the V8 code cache `codeCache` when it holds one for this very source. A
+ * process that found none (or one V8 turned down: another source, another Node) leaves one as it exits, with every
+ * function it compiled by then.
+ */
+export function loadWithCodeCache(file, codeCache) {
+  const source = readFileSync(file, 'utf8');
   let cachedData;
   try {
     cachedData = readFileSync(codeCache);
   } catch {
     // No cache yet.
   }
-  const script = new Script(Module.wrap(source), { filename: bundle, cachedData });
-  if (!cachedData || script.cachedDataRejected) process.once('exit', () => keepCodeCache(script, codeCache));
+  const script = new Script(Module.wrap(source), { filename: file, cachedData });
   const module = { exports: {} };
   script
     .runInThisContext()
-    .call(module.exports, module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+    .call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+  if (!cachedData || script.cachedDataRejected)
+    process.once('exit', () => keepCodeCache(script, file, codeCache));
   return module.exports;
 }
 
-function keepCodeCache(script, file) {
+function keepCodeCache(script, source, file) {
+  // Not for a file that is gone (a test's cached module, removed after it).
+  if (!existsSync(source)) return;
   // Whole or not at all: processes running side by side may write it at once. A cache that cannot be written
   // (a read-only install) only costs the compile.
   const partial = `${file}.${process.pid}.tmp`;

@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Ajv, ValidateFunction } from 'ajv';
 import standalone from 'ajv/dist/standalone/index.js';
 import ajvPackage from 'ajv/package.json' with { type: 'json' };
+import { loadWithCodeCache } from '../../bin/bundle.js';
 import { CACHE_DIR } from '../paths.ts';
 
-// The cached modules are loaded with require (they are CommonJS, written by ajv).
-const require = createRequire(import.meta.url);
 // Imported, not required: it must be the copy of ajv that made the validators (the CLI bundle holds its own), or
 // it cannot tell ajv's code objects from data.
 const standaloneCode = standalone as unknown as (ajv: Ajv, refs: Record<string, string>) => string;
@@ -34,7 +32,8 @@ export function cachedValidators(
   const file = join(SCHEMA_CACHE_DIR, `${name}-${hash.digest('hex').slice(0, 20)}.cjs`);
   const exportName = (i: number) => `v${i}`;
   try {
-    const loaded = require(file) as Record<string, ValidateFunction | undefined>;
+    // Through V8's code cache: the Redfish set is 3.7 MB of JavaScript, 60 ms to compile.
+    const loaded = loadWithCodeCache(file, `${file}.v8`) as Record<string, ValidateFunction | undefined>;
     return new Map(refs.flatMap((ref, i) => (loaded[exportName(i)] ? [[ref, loaded[exportName(i)]!]] : [])));
   } catch {
     // Not cached yet, or a damaged file: compiled and written again below.
