@@ -24,7 +24,7 @@ RUN groupadd --system --gid 10001 certconform \
     && printf '#!/bin/sh\nexec node /app/bin/certconform.js "$@"\n' > /usr/local/bin/certconform \
     && chmod 755 /usr/local/bin/certconform
 COPY --from=deps /app/node_modules ./node_modules
-COPY package.json tsconfig.json ./
+COPY package.json package-lock.json tsconfig.json ./
 COPY bin ./bin
 COPY src ./src
 COPY suites ./suites
