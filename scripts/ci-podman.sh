@@ -48,7 +48,9 @@ fi
 if ! curl -fsS --unix-socket "$SOCK" http://d/_ping >/dev/null 2>&1; then
   mkdir -p "$(dirname "$SOCK")" /var/log
   rm -f "$SOCK"
-  setsid nohup podman system service --time=0 "unix://$SOCK" >/var/log/podman-service.log 2>&1 </dev/null &
+  # From /: the service outlives this checkout, and conmon, which it starts for every container, fails ("Failed to
+  # get working directory") once the folder the service was started in is deleted.
+  setsid nohup env --chdir=/ podman system service --time=0 "unix://$SOCK" >/var/log/podman-service.log 2>&1 </dev/null &
   for _ in $(seq 1 50); do
     curl -fsS --unix-socket "$SOCK" http://d/_ping >/dev/null 2>&1 && break
     sleep 0.2
