@@ -6,3 +6,4 @@ export function digest(file: string): string;
 export function bundleIsCurrent(inputsFile?: string): boolean;
 export function loadBundle(bundle?: string, codeCache?: string): { main(): Promise<void> };
 export function loadWithCodeCache(file: string, codeCache: string): unknown;
+export function keepInCache(file: string, data: string | Uint8Array): void;

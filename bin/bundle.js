@@ -68,13 +68,18 @@ export function loadWithCodeCache(file, codeCache) {
 
 function keepCodeCache(script, source, file) {
   // Not for a file that is gone (a test's cached module, removed after it).
-  if (!existsSync(source)) return;
-  // Whole or not at all: processes running side by side may write it at once. A cache that cannot be written
-  // (a read-only install) only costs the compile.
+  if (existsSync(source)) keepInCache(file, script.createCachedData());
+}
+
+/**
+ * Writes a cache file whole or not at all (processes running side by side may write it at once). A cache that
+ * cannot be written (a read-only install) is skipped: it only costs the work it would have saved.
+ */
+export function keepInCache(file, data) {
   const partial = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(partial, script.createCachedData());
+    writeFileSync(partial, data);
     renameSync(partial, file);
   } catch {
     rmSync(partial, { force: true });

@@ -1,9 +1,8 @@
-import { KeyPool, type PooledKey } from '../../src/pki/keys.ts';
+import { KeyPool, spkiOfPrivatePem, type PooledKey } from '../../src/pki/keys.ts';
 import { subtle, type x509, type CryptoKey, type CryptoKeyPair } from '../../src/pki/x509.ts';
 import type { Fault } from './faults.ts';
 import { IDS, newUuid } from './model.ts';
 import type { VariantBehaviour } from './variants.ts';
-import { spkiOfPrivatePem } from '../../src/pki/keys.ts';
 
 export interface RaProfile {
   uuid: string;

@@ -3,8 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { TestCa, sha1Thumbprint, type TestCaName } from '../../src/pki/ca.ts';
 import { KeyPool, RSA_SHA256, type PoolCurve } from '../../src/pki/keys.ts';
 import type { Pkcs12ProtectionName } from '../../src/pki/pkcs12.ts';
-import type { x509 } from '../../src/pki/x509.ts';
-import { type CryptoKey, type CryptoKeyPair } from '../../src/pki/x509.ts';
+import type { CryptoKey, CryptoKeyPair, x509 } from '../../src/pki/x509.ts';
 import type { Variant } from './variants.ts';
 
 /** Fixed, TEST ONLY credentials of the mock's two users. */

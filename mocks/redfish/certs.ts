@@ -3,10 +3,9 @@ import { createHash, createPrivateKey } from 'node:crypto';
 import type { TestCa } from '../../src/pki/ca.ts';
 import { certPem } from '../../src/pki/ca.ts';
 import type { KeyPool } from '../../src/pki/keys.ts';
-import { RSA_SHA256, importPkcs8 } from '../../src/pki/keys.ts';
+import { RSA_SHA256, importPkcs8, spkiOfPrivatePem } from '../../src/pki/keys.ts';
 import { toPem } from '../../src/pki/pem.ts';
 import { subtle, x509, type CryptoKeyPair } from '../../src/pki/x509.ts';
-import { spkiOfPrivatePem } from '../../src/pki/keys.ts';
 
 export type Curve = 'P-256' | 'P-384';
 

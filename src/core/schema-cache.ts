@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Ajv, ValidateFunction } from 'ajv';
 import standalone from 'ajv/dist/standalone/index.js';
 import ajvPackage from 'ajv/package.json' with { type: 'json' };
-import { loadWithCodeCache } from '../../bin/bundle.js';
+import { keepInCache, loadWithCodeCache } from '../../bin/bundle.js';
 import { CACHE_DIR } from '../paths.ts';
 
 // Imported, not required: it must be the copy of ajv that made the validators (the CLI bundle holds its own), or
@@ -48,16 +48,7 @@ export function cachedValidators(
     compiled.set(ref, validate);
     exported[exportName(i)] = ref;
   });
-  try {
-    const code = standaloneCode(instance, exported);
-    mkdirSync(SCHEMA_CACHE_DIR, { recursive: true });
-    // Whole or not at all: processes running side by side may write the same file.
-    const partial = `${file}.${process.pid}.tmp`;
-    writeFileSync(partial, code);
-    renameSync(partial, file);
-  } catch {
-    rmSync(`${file}.${process.pid}.tmp`, { force: true });
-  }
+  keepInCache(file, standaloneCode(instance, exported));
   return compiled;
 }
 
@@ -75,13 +66,6 @@ export function cachedJson<T>(name: string, sources: readonly Buffer[], compute:
     // Not cached yet, or a damaged file: computed and written again.
   }
   const value = compute();
-  try {
-    mkdirSync(SCHEMA_CACHE_DIR, { recursive: true });
-    const partial = `${file}.${process.pid}.tmp`;
-    writeFileSync(partial, JSON.stringify(value));
-    renameSync(partial, file);
-  } catch {
-    rmSync(`${file}.${process.pid}.tmp`, { force: true });
-  }
+  keepInCache(file, JSON.stringify(value));
   return value;
 }

@@ -3,11 +3,10 @@ import { readFileSync } from 'node:fs';
 import { harnessNow, seededBytes } from '../core/random.ts';
 import { remember } from '../core/memo.ts';
 import { repoPath } from '../paths.ts';
-import { importPkcs8, type SigningAlgorithm } from './keys.ts';
+import { importPkcs8, publicKeyOfSpki, type SigningAlgorithm } from './keys.ts';
 import { generateCertificate } from './generate.ts';
 import { toPem } from './pem.ts';
 import { x509, type CryptoKey, type CryptoKeyPair } from './x509.ts';
-import { publicKeyOfSpki } from './keys.ts';
 
 export interface IssueOptions {
   subject: string;

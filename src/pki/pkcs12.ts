@@ -13,10 +13,9 @@ import {
 } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { sameKeyPair } from './keys.ts';
+import { publicKeyOfSpki, sameKeyPair } from './keys.ts';
 import { rc2CbcDecrypt, rc2CbcEncrypt } from './rc2.ts';
 import { x509 } from './x509.ts';
-import { publicKeyOfSpki } from './keys.ts';
 
 /**
  * PKCS#12 archives (RFC 7292): reading what a device answers, writing what a mock answers and a recording keeps.
